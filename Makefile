@@ -1,0 +1,68 @@
+# rapport: one C11 binary. `make` builds build/rapport; `make test` runs the
+# unit tests (cmocka) and the black-box API tests (node --test); `make asan`
+# builds and tests with AddressSanitizer and UBSan in build-asan/.
+
+BUILD   ?= build
+CC      ?= cc
+PKGS    := libmicrohttpd jansson sqlite3 libsodium libcurl
+OPT     ?= -O2
+SAN     ?=
+CFLAGS  ?= $(OPT) -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers \
+           -Isrc -I$(BUILD)/gen $(SAN) $(shell pkg-config --cflags $(PKGS))
+LDLIBS  += $(SAN) $(shell pkg-config --libs $(PKGS)) -lm -lpthread
+TEST_LDLIBS := $(shell pkg-config --libs cmocka)
+
+LIB_SRC := $(sort $(wildcard src/util/*.c src/core/*.c src/store/*.c src/http/*.c \
+                              src/channels/*.c src/jobs/*.c src/io/*.c)) \
+           $(filter-out src/cli/main.c,$(sort $(wildcard src/cli/*.c)))
+LIB_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/gen/migrations.o
+MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+
+.PHONY: all test unit api asan clean format deps bench demo
+all: $(BUILD)/rapport
+
+$(BUILD)/rapport: $(BUILD)/obj/src/cli/main.o $(BUILD)/librapport.a
+	$(CC) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/librapport.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+# The SQL migrations are compiled into the binary (rp_migrations[]).
+$(BUILD)/gen/migrations.c: $(MIGRATIONS) scripts/embed-sql.sh
+	@mkdir -p $(dir $@)
+	sh scripts/embed-sql.sh $(MIGRATIONS) > $@
+
+$(BUILD)/obj/gen/migrations.o: $(BUILD)/gen/migrations.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/librapport.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/librapport.a $(LDLIBS) $(TEST_LDLIBS)
+
+unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+api: $(BUILD)/rapport
+	RAPPORT_BIN=$(abspath $(BUILD)/rapport) node --test --test-concurrency=2 tests/api/
+
+test: unit api
+
+asan:
+	$(MAKE) BUILD=build-asan OPT=-O1 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" test
+
+format:
+	clang-format -i $$(find src tests/unit -name '*.[ch]')
+
+clean:
+	rm -rf build build-asan
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,3 @@
+/* SKELETON */
+#include <stdio.h>
+int main(void) { fputs("rapport: not built yet\n", stderr); return 1; }

@@ -1,0 +1,5 @@
+/* SKELETON: to be replaced by the real implementation. */
+#include "http/handlers.h"
+#include "util/error.h"
+int rp_h_healthz(rp_req *r) { (void)r; return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }
+int rp_h_metrics(rp_req *r) { (void)r; return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }

@@ -1,0 +1,75 @@
+#include "http/routes.h"
+
+#include <string.h>
+
+#include "http/handlers.h"
+
+static const rp_route routes[] = {
+    {"GET", "/healthz", rp_h_healthz, RP_ROUTE_PUBLIC | RP_ROUTE_NO_TXN},
+    {"GET", "/metrics", rp_h_metrics, RP_ROUTE_PUBLIC | RP_ROUTE_NO_TXN},
+
+    {"POST", "/api/v1/auth/login", rp_h_login, RP_ROUTE_PUBLIC},
+    {"POST", "/api/v1/auth/logout", rp_h_logout, 0},
+    {"GET", "/api/v1/me", rp_h_me, 0},
+
+    {"GET", "/api/v1/users", rp_h_users_list, RP_ROUTE_ADMIN},
+    {"POST", "/api/v1/users", rp_h_users_create, RP_ROUTE_ADMIN},
+    {"GET", "/api/v1/users/:id", rp_h_users_get, RP_ROUTE_ADMIN},
+    {"PATCH", "/api/v1/users/:id", rp_h_users_patch, RP_ROUTE_ADMIN},
+    {"DELETE", "/api/v1/users/:id", rp_h_users_delete, RP_ROUTE_ADMIN},
+
+    {"GET", "/api/v1/tokens", rp_h_tokens_list, 0},
+    {"POST", "/api/v1/tokens", rp_h_tokens_create, 0},
+    {"DELETE", "/api/v1/tokens/:id", rp_h_tokens_delete, 0},
+
+    {"GET", "/api/v1/contacts", rp_h_contacts_list, 0},
+    {"POST", "/api/v1/contacts", rp_h_contacts_create, 0},
+    {"GET", "/api/v1/contacts/:id", rp_h_contacts_get, 0},
+    {"PATCH", "/api/v1/contacts/:id", rp_h_contacts_patch, 0},
+    {"DELETE", "/api/v1/contacts/:id", rp_h_contacts_delete, 0},
+    {"GET", "/api/v1/contacts/:id/history", rp_h_contacts_history, 0},
+
+    {"GET", "/api/v1/activities", rp_h_activities_list, 0},
+    {"POST", "/api/v1/activities", rp_h_activities_create, 0},
+    {"GET", "/api/v1/activities/:id", rp_h_activities_get, 0},
+    {"PATCH", "/api/v1/activities/:id", rp_h_activities_patch, 0},
+    {"DELETE", "/api/v1/activities/:id", rp_h_activities_delete, 0},
+};
+
+/* Matches path against pattern; captures go into r->params. */
+static bool match(rp_req *r, const char *pattern, const char *path) {
+  size_t n = 0;
+  const char *p = pattern, *s = path;
+  while (*p && *s) {
+    if (*p != '/' || *s != '/') return false;
+    p++;
+    s++;
+    const char *pe = strchr(p, '/'), *se = strchr(s, '/');
+    size_t pl = pe ? (size_t)(pe - p) : strlen(p);
+    size_t sl = se ? (size_t)(se - s) : strlen(s);
+    if (*p == ':') {
+      if (sl == 0 || n >= RP_MAX_PARAMS) return false;
+      r->params[n++] = rp_arena_strndup(&r->arena, s, sl);
+    } else if (pl != sl || memcmp(p, s, pl) != 0) {
+      return false;
+    }
+    p += pl;
+    s += sl;
+  }
+  if (*p || *s) return false;
+  r->n_params = n;
+  return true;
+}
+
+const rp_route *rp_routes_match(rp_req *r, const char *method, const char *path,
+                                bool *path_known) {
+  *path_known = false;
+  const char *m = strcmp(method, "HEAD") == 0 ? "GET" : method;
+  for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+    if (!match(r, routes[i].pattern, path)) continue;
+    if (strcmp(routes[i].method, m) == 0) return &routes[i];
+    *path_known = true;
+  }
+  r->n_params = 0;
+  return NULL;
+}

@@ -1,0 +1,27 @@
+/* routes.h: the route table. Patterns are literal segments and ":name"
+ * captures ("/api/v1/contacts/:id"), matched segment by segment. */
+#ifndef RP_ROUTES_H
+#define RP_ROUTES_H
+
+#include "http/http.h"
+
+enum {
+  RP_ROUTE_PUBLIC = 1, /* no auth needed */
+  RP_ROUTE_ADMIN = 2,  /* owner or admin only */
+  RP_ROUTE_NO_TXN = 4, /* the handler needs no database transaction */
+};
+
+typedef struct rp_route {
+  const char *method;
+  const char *pattern;
+  rp_handler handler;
+  int flags;
+} rp_route;
+
+/* Finds the route for method and path, filling r->params. Returns the route,
+ * or NULL with *path_known set when the path exists under another method
+ * (405) and clear when nothing matches (404). */
+const rp_route *rp_routes_match(rp_req *r, const char *method, const char *path,
+                                bool *path_known);
+
+#endif
