@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# bench/api: rapport's GET /api/v1/contacts/{id} against nginx serving the
+# same JSON bytes as a static file, same wrk settings, same run; prints the
+# ratio (goal >= 0.5). Then the latency of a filtered, sorted contact list at
+# N demo contacts (goal p99 < 20 ms), and how long `rapport demo` took.
+# Everything listens on 127.0.0.1 and stops by itself.
+# Usage: bench/api/run.sh [--contacts 100000] [--seconds 10] [--connections 32]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+contacts=100000 seconds=10 conns=32
+while (($#)); do
+  case "$1" in
+    --contacts) contacts=$2; shift 2 ;;
+    --seconds) seconds=$2; shift 2 ;;
+    --connections) conns=$2; shift 2 ;;
+    *) echo "usage: $0 [--contacts N] [--seconds S] [--connections C]" >&2; exit 2 ;;
+  esac
+done
+for t in wrk nginx curl; do
+  command -v $t >/dev/null || { echo "bench: $t missing; run scripts/deps --bench" >&2; exit 1; }
+done
+make -j"$(nproc)" >/dev/null
+bin=$PWD/build/rapport
+tmp=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+db=$tmp/bench.db
+$bin --db "$db" init --account Bench --email bench@rapport.test --password bench-password >/dev/null
+start=$(date +%s.%N)
+$bin --db "$db" demo --contacts "$contacts" --seed 1 >/dev/null 2>&1
+demo_s=$(echo "$(date +%s.%N) - $start" | bc)
+
+port=$(free_port)
+RAPPORT_LOG=warn $bin --db "$db" serve --listen 127.0.0.1:$port >/dev/null 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do curl -sf http://127.0.0.1:$port/healthz >/dev/null && break; sleep 0.1; done
+token=$(curl -sf http://127.0.0.1:$port/api/v1/auth/login -H 'Content-Type: application/json' \
+  -d '{"email":"bench@rapport.test","password":"bench-password"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+auth="Authorization: Bearer $token"
+id=$(curl -sf "http://127.0.0.1:$port/api/v1/contacts?limit=1&sort=-score" -H "$auth" |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
+
+# nginx serves the very bytes rapport answers, at the same path.
+mkdir -p "$tmp/www/api/v1/contacts" "$tmp/nginx"
+curl -sf "http://127.0.0.1:$port/api/v1/contacts/$id" -H "$auth" > "$tmp/www/api/v1/contacts/$id"
+nport=$(free_port)
+cat > "$tmp/nginx/nginx.conf" <<NGINX
+worker_processes $(nproc);
+daemon off;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $tmp/nginx; proxy_temp_path $tmp/nginx; fastcgi_temp_path $tmp/nginx;
+  uwsgi_temp_path $tmp/nginx; scgi_temp_path $tmp/nginx;
+  server {
+    listen 127.0.0.1:$nport;
+    location / { root $tmp/www; default_type application/json; }
+  }
+}
+NGINX
+nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" &
+pids+=($!)
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$nport/api/v1/contacts/$id" >/dev/null && break; sleep 0.1; done
+
+rps() { awk '/Requests\/sec/ {print $2}'; }
+echo "== GET one contact, $conns connections, ${seconds}s each"
+r_out=$(wrk -t2 -c"$conns" -d"${seconds}s" -H "$auth" "http://127.0.0.1:$port/api/v1/contacts/$id")
+n_out=$(wrk -t2 -c"$conns" -d"${seconds}s" -H "$auth" "http://127.0.0.1:$nport/api/v1/contacts/$id")
+r=$(echo "$r_out" | rps); n=$(echo "$n_out" | rps)
+echo "rapport: $r req/s   nginx (same bytes): $n req/s   ratio: $(echo "scale=2; $r / $n" | bc)"
+
+list="/api/v1/contacts?status=prospect,lead&sort=-score&limit=50"
+echo "== GET $list at $contacts contacts, 4 connections"
+wrk -t2 -c4 -d"${seconds}s" --latency -H "$auth" "http://127.0.0.1:$port$list" |
+  awk '/Latency Distribution/ {p=1} p && /%/ {print "  p" $1 " " $2} /Requests\/sec/ {print "  " $0}'
+echo "== demo --contacts $contacts took ${demo_s}s"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
