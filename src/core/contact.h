@@ -13,6 +13,15 @@
  * else "(no name)". Allocated in ar. */
 const char *rp_contact_display_name(rp_arena *ar, const rp_contact *c);
 
+/* DOMAIN.md S1-S5: the stage that status gives, from the current stage:
+ * none -> none (S1), suspect -> aware (S2), prospect/lead -> know (S3),
+ * client -> like (S4) and past_client -> like (S5), except that S4 and S5
+ * keep a stage of trust (trust, once earned, is not taken away). When rule
+ * is not NULL, *rule gets the id of the rule that decided ("S1".."S5"), even
+ * when the stage stays the same; NULL (and current returned) for an invalid
+ * status. S6 (earning trust) needs the deal counts and is not applied here. */
+rp_stage rp_contact_stage_for_status(rp_status status, rp_stage current, const char **rule);
+
 /* DOMAIN.md L1 and S1/S2 at creation: when status_given is false, type
  * agent, vendor or hidden gives status none, any other type suspect; when
  * stage_given is false, the stage follows the status (none -> none,

@@ -4,15 +4,24 @@
 
 #include "http/handlers.h"
 
+static const char *const q_contacts_list[] = {
+    "q", "status", "stage", "category", "type", "tag", "owner_id", "score_min", "score_max",
+    "overdue", "archived", "sort", "limit", "cursor", "count", NULL};
+static const char *const q_purge[] = {"purge", NULL};
+static const char *const q_page[] = {"limit", "cursor", "count", NULL};
+static const char *const q_activities_list[] = {"contact_id", "kind", "from", "to",
+                                                "limit", "cursor", "count", NULL};
+
 static const rp_route routes[] = {
     {"GET", "/healthz", rp_h_healthz, RP_ROUTE_PUBLIC | RP_ROUTE_NO_TXN},
     {"GET", "/metrics", rp_h_metrics, RP_ROUTE_PUBLIC | RP_ROUTE_NO_TXN},
 
-    {"POST", "/api/v1/auth/login", rp_h_login, RP_ROUTE_PUBLIC},
+    /* no request transaction: the argon2 check must not hold the write lock */
+    {"POST", "/api/v1/auth/login", rp_h_login, RP_ROUTE_PUBLIC | RP_ROUTE_NO_TXN},
     {"POST", "/api/v1/auth/logout", rp_h_logout, 0},
     {"GET", "/api/v1/me", rp_h_me, 0},
 
-    {"GET", "/api/v1/users", rp_h_users_list, RP_ROUTE_ADMIN},
+    {"GET", "/api/v1/users", rp_h_users_list, RP_ROUTE_ADMIN, q_page},
     {"POST", "/api/v1/users", rp_h_users_create, RP_ROUTE_ADMIN},
     {"GET", "/api/v1/users/:id", rp_h_users_get, RP_ROUTE_ADMIN},
     {"PATCH", "/api/v1/users/:id", rp_h_users_patch, RP_ROUTE_ADMIN},
@@ -22,14 +31,14 @@ static const rp_route routes[] = {
     {"POST", "/api/v1/tokens", rp_h_tokens_create, 0},
     {"DELETE", "/api/v1/tokens/:id", rp_h_tokens_delete, 0},
 
-    {"GET", "/api/v1/contacts", rp_h_contacts_list, 0},
+    {"GET", "/api/v1/contacts", rp_h_contacts_list, 0, q_contacts_list},
     {"POST", "/api/v1/contacts", rp_h_contacts_create, 0},
     {"GET", "/api/v1/contacts/:id", rp_h_contacts_get, 0},
     {"PATCH", "/api/v1/contacts/:id", rp_h_contacts_patch, 0},
-    {"DELETE", "/api/v1/contacts/:id", rp_h_contacts_delete, 0},
+    {"DELETE", "/api/v1/contacts/:id", rp_h_contacts_delete, 0, q_purge},
     {"GET", "/api/v1/contacts/:id/history", rp_h_contacts_history, 0},
 
-    {"GET", "/api/v1/activities", rp_h_activities_list, 0},
+    {"GET", "/api/v1/activities", rp_h_activities_list, 0, q_activities_list},
     {"POST", "/api/v1/activities", rp_h_activities_create, 0},
     {"GET", "/api/v1/activities/:id", rp_h_activities_get, 0},
     {"PATCH", "/api/v1/activities/:id", rp_h_activities_patch, 0},

@@ -16,6 +16,10 @@ typedef struct rp_route {
   const char *pattern;
   rp_handler handler;
   int flags;
+  /* The query arguments the route takes (NULL-terminated), or NULL for
+   * none. The server refuses any other with 400 unknown_field before the
+   * handler runs. */
+  const char *const *query;
 } rp_route;
 
 /* Finds the route for method and path, filling r->params. Returns the route,

@@ -84,8 +84,7 @@ int rp_store_user_count_role(rp_store *s, const char *account_id, rp_role role, 
 
 int rp_store_token_create(rp_store *s, rp_token *t);
 /* By hash, any account; RP_ENOTFOUND when none or expired at `now`. */
-int rp_store_token_by_hash(rp_store *s, rp_arena *ar, rp_token *out, const char *hash,
-                           rp_time now);
+int rp_store_token_by_hash(rp_store *s, rp_arena *ar, rp_token *out, const char *hash, rp_time now);
 /* API tokens (kind RP_TOKEN_API) of the account, newest first. */
 int rp_store_token_list(rp_store *s, rp_arena *ar, const char *account_id, rp_token **items,
                         size_t *n);
@@ -142,22 +141,22 @@ typedef struct rp_contact_query {
   const char *owner_id; /* or NULL */
   bool has_score_min, has_score_max;
   double score_min, score_max;
-  int overdue;          /* -1 any, 1 overdue only, 0 not overdue */
-  rp_time now;          /* for overdue */
-  bool archived;        /* false: live contacts only; true: archived only */
+  int overdue;   /* -1 any, 1 overdue only, 0 not overdue */
+  rp_time now;   /* for overdue */
+  bool archived; /* false: live contacts only; true: archived only */
   rp_contact_sort sort;
   bool desc;
-  int limit;            /* 1..500 */
-  const char *cursor;   /* from a previous page's next_cursor, or NULL */
-  bool count;           /* also compute *total */
+  int limit;          /* 1..500 */
+  const char *cursor; /* from a previous page's next_cursor, or NULL */
+  bool count;         /* also compute *total */
 } rp_contact_query;
 
 /* One page of contacts matching q, in q->sort order with id as tie-breaker
  * (keyset pagination: no gaps or repeats while rows change). next_cursor
  * is NULL on the last page. A malformed cursor is RP_EINVALID_VALUE with
  * field "cursor". total is set only when q->count. */
-int rp_store_contact_list(rp_store *s, rp_arena *ar, const rp_contact_query *q,
-                          rp_contact **items, size_t *n, char **next_cursor, int64_t *total);
+int rp_store_contact_list(rp_store *s, rp_arena *ar, const rp_contact_query *q, rp_contact **items,
+                          size_t *n, char **next_cursor, int64_t *total);
 
 /* ---- activities ---- */
 
@@ -190,8 +189,8 @@ int rp_store_activity_list(rp_store *s, rp_arena *ar, const rp_activity_query *q
 
 int rp_store_history_add(rp_store *s, const char *account_id, rp_history *h);
 /* Oldest first. */
-int rp_store_history_list(rp_store *s, rp_arena *ar, const char *account_id,
-                          const char *contact_id, rp_history **items, size_t *n);
+int rp_store_history_list(rp_store *s, rp_arena *ar, const char *account_id, const char *contact_id,
+                          rp_history **items, size_t *n);
 
 /* ---- counts for /metrics and the CLI ---- */
 

@@ -1,47 +1,502 @@
-/* SKELETON: to be replaced by the real implementation. */
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-#include "store/store.h"
-#include "util/error.h"
+/* store_sqlite.c: the SQLite store's connection, statement cache,
+ * migrations, transactions and shared helpers (cursors, error mapping).
+ * The tables are in migrations/001_init.sql; the objects in store_auth.c,
+ * store_contacts.c and store_activities.c. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-int rp_store_open(rp_store **out, const char *path) { return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }
-void rp_store_close(rp_store *s) {}
-int rp_store_migrate(rp_store *s, int *applied) { return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }
-int rp_store_schema_version(rp_store *s, int *out) { return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }
-int rp_store_begin(rp_store *s, bool write) { return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }
-int rp_store_commit(rp_store *s) { return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }
-void rp_store_rollback(rp_store *s) {}
-int rp_store_account_create(rp_store *s, rp_account *a) { return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }
-int rp_store_account_get(rp_store *s, rp_arena *ar, rp_account *out, const char *id) { return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }
-int rp_store_account_by_name(rp_store *s, rp_arena *ar, rp_account *out, const char *name) { return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }
-int rp_store_account_first(rp_store *s, rp_arena *ar, rp_account *out) { return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }
-int rp_store_user_create(rp_store *s, rp_user *u) { return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }
-int rp_store_user_get(rp_store *s, rp_arena *ar, rp_user *out, const char *account_id, const char *id) { return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }
-int rp_store_user_by_email(rp_store *s, rp_arena *ar, rp_user *out, const char *email) { return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }
-int rp_store_user_list(rp_store *s, rp_arena *ar, const char *account_id, rp_user **items, size_t *n) { return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }
-int rp_store_user_update(rp_store *s, rp_user *u) { return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }
-int rp_store_user_delete(rp_store *s, const char *account_id, const char *id) { return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }
-int rp_store_user_count_role(rp_store *s, const char *account_id, rp_role role, int64_t *out) { return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }
-int rp_store_token_create(rp_store *s, rp_token *t) { return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }
-int rp_store_token_by_hash(rp_store *s, rp_arena *ar, rp_token *out, const char *hash, rp_time now) { return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }
-int rp_store_token_list(rp_store *s, rp_arena *ar, const char *account_id, rp_token **items, size_t *n) { return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }
-int rp_store_token_delete(rp_store *s, const char *account_id, const char *id) { return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }
-int rp_store_token_touch(rp_store *s, const char *id, rp_time at) { return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }
-int rp_store_login_failure_add(rp_store *s, const char *email, rp_time at) { return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }
-int rp_store_login_failure_count(rp_store *s, const char *email, rp_time since, int64_t *out) { return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }
-int rp_store_login_failure_clear(rp_store *s, const char *email) { return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }
-int rp_store_contact_create(rp_store *s, rp_contact *c) { return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }
-int rp_store_contact_get(rp_store *s, rp_arena *ar, rp_contact *out, const char *account_id, const char *id) { return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }
-int rp_store_contact_update(rp_store *s, rp_contact *c) { return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }
-int rp_store_contact_archive(rp_store *s, const char *account_id, const char *id, rp_time at) { return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }
-int rp_store_contact_purge(rp_store *s, const char *account_id, const char *id) { return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }
-int rp_store_contact_set_derived(rp_store *s, const char *account_id, const char *id, rp_time last_touch_at, rp_time overdue_at, double score) { return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }
-int rp_store_contact_list(rp_store *s, rp_arena *ar, const rp_contact_query *q, rp_contact **items, size_t *n, char **next_cursor, int64_t *total) { return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }
-int rp_store_activity_create(rp_store *s, rp_activity *a, bool two_way) { return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }
-int rp_store_activity_get(rp_store *s, rp_arena *ar, rp_activity *out, const char *account_id, const char *id) { return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }
-int rp_store_activity_update(rp_store *s, rp_activity *a, bool two_way) { return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }
-int rp_store_activity_delete(rp_store *s, const char *account_id, const char *id) { return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }
-int rp_store_activity_last_two_way(rp_store *s, const char *account_id, const char *contact_id, rp_time at, rp_time *out) { return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }
-int rp_store_activity_list(rp_store *s, rp_arena *ar, const rp_activity_query *q, rp_activity **items, size_t *n, char **next_cursor, int64_t *total) { return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }
-int rp_store_history_add(rp_store *s, const char *account_id, rp_history *h) { return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }
-int rp_store_history_list(rp_store *s, rp_arena *ar, const char *account_id, const char *contact_id, rp_history **items, size_t *n) { return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }
-int rp_store_count_contacts(rp_store *s, const char *account_id, int64_t *out) { return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }
+#include "store/sqlite_internal.h"
+#include "util/error.h"
+#include "util/mem.h"
+#include "util/text.h"
+#include "util/uuid.h"
+
+/* ---- helpers shared by the store's files ---- */
+
+int rp_sql_error(rp_store *s, int rc, const char *field) {
+  int ext = s && s->db ? sqlite3_extended_errcode(s->db) : rc;
+  const char *msg = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+  switch (ext) {
+  case SQLITE_CONSTRAINT_UNIQUE:
+  case SQLITE_CONSTRAINT_PRIMARYKEY:
+    return rp_error_set(RP_ECONFLICT, field, "already exists (%s)", msg);
+  case SQLITE_CONSTRAINT_FOREIGNKEY:
+    return rp_error_set(RP_ENOTFOUND, field, "names nothing in this account");
+  default: return rp_error_set(RP_EINTERNAL, NULL, "database: %s", msg);
+  }
+}
+
+void rp_sql_done(sqlite3_stmt *st) {
+  if (!st) return;
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+}
+
+sqlite3_stmt *rp_sql_stmt(rp_store *s, rp_stmt_id id, const char *sql) {
+  sqlite3_stmt *st = s->st[id];
+  if (st) {
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return st;
+  }
+  int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+  if (rc != SQLITE_OK) {
+    rp_sql_error(s, rc, NULL);
+    sqlite3_finalize(st);
+    return NULL;
+  }
+  s->st[id] = st;
+  return st;
+}
+
+sqlite3_stmt *rp_sql_dyn(rp_store *s, const char *sql) {
+  int victim = 0;
+  for (int i = 0; i < RP_DYN_CACHE; i++) {
+    if (s->dyn[i].sql && !strcmp(s->dyn[i].sql, sql)) {
+      s->dyn[i].used = ++s->dyn_clock;
+      sqlite3_reset(s->dyn[i].st);
+      sqlite3_clear_bindings(s->dyn[i].st);
+      return s->dyn[i].st;
+    }
+    if (s->dyn[i].used < s->dyn[victim].used) victim = i;
+  }
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+  if (rc != SQLITE_OK) {
+    rp_sql_error(s, rc, NULL);
+    sqlite3_finalize(st);
+    return NULL;
+  }
+  sqlite3_finalize(s->dyn[victim].st);
+  free(s->dyn[victim].sql);
+  s->dyn[victim].sql = rp_xstrdup(sql);
+  s->dyn[victim].st = st;
+  s->dyn[victim].used = ++s->dyn_clock;
+  return st;
+}
+
+int rp_sql_run(rp_store *s, sqlite3_stmt *st, const char *field) {
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  }
+  int out = rc == SQLITE_DONE ? 0 : rp_sql_error(s, rc, field);
+  rp_sql_done(st);
+  return out;
+}
+
+int rp_sql_simple(rp_store *s, rp_stmt_id id, const char *sql) {
+  sqlite3_stmt *st = rp_sql_stmt(s, id, sql);
+  if (!st) return rp_error_last()->code;
+  return rp_sql_run(s, st, NULL);
+}
+
+int rp_sql_sp_begin(rp_store *s, bool *taken) {
+  *taken = false;
+  if (!sqlite3_get_autocommit(s->db)) return 0;
+  int rc = rp_sql_simple(s, RP_ST_SAVEPOINT, "SAVEPOINT rp_op");
+  *taken = rc == 0;
+  return rc;
+}
+
+int rp_sql_sp_end(rp_store *s, bool taken, int rc) {
+  if (!taken) return rc;
+  if (rc == 0) {
+    int r = rp_sql_simple(s, RP_ST_RELEASE, "RELEASE rp_op");
+    if (r == 0) return 0;
+    rc = r;
+  }
+  /* keep the caller's error: the cleanup must not overwrite it */
+  rp_error saved = *rp_error_last();
+  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_ROLLBACK_TO, "ROLLBACK TO rp_op");
+  if (st) {
+    sqlite3_step(st);
+    rp_sql_done(st);
+  }
+  st = rp_sql_stmt(s, RP_ST_RELEASE, "RELEASE rp_op");
+  if (st) {
+    sqlite3_step(st);
+    rp_sql_done(st);
+  }
+  rp_error_set(saved.code, saved.field[0] ? saved.field : NULL, "%s", saved.message);
+  return rc;
+}
+
+void rp_bind_text(sqlite3_stmt *st, int i, const char *v) {
+  if (v)
+    sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null(st, i);
+}
+
+void rp_bind_time(sqlite3_stmt *st, int i, rp_time t) {
+  if (t)
+    sqlite3_bind_int64(st, i, t);
+  else
+    sqlite3_bind_null(st, i);
+}
+
+char *rp_col_text(sqlite3_stmt *st, int i, rp_arena *ar) {
+  if (sqlite3_column_type(st, i) == SQLITE_NULL) return NULL;
+  const unsigned char *p = sqlite3_column_text(st, i);
+  int n = sqlite3_column_bytes(st, i);
+  return rp_arena_strndup(ar, (const char *)p, (size_t)n);
+}
+
+void rp_id_copy(char out[static RP_ID_LEN], const char *id) {
+  snprintf(out, RP_ID_LEN, "%s", id ? id : "");
+}
+
+static int hexval(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+/* The bytes of bound ids: a per-thread ring (one connection per thread),
+ * bound SQLITE_STATIC so a bulk insert does not copy them into fresh
+ * memory. A statement is stepped right after binding, long before its
+ * slots come round again. */
+#define ID_RING 256
+static _Thread_local unsigned char id_ring[ID_RING][16];
+static _Thread_local unsigned id_ring_pos;
+
+void rp_bind_id(sqlite3_stmt *st, int i, const char *id) {
+  if (!id) {
+    sqlite3_bind_null(st, i);
+    return;
+  }
+  size_t n = strlen(id);
+  if (!rp_uuid_valid(id, n)) {
+    sqlite3_bind_text(st, i, id, (int)n, SQLITE_STATIC);
+    return;
+  }
+  unsigned char *b = id_ring[id_ring_pos++ % ID_RING];
+  int k = 0;
+  for (size_t j = 0; j < n; j += 2) {
+    if (id[j] == '-') j++;
+    b[k++] = (unsigned char)(hexval(id[j]) << 4 | hexval(id[j + 1]));
+  }
+  sqlite3_bind_blob(st, i, b, 16, SQLITE_STATIC);
+}
+
+/* Formats column i (a 16-byte id blob, or text) into out (RP_ID_LEN). */
+static void id_format(sqlite3_stmt *st, int i, char *out) {
+  static const char hex[] = "0123456789abcdef";
+  out[0] = '\0';
+  int type = sqlite3_column_type(st, i);
+  if (type == SQLITE_BLOB && sqlite3_column_bytes(st, i) == 16) {
+    const unsigned char *b = sqlite3_column_blob(st, i);
+    int o = 0;
+    for (int k = 0; k < 16; k++) {
+      if (k == 4 || k == 6 || k == 8 || k == 10) out[o++] = '-';
+      out[o++] = hex[b[k] >> 4];
+      out[o++] = hex[b[k] & 15];
+    }
+    out[o] = '\0';
+  } else if (type != SQLITE_NULL) {
+    rp_id_copy(out, (const char *)sqlite3_column_text(st, i));
+  }
+}
+
+void rp_col_id(sqlite3_stmt *st, int i, char out[static RP_ID_LEN]) { id_format(st, i, out); }
+
+char *rp_col_id_dup(sqlite3_stmt *st, int i, rp_arena *ar) {
+  if (sqlite3_column_type(st, i) == SQLITE_NULL) return NULL;
+  char *out = rp_arena_alloc(ar, RP_ID_LEN);
+  id_format(st, i, out);
+  return out;
+}
+
+void rp_sb_lower(rp_sb *sb, const char *p) {
+  for (; p && *p; p++) {
+    char c = *p;
+    rp_sb_putc(sb, c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c);
+  }
+}
+
+/* ---- cursors ---- */
+
+#define RP_CURSOR_MAGIC 'R'
+
+static void put_u64(unsigned char *b, uint64_t v) {
+  for (int k = 0; k < 8; k++)
+    b[k] = (unsigned char)(v >> (56 - 8 * k));
+}
+
+static uint64_t get_u64(const unsigned char *b) {
+  uint64_t v = 0;
+  for (int k = 0; k < 8; k++)
+    v = v << 8 | b[k];
+  return v;
+}
+
+char *rp_cursor_encode(rp_arena *ar, const rp_cursor *c) {
+  size_t vlen = c->vtype == 's' ? 2 + c->str_len : 8;
+  size_t n = 5 + vlen + 36;
+  unsigned char *b = rp_arena_alloc(ar, n);
+  b[0] = RP_CURSOR_MAGIC;
+  b[1] = (unsigned char)c->kind;
+  b[2] = (unsigned char)c->sort;
+  b[3] = c->desc ? 1 : 0;
+  b[4] = (unsigned char)c->vtype;
+  size_t o = 5;
+  if (c->vtype == 's') {
+    b[o++] = (unsigned char)(c->str_len >> 8);
+    b[o++] = (unsigned char)(c->str_len & 0xff);
+    memcpy(b + o, c->str, c->str_len);
+    o += c->str_len;
+  } else if (c->vtype == 'd') {
+    uint64_t bits;
+    memcpy(&bits, &c->d, 8);
+    put_u64(b + o, bits);
+    o += 8;
+  } else {
+    put_u64(b + o, (uint64_t)c->i);
+    o += 8;
+  }
+  memcpy(b + o, c->id, 36);
+  char *out = rp_arena_alloc(ar, rp_b64url_len(n) + 1);
+  rp_b64url_encode(out, b, n);
+  return out;
+}
+
+int rp_cursor_decode(rp_arena *ar, const char *text, char kind, int sort, bool desc, rp_cursor *c) {
+  size_t tlen = strlen(text);
+  if (tlen == 0 || tlen > 1400) goto bad;
+  unsigned char *b = rp_arena_alloc(ar, tlen);
+  long n = rp_b64url_decode(b, tlen, text, tlen);
+  if (n < 5 + 2 + 36) goto bad;
+  if (b[0] != RP_CURSOR_MAGIC || b[1] != (unsigned char)kind) goto bad;
+  if (b[2] != (unsigned char)sort || b[3] != (desc ? 1 : 0))
+    return rp_error_set(RP_EINVALID_VALUE, "cursor", "the cursor belongs to another sort order");
+  memset(c, 0, sizeof *c);
+  c->kind = kind;
+  c->sort = sort;
+  c->desc = desc;
+  c->vtype = (char)b[4];
+  size_t o = 5;
+  if (c->vtype == 's') {
+    size_t sl = (size_t)b[o] << 8 | b[o + 1];
+    o += 2;
+    if ((size_t)n != o + sl + 36) goto bad;
+    if (!rp_utf8_valid((const char *)b + o, sl)) goto bad;
+    c->str = rp_arena_strndup(ar, (const char *)b + o, sl);
+    c->str_len = sl;
+    o += sl;
+  } else if (c->vtype == 'd' || c->vtype == 'i') {
+    if ((size_t)n != o + 8 + 36) goto bad;
+    uint64_t v = get_u64(b + o);
+    if (c->vtype == 'd')
+      memcpy(&c->d, &v, 8);
+    else
+      c->i = (int64_t)v;
+    o += 8;
+  } else {
+    goto bad;
+  }
+  if (!rp_uuid_valid((const char *)b + o, 36)) goto bad;
+  memcpy(c->id, b + o, 36);
+  c->id[36] = '\0';
+  return 0;
+bad:
+  return rp_error_set(RP_EINVALID_VALUE, "cursor", "malformed cursor");
+}
+
+/* ---- connection ---- */
+
+/* The page cache: 32 MiB per connection, raised to 256 MiB while a write
+ * transaction is open so that a bulk one (the demo's 2 million activities)
+ * keeps its dirty pages in memory instead of spilling them; it is a limit,
+ * so a small transaction never uses it, and it shrinks back on commit. */
+#define RP_CACHE_KB "32768"
+#define RP_CACHE_WRITE_KB "262144"
+
+/* Opens the database file at path (created when missing) with the pragmas of
+ * DESIGN.md: WAL, foreign keys, a 5 s busy timeout, synchronous=NORMAL. The
+ * caller owns *out and closes it with rp_store_close. */
+int rp_store_open(rp_store **out, const char *path) {
+  *out = NULL;
+  rp_store *s = rp_xcalloc(1, sizeof *s);
+  int rc = sqlite3_open_v2(path, &s->db,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK) {
+    rp_error_set(RP_EINTERNAL, NULL, "cannot open database %s: %s", path,
+                 s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+    goto fail;
+  }
+  sqlite3_extended_result_codes(s->db, 1);
+  sqlite3_busy_timeout(s->db, 5000);
+  static const char *const pragmas = "PRAGMA journal_mode=WAL;"
+                                     "PRAGMA foreign_keys=ON;"
+                                     "PRAGMA synchronous=NORMAL;"
+                                     "PRAGMA temp_store=MEMORY;"
+                                     "PRAGMA cache_size=-" RP_CACHE_KB ";";
+  char *err = NULL;
+  rc = sqlite3_exec(s->db, pragmas, NULL, NULL, &err);
+  if (rc != SQLITE_OK) {
+    rp_error_set(RP_EINTERNAL, NULL, "cannot open database %s: %s", path,
+                 err ? err : sqlite3_errstr(rc));
+    sqlite3_free(err);
+    goto fail;
+  }
+  *out = s;
+  return 0;
+fail:
+  sqlite3_close_v2(s->db);
+  free(s);
+  return RP_EINTERNAL;
+}
+
+/* Finalises every cached statement and closes the connection. NULL is fine. */
+void rp_store_close(rp_store *s) {
+  if (!s) return;
+  for (int i = 0; i < RP_ST_COUNT; i++)
+    sqlite3_finalize(s->st[i]);
+  for (int i = 0; i < RP_DYN_CACHE; i++) {
+    sqlite3_finalize(s->dyn[i].st);
+    free(s->dyn[i].sql);
+  }
+  if (s->db && !sqlite3_get_autocommit(s->db)) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_close_v2(s->db);
+  free(s);
+}
+
+/* ---- migrations ---- */
+
+static int exec_sql(rp_store *s, const char *sql, const char *what) {
+  char *err = NULL;
+  int rc = sqlite3_exec(s->db, sql, NULL, NULL, &err);
+  if (rc == SQLITE_OK) return 0;
+  rp_error_set(RP_EINTERNAL, NULL, "%s: %s", what, err ? err : sqlite3_errmsg(s->db));
+  sqlite3_free(err);
+  return RP_EINTERNAL;
+}
+
+static int migration_applied(rp_store *s, int number, bool *out) {
+  sqlite3_stmt *st = NULL;
+  int rc =
+      sqlite3_prepare_v2(s->db, "SELECT 1 FROM schema_migrations WHERE number = ?", -1, &st, NULL);
+  if (rc != SQLITE_OK) return rp_sql_error(s, rc, NULL);
+  sqlite3_bind_int(st, 1, number);
+  rc = sqlite3_step(st);
+  *out = rc == SQLITE_ROW;
+  int ret = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : rp_sql_error(s, rc, NULL);
+  sqlite3_finalize(st);
+  return ret;
+}
+
+/* Applies, each in its own write transaction, the embedded migrations not in
+ * schema_migrations yet (creating that table first). *applied (may be NULL)
+ * gets how many ran. Must be called outside a transaction. */
+int rp_store_migrate(rp_store *s, int *applied) {
+  int count = 0, rc = 0;
+  if (applied) *applied = 0;
+  if (!sqlite3_get_autocommit(s->db))
+    return rp_error_set(RP_EINTERNAL, NULL, "migrate inside a transaction");
+  rc = exec_sql(s,
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                " number INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+                "schema_migrations");
+  if (rc) return rc;
+  for (const rp_migration *m = rp_migrations; m->sql; m++) {
+    bool done = false;
+    if ((rc = migration_applied(s, m->number, &done))) return rc;
+    if (done) continue;
+    if ((rc = exec_sql(s, "BEGIN IMMEDIATE", "begin migration"))) return rc;
+    /* another process may have applied it while we waited for the lock */
+    if ((rc = migration_applied(s, m->number, &done))) goto fail;
+    if (done) {
+      if ((rc = exec_sql(s, "COMMIT", "commit migration"))) goto fail;
+      continue;
+    }
+    if ((rc = exec_sql(s, m->sql, m->name))) goto fail;
+    sqlite3_stmt *st = NULL;
+    int src = sqlite3_prepare_v2(s->db,
+                                 "INSERT INTO schema_migrations (number, name, applied_at)"
+                                 " VALUES (?, ?, unixepoch())",
+                                 -1, &st, NULL);
+    if (src == SQLITE_OK) {
+      sqlite3_bind_int(st, 1, m->number);
+      sqlite3_bind_text(st, 2, m->name, -1, SQLITE_STATIC);
+      src = sqlite3_step(st);
+      if (src == SQLITE_DONE) src = SQLITE_OK;
+    }
+    if (src != SQLITE_OK) rc = rp_sql_error(s, src, NULL);
+    sqlite3_finalize(st);
+    if (rc) goto fail;
+    if ((rc = exec_sql(s, "COMMIT", "commit migration"))) goto fail;
+    count++;
+  }
+  if (applied) *applied = count;
+  return 0;
+fail:
+  if (!sqlite3_get_autocommit(s->db)) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+  if (applied) *applied = count;
+  return rc;
+}
+
+/* The highest migration number applied; 0 for a database never migrated. */
+int rp_store_schema_version(rp_store *s, int *out) {
+  *out = 0;
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(s->db,
+                              "SELECT count(*) FROM sqlite_schema"
+                              " WHERE type = 'table' AND name = 'schema_migrations'",
+                              -1, &st, NULL);
+  if (rc != SQLITE_OK) return rp_sql_error(s, rc, NULL);
+  rc = sqlite3_step(st);
+  bool exists = rc == SQLITE_ROW && sqlite3_column_int(st, 0) > 0;
+  sqlite3_finalize(st);
+  if (!exists) return 0;
+  rc = sqlite3_prepare_v2(s->db, "SELECT coalesce(max(number), 0) FROM schema_migrations", -1, &st,
+                          NULL);
+  if (rc != SQLITE_OK) return rp_sql_error(s, rc, NULL);
+  rc = sqlite3_step(st);
+  int ret = 0;
+  if (rc == SQLITE_ROW)
+    *out = sqlite3_column_int(st, 0);
+  else
+    ret = rp_sql_error(s, rc, NULL);
+  sqlite3_finalize(st);
+  return ret;
+}
+
+/* ---- transactions (DOMAIN.md M4: one per request) ---- */
+
+/* Opens a transaction: write=true takes the write lock now (BEGIN
+ * IMMEDIATE), false defers it (BEGIN). Nesting is refused. */
+int rp_store_begin(rp_store *s, bool write) {
+  if (!sqlite3_get_autocommit(s->db))
+    return rp_error_set(RP_EINTERNAL, NULL, "a transaction is already open");
+  if (!write) return rp_sql_simple(s, RP_ST_BEGIN, "BEGIN");
+  int rc = rp_sql_simple(s, RP_ST_CACHE_BIG, "PRAGMA cache_size=-" RP_CACHE_WRITE_KB);
+  if (!rc) rc = rp_sql_simple(s, RP_ST_BEGIN_IMMEDIATE, "BEGIN IMMEDIATE");
+  return rc;
+}
+
+static void cache_normal(rp_store *s) {
+  rp_error saved = *rp_error_last();
+  rp_sql_simple(s, RP_ST_CACHE_NORMAL, "PRAGMA cache_size=-" RP_CACHE_KB);
+  rp_error_set(saved.code, saved.field[0] ? saved.field : NULL, "%s", saved.message);
+}
+
+/* Commits the open transaction; an error when none is open. */
+int rp_store_commit(rp_store *s) {
+  if (sqlite3_get_autocommit(s->db))
+    return rp_error_set(RP_EINTERNAL, NULL, "no transaction to commit");
+  int rc = rp_sql_simple(s, RP_ST_COMMIT, "COMMIT");
+  if (sqlite3_get_autocommit(s->db)) cache_normal(s);
+  return rc;
+}
+
+/* Rolls back the open transaction; a no-op when none is open. Keeps the
+ * thread error of whatever made the caller roll back. */
+void rp_store_rollback(rp_store *s) {
+  if (!s || sqlite3_get_autocommit(s->db)) return;
+  rp_error saved = *rp_error_last();
+  rp_sql_simple(s, RP_ST_ROLLBACK, "ROLLBACK");
+  cache_normal(s);
+  rp_error_set(saved.code, saved.field[0] ? saved.field : NULL, "%s", saved.message);
+}

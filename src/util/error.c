@@ -7,12 +7,17 @@
 static _Thread_local rp_error tls_error;
 
 int rp_error_set(int code, const char *field, const char *fmt, ...) {
-  tls_error.code = code;
-  snprintf(tls_error.field, sizeof tls_error.field, "%s", field ? field : "");
+  /* Format into temporaries first: the arguments may point into tls_error
+   * itself (re-tagging an error with a field). */
+  char f[sizeof tls_error.field], m[sizeof tls_error.message];
+  snprintf(f, sizeof f, "%s", field ? field : "");
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(tls_error.message, sizeof tls_error.message, fmt, ap);
+  vsnprintf(m, sizeof m, fmt, ap);
   va_end(ap);
+  tls_error.code = code;
+  memcpy(tls_error.field, f, sizeof f);
+  memcpy(tls_error.message, m, sizeof m);
   return code;
 }
 

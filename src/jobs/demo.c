@@ -1,0 +1,1734 @@
+/* demo.c: the demo data generator (demo.h).
+ *
+ * Two passes. The plan pass decides, for every contact in order, who it is
+ * (culture, name, type), where it stands (final status and the moments it
+ * moved: DOMAIN.md L1 to L5 as they would have fired), when it was created
+ * and known, and who referred it (an earlier contact already engaged at that
+ * time). The write pass then builds each contact's details, replays its
+ * status timeline through the S and C rules to get the change history and
+ * the final status, stage and category, generates the activities of each
+ * status phase so they agree with the rules (a suspect gets no inbound
+ * message before the one that makes it a prospect, L2), and writes all of it
+ * through the store.
+ *
+ * Randomness comes from xoshiro256** seeded per contact and purpose with
+ * splitmix64 from (seed, contact index), so contact i does not depend on the
+ * number of contacts after it. All times derive from opts->now. */
+#include "jobs/demo.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/contact.h"
+#include "util/arena.h"
+#include "util/clock.h"
+#include "util/error.h"
+#include "util/mem.h"
+#include "util/strbuf.h"
+#include "util/uuid.h"
+
+#define MINUTE ((rp_time)60)
+#define HOUR ((rp_time)3600)
+#define DAY ((rp_time)86400)
+#define YEAR ((rp_time)31557600) /* 365.25 days */
+#define NEVER INT64_MAX
+#define MAX_ACTS 320 /* activities per contact, a safety cap */
+
+/* ---------------------------------------------------------------- PRNG */
+
+typedef struct rng {
+  uint64_t s[4];
+} rng;
+
+static uint64_t splitmix64(uint64_t *x) {
+  uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+/* One independent stream per (seed, contact index, purpose). */
+static void rng_init(rng *r, uint64_t seed, uint64_t index, uint64_t purpose) {
+  uint64_t x = seed;
+  x = splitmix64(&x) ^ (index * 0xD1B54A32D192ED03ull) ^ (purpose * 0x8CB92BA72F3D8DD7ull);
+  for (int i = 0; i < 4; i++)
+    r->s[i] = splitmix64(&x);
+}
+
+static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+static uint64_t rnext(rng *r) {
+  uint64_t *s = r->s;
+  uint64_t out = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+  s[2] ^= s[0];
+  s[3] ^= s[1];
+  s[1] ^= s[2];
+  s[0] ^= s[3];
+  s[2] ^= t;
+  s[3] = rotl(s[3], 45);
+  return out;
+}
+
+static double runif(rng *r) { return (double)(rnext(r) >> 11) * 0x1.0p-53; }
+static bool rchance(rng *r, double p) { return runif(r) < p; }
+/* Uniform in [lo, hi] (inclusive). */
+static int64_t rint64(rng *r, int64_t lo, int64_t hi) {
+  return hi <= lo ? lo : lo + (int64_t)(rnext(r) % (uint64_t)(hi - lo + 1));
+}
+static rp_time rtime(rng *r, rp_time lo, rp_time hi) {
+  return hi <= lo ? lo : lo + (rp_time)(runif(r) * (double)(hi - lo));
+}
+static const char *rpick(rng *r, rp_demo_list l) { return l.items[rnext(r) % l.n]; }
+static size_t rweighted(rng *r, const unsigned *w, size_t n) {
+  unsigned sum = 0;
+  for (size_t i = 0; i < n; i++)
+    sum += w[i];
+  unsigned x = (unsigned)(rnext(r) % sum);
+  for (size_t i = 0; i < n; i++) {
+    if (x < w[i]) return i;
+    x -= w[i];
+  }
+  return n - 1;
+}
+/* A log-normal delay: median m, spread sigma (natural log units). */
+static double rlognormal(rng *r, double m, double sigma) {
+  double u1 = runif(r), u2 = runif(r);
+  if (u1 < 1e-12) u1 = 1e-12;
+  double z = sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+  return m * exp(sigma * z);
+}
+/* An exponential gap with mean m, at least lo. */
+static rp_time rexp(rng *r, rp_time mean, rp_time lo) {
+  double u = runif(r);
+  rp_time t = (rp_time)(-log(1.0 - u) * (double)mean);
+  return t < lo ? lo : t;
+}
+
+/* ---------------------------------------------------------------- ids */
+
+/* UUIDv7 ids for the demo's rows (RFC 9562, "monotonic random", method 2):
+ * the millisecond time of the run's start, then a 40-bit counter that
+ * starts at a random point, then 34 random bits. Seeded once from
+ * rp_uuid_v7's entropy, so two runs never share ids; one system random call
+ * per run instead of one per row, and ids that grow (index appends). */
+typedef struct idgen {
+  uint64_t ms, counter;
+  rng r;
+} idgen;
+
+static void idgen_init(idgen *g) {
+  char base[RP_ID_LEN];
+  rp_uuid_v7(base);
+  uint64_t ms = 0, h = 0;
+  for (int i = 0, n = 0; base[i] && n < 12; i++) {
+    if (base[i] == '-') continue;
+    ms = ms << 4 | (uint64_t)(base[i] <= '9' ? base[i] - '0' : base[i] - 'a' + 10);
+    n++;
+  }
+  for (int i = 0; base[i]; i++) {
+    uint64_t x = h ^ (uint64_t)(unsigned char)base[i];
+    h = splitmix64(&x);
+  }
+  g->ms = ms;
+  rng_init(&g->r, h, 0, 99);
+  g->counter = rnext(&g->r) & ((1ull << 39) - 1);
+}
+
+static void idgen_next(idgen *g, char out[static RP_ID_LEN]) {
+  static const char hex[] = "0123456789abcdef";
+  uint64_t c = g->counter++, lo = rnext(&g->r) & ((1ull << 34) - 1);
+  uint64_t rand_a = (c >> 28) & 0xfff, rand_b = ((c & 0xfffffffull) << 34) | lo;
+  unsigned char b[16];
+  for (int i = 0; i < 6; i++)
+    b[i] = (unsigned char)(g->ms >> (40 - 8 * i));
+  b[6] = (unsigned char)(0x70 | (rand_a >> 8));
+  b[7] = (unsigned char)(rand_a & 0xff);
+  b[8] = (unsigned char)(0x80 | ((rand_b >> 56) & 0x3f));
+  for (int i = 9; i < 16; i++)
+    b[i] = (unsigned char)(rand_b >> (8 * (15 - i)));
+  int o = 0;
+  for (int i = 0; i < 16; i++) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out[o++] = '-';
+    out[o++] = hex[b[i] >> 4];
+    out[o++] = hex[b[i] & 15];
+  }
+  out[o] = '\0';
+}
+
+/* ---------------------------------------------------------------- local time */
+
+/* The agent works in Austin: America/Chicago, US daylight saving rules. */
+static int64_t floordiv(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  if ((a % b != 0) && ((a < 0) != (b < 0))) q--;
+  return q;
+}
+static int weekday(int64_t day) { return (int)(((day % 7) + 7 + 4) % 7); } /* 0 = Sunday */
+
+static rp_time tz_offset(rp_time t) {
+  int64_t y;
+  unsigned m, d;
+  rp_civil_from_days(floordiv(t, DAY), &y, &m, &d);
+  int64_t mar1 = rp_days_from_civil(y, 3, 1), nov1 = rp_days_from_civil(y, 11, 1);
+  int64_t start = mar1 + (7 - weekday(mar1)) % 7 + 7; /* second Sunday of March */
+  int64_t end = nov1 + (7 - weekday(nov1)) % 7;       /* first Sunday of November */
+  bool dst = t >= start * DAY + 8 * HOUR && t < end * DAY + 7 * HOUR;
+  return dst ? -5 * HOUR : -6 * HOUR;
+}
+static int64_t local_day(rp_time t) { return floordiv(t + tz_offset(t), DAY); }
+static rp_time local_at(int64_t day, int hour, int minute) {
+  rp_time guess = day * DAY + hour * HOUR + minute * MINUTE + 6 * HOUR;
+  return day * DAY + hour * HOUR + minute * MINUTE - tz_offset(guess);
+}
+
+/* A working moment on the local day of t: mostly 9:00-17:59 on a weekday
+ * (a weekend moves to Monday most of the time), sometimes early or late. */
+static rp_time biz_time(rng *r, rp_time t) {
+  int64_t d = local_day(t);
+  int wd = weekday(d);
+  if ((wd == 0 || wd == 6) && rchance(r, 0.7)) d += wd == 6 ? 2 : 1;
+  int h = rchance(r, 0.85) ? (int)rint64(r, 9, 17) : (int)rint64(r, 7, 20);
+  return local_at(d, h, (int)rint64(r, 0, 59));
+}
+
+/* ---------------------------------------------------------------- the plan */
+
+enum {
+  SRC_ZILLOW,
+  SRC_REALTOR,
+  SRC_WEBSITE,
+  SRC_FACEBOOK,
+  SRC_OPEN_HOUSE,
+  SRC_SIGN_CALL,
+  SRC_REFERRAL,
+  SRC_SPHERE,
+  SRC_NONE,
+  SRC_COUNT
+};
+static const char *const source_names[SRC_COUNT] = {"zillow",   "realtor.com", "website",
+                                                    "facebook", "open house",  "sign call",
+                                                    "referral", "sphere",      NULL};
+
+enum { SIDE_BUY, SIDE_SELL, SIDE_BOTH };
+
+typedef struct milestone {
+  rp_time t;
+  uint8_t status; /* rp_status reached at t */
+} milestone;
+
+typedef struct plan {
+  uint8_t type, status, cat0, side, culture, female, source;
+  bool imported, repeat;
+  uint16_t first, last;
+  int64_t known_day; /* known_since, days since the epoch */
+  rp_time created;   /* created_at */
+  uint8_t initial;   /* status at creation */
+  uint8_t n_ms;      /* status changes after creation, in time order */
+  milestone ms[4];
+  rp_time close;          /* the deal's closing (past or planned), 0 = none */
+  rp_time prev_close;     /* a repeat client's earlier closing, 0 = none */
+  rp_time engaged;        /* from when an inbound call fits its status (NEVER) */
+  int32_t referrer;       /* index of the contact who referred it, -1 = none */
+  uint32_t ref_at, n_ref; /* its referrals: refs[ref_at .. ref_at + n_ref) */
+} plan;
+
+typedef struct world {
+  rp_time now, w0; /* w0: two years ago, when the agent started with rapport */
+  size_t n;
+  plan *p;
+  uint32_t *refs; /* indices of referred contacts, grouped by referrer */
+} world;
+
+static const unsigned type_w[RP_TYPE_COUNT] = {48, 4, 6, 8, 28, 4, 2};
+static const unsigned status_w_default[RP_STATUS_COUNT] = {0, 36, 30, 10, 6, 18};
+static const unsigned status_w_personal[RP_STATUS_COUNT] = {0, 20, 40, 5, 5, 30};
+static const unsigned status_w_farm[RP_STATUS_COUNT] = {0, 70, 25, 5, 0, 0};
+static const unsigned cat_w[RP_CATEGORY_COUNT] = {62, 4, 10, 14, 10};
+static const unsigned cat_w_trade[RP_CATEGORY_COUNT] = {70, 10, 10, 10, 0};
+static const unsigned side_w[3] = {55, 30, 15};
+static const unsigned new_source_w[SRC_COUNT] = {24, 16, 16, 10, 14, 8, 0, 0, 0};
+
+static bool trade_type(int type) {
+  return type == RP_TYPE_AGENT || type == RP_TYPE_VENDOR || type == RP_TYPE_HIDDEN;
+}
+
+/* The status in force at creation and the changes after it, from the ideal
+ * timeline ideal[0..n) (time order). */
+static void place_milestones(plan *p, const milestone *ideal, size_t n, rp_time now) {
+  p->initial = RP_STATUS_SUSPECT;
+  p->n_ms = 0;
+  for (size_t k = 0; k < n; k++) {
+    if (!ideal[k].t || ideal[k].t > now) continue;
+    if (ideal[k].t <= p->created)
+      p->initial = ideal[k].status;
+    else
+      p->ms[p->n_ms++] = ideal[k];
+  }
+}
+
+/* Decides contact i (everything but its details). */
+static void plan_contact(world *w, size_t i, uint64_t seed, uint32_t *hubs, size_t *n_hubs) {
+  plan *p = &w->p[i];
+  rng r;
+  rng_init(&r, seed, i, 0);
+  const rp_time now = w->now, w0 = w->w0;
+  unsigned cw[32];
+  for (size_t k = 0; k < rp_demo_n_cultures; k++)
+    cw[k] = rp_demo_cultures[k].weight;
+  p->culture = (uint8_t)rweighted(&r, cw, rp_demo_n_cultures);
+  const rp_demo_culture *cu = &rp_demo_cultures[p->culture];
+  p->female = rchance(&r, 0.5);
+  p->first = (uint16_t)(rnext(&r) % (p->female ? cu->female.n : cu->male.n));
+  p->last = (uint16_t)(rnext(&r) % cu->last.n);
+  p->type = (uint8_t)rweighted(&r, type_w, RP_TYPE_COUNT);
+  p->cat0 = (uint8_t)rweighted(&r, trade_type(p->type) ? cat_w_trade : cat_w, RP_CATEGORY_COUNT);
+  if (p->type == RP_TYPE_HIDDEN) p->cat0 = RP_CATEGORY_NONE;
+  p->side = (uint8_t)rweighted(&r, side_w, 3);
+  p->referrer = -1;
+  p->source = SRC_NONE;
+
+  const unsigned *sw = p->type == RP_TYPE_PERSONAL ? status_w_personal
+                       : p->type == RP_TYPE_FARM   ? status_w_farm
+                                                   : status_w_default;
+  p->status = trade_type(p->type) ? RP_STATUS_NONE : (uint8_t)rweighted(&r, sw, RP_STATUS_COUNT);
+  if ((p->status == RP_STATUS_CLIENT || p->status == RP_STATUS_PAST_CLIENT) &&
+      p->type == RP_TYPE_FARM)
+    p->type = RP_TYPE_CLIENT;
+
+  /* the import: the agent's existing database went in over three weeks */
+  rp_time import = biz_time(&r, w0 + rtime(&r, 0, 20 * DAY));
+  rp_time known = now - rtime(&r, 2 * YEAR, 8 * YEAR);
+  rp_time created_ideal = 0;
+  milestone ideal[4];
+  size_t n_ideal = 0;
+  p->close = p->prev_close = 0;
+
+  switch (p->status) {
+  case RP_STATUS_NONE:
+    p->imported = rchance(&r, 0.6);
+    created_ideal = p->imported ? known : biz_time(&r, rtime(&r, w0 + 30 * DAY, now - 2 * DAY));
+    break;
+  case RP_STATUS_SUSPECT:
+    p->imported = rchance(&r, p->type == RP_TYPE_FARM || p->type == RP_TYPE_PERSONAL ? 0.9 : 0.5);
+    created_ideal = p->imported ? known : rtime(&r, w0 + 30 * DAY, now - HOUR);
+    break;
+  case RP_STATUS_PROSPECT: {
+    p->imported = rchance(&r, 0.35);
+    rp_time c = biz_time(&r, rtime(&r, w0 + 30 * DAY, now - 10 * DAY));
+    rp_time tp = c + (rp_time)(rlognormal(&r, 1.0, 1.3) * (double)DAY);
+    if (tp < c + 20 * MINUTE) tp = c + 20 * MINUTE;
+    if (tp > c + 12 * DAY) tp = c + 12 * DAY;
+    created_ideal = p->imported ? known : c;
+    ideal[n_ideal++] = (milestone){p->imported ? known : tp, RP_STATUS_PROSPECT};
+    break;
+  }
+  case RP_STATUS_LEAD:
+    p->imported = rchance(&r, 0.3);
+    if (p->imported) {
+      created_ideal = known;
+      ideal[n_ideal++] = (milestone){known, RP_STATUS_PROSPECT};
+      ideal[n_ideal++] =
+          (milestone){biz_time(&r, rtime(&r, now - 240 * DAY, now - 3 * DAY)), RP_STATUS_LEAD};
+    } else {
+      rp_time c = biz_time(&r, rtime(&r, now - 600 * DAY, now - 45 * DAY));
+      rp_time tp = c + rtime(&r, HOUR, 10 * DAY);
+      rp_time hi = tp + 150 * DAY < now - 2 * DAY ? tp + 150 * DAY : now - 2 * DAY;
+      created_ideal = c;
+      ideal[n_ideal++] = (milestone){tp, RP_STATUS_PROSPECT};
+      ideal[n_ideal++] = (milestone){biz_time(&r, rtime(&r, tp + 7 * DAY, hi)), RP_STATUS_LEAD};
+    }
+    break;
+  case RP_STATUS_CLIENT: {
+    p->close = biz_time(&r, now + rtime(&r, 5 * DAY, 60 * DAY));
+    rp_time tc = biz_time(&r, now - rtime(&r, 15 * DAY, 100 * DAY));
+    p->repeat = rchance(&r, 0.25);
+    if (p->repeat) { /* a past client buying or selling again (L7) */
+      p->imported = true;
+      p->prev_close = biz_time(&r, now - rtime(&r, 3 * YEAR, 9 * YEAR));
+      created_ideal = known < p->prev_close ? known : p->prev_close - 90 * DAY;
+      ideal[n_ideal++] = (milestone){p->prev_close, RP_STATUS_PAST_CLIENT};
+      ideal[n_ideal++] = (milestone){tc, RP_STATUS_CLIENT};
+      break;
+    }
+    rp_time tl = biz_time(&r, tc - rtime(&r, 7 * DAY, 90 * DAY));
+    rp_time tp = tl - rtime(&r, 5 * DAY, 150 * DAY);
+    created_ideal = biz_time(&r, tp - rtime(&r, HOUR, 10 * DAY));
+    ideal[n_ideal++] = (milestone){tp, RP_STATUS_PROSPECT};
+    ideal[n_ideal++] = (milestone){tl, RP_STATUS_LEAD};
+    ideal[n_ideal++] = (milestone){tc, RP_STATUS_CLIENT};
+    p->imported = created_ideal < w0 + 30 * DAY;
+    break;
+  }
+  case RP_STATUS_PAST_CLIENT: {
+    bool recent = rchance(&r, 0.45);
+    p->close = recent ? biz_time(&r, rtime(&r, w0 + 90 * DAY, now - 20 * DAY))
+                      : biz_time(&r, rtime(&r, now - 8 * YEAR, w0 - 30 * DAY));
+    rp_time tc = biz_time(&r, p->close - rtime(&r, 25 * DAY, 70 * DAY));
+    rp_time tl = biz_time(&r, tc - rtime(&r, 7 * DAY, 90 * DAY));
+    rp_time tp = tl - rtime(&r, 5 * DAY, 150 * DAY);
+    created_ideal = biz_time(&r, tp - rtime(&r, HOUR, 7 * DAY));
+    ideal[n_ideal++] = (milestone){tp, RP_STATUS_PROSPECT};
+    ideal[n_ideal++] = (milestone){tl, RP_STATUS_LEAD};
+    ideal[n_ideal++] = (milestone){tc, RP_STATUS_CLIENT};
+    ideal[n_ideal++] = (milestone){p->close, RP_STATUS_PAST_CLIENT};
+    p->imported = created_ideal < w0 + 30 * DAY;
+    break;
+  }
+  }
+  p->created = p->imported ? import : created_ideal;
+  if (p->created > now) p->created = now;
+  rp_time k0 = created_ideal < p->created ? created_ideal : p->created;
+  p->known_day = floordiv(k0, DAY);
+  place_milestones(p, ideal, n_ideal, now);
+  if (p->type == RP_TYPE_HIDDEN || p->status == RP_STATUS_NONE) p->initial = p->status;
+
+  /* where it came from */
+  if (trade_type(p->type))
+    p->source = SRC_NONE;
+  else if (p->imported || p->type == RP_TYPE_PERSONAL)
+    p->source = rchance(&r, 0.7) ? SRC_SPHERE : (uint8_t)rweighted(&r, new_source_w, SRC_COUNT);
+  else {
+    p->source = (uint8_t)rweighted(&r, new_source_w, SRC_COUNT);
+    /* a sign call is an inbound call: the contact starts as a prospect */
+    if (p->source == SRC_SIGN_CALL && p->initial == RP_STATUS_SUSPECT && p->n_ms &&
+        p->ms[0].status == RP_STATUS_PROSPECT)
+      p->ms[0].t = p->created;
+    else if (p->source == SRC_SIGN_CALL)
+      p->source = SRC_WEBSITE;
+  }
+  if (p->type == RP_TYPE_FARM && p->source != SRC_SPHERE) p->source = SRC_NONE;
+  /* an open house sign-in happens on a weekend afternoon */
+  if (p->source == SRC_OPEN_HOUSE && !p->imported && p->initial == RP_STATUS_SUSPECT) {
+    int64_t d = local_day(p->created);
+    d -= (weekday(d) + 1) % 7; /* back to Saturday */
+    if (rchance(&r, 0.4) && local_at(d + 1, 16, 0) <= p->created) d++;
+    rp_time t = local_at(d, (int)rint64(&r, 13, 15), (int)rint64(&r, 0, 59));
+    if (t <= p->created && t > w0) {
+      p->created = t;
+      p->known_day = floordiv(t, DAY);
+    }
+  }
+
+  /* engaged: from when an inbound call agrees with its status (L2) */
+  p->engaged = NEVER;
+  if (p->initial != RP_STATUS_SUSPECT)
+    p->engaged = p->created;
+  else if (p->n_ms)
+    p->engaged = p->ms[0].t;
+
+  /* referred by an earlier contact engaged a few days before (C1); people
+   * who referred before are likelier to refer again (hubs), up to five */
+  if (i > 0 && !trade_type(p->type) && rchance(&r, 0.14)) {
+    for (int tries = 0; tries < 12; tries++) {
+      size_t j =
+          (*n_hubs && rchance(&r, 0.3)) ? hubs[rnext(&r) % *n_hubs] : (size_t)(rnext(&r) % i);
+      plan *q = &w->p[j];
+      if (q->type == RP_TYPE_HIDDEN || q->engaged == NEVER || q->engaged + 3 * DAY > p->created ||
+          q->n_ref >= 5)
+        continue;
+      p->referrer = (int32_t)j;
+      p->source = SRC_REFERRAL;
+      q->n_ref++; /* a running count here; plan_all recounts */
+      hubs[(*n_hubs)++] = (uint32_t)j;
+      break;
+    }
+  }
+}
+
+/* Plans every contact and groups the referrals by referrer (each group in
+ * time order). */
+static void plan_all(world *w, uint64_t seed) {
+  uint32_t *hubs = rp_xcalloc(w->n + 1, sizeof *hubs);
+  size_t n_hubs = 0;
+  for (size_t i = 0; i < w->n; i++)
+    plan_contact(w, i, seed, hubs, &n_hubs);
+  free(hubs);
+  for (size_t i = 0; i < w->n; i++)
+    w->p[i].n_ref = 0;
+  for (size_t i = 0; i < w->n; i++)
+    if (w->p[i].referrer >= 0) w->p[w->p[i].referrer].n_ref++;
+  uint32_t at = 0;
+  for (size_t i = 0; i < w->n; i++) {
+    w->p[i].ref_at = at;
+    at += w->p[i].n_ref;
+    w->p[i].n_ref = 0;
+  }
+  w->refs = rp_xcalloc(at + 1, sizeof *w->refs);
+  for (size_t i = 0; i < w->n; i++) {
+    int32_t j = w->p[i].referrer;
+    if (j < 0) continue;
+    plan *q = &w->p[j];
+    /* insertion in created order */
+    uint32_t k = q->n_ref++;
+    uint32_t *g = w->refs + q->ref_at;
+    while (k > 0 && w->p[g[k - 1]].created > w->p[i].created) {
+      g[k] = g[k - 1];
+      k--;
+    }
+    g[k] = (uint32_t)i;
+  }
+}
+
+static void plan_name(const plan *p, const char **first, const char **last) {
+  const rp_demo_culture *cu = &rp_demo_cultures[p->culture];
+  *first = p->female ? cu->female.items[p->first] : cu->male.items[p->first];
+  *last = p->female && cu->last_female.n ? cu->last_female.items[p->last] : cu->last.items[p->last];
+}
+
+/* ---------------------------------------------------------------- ASCII */
+
+/* Latin-1 Supplement and Latin Extended-A (U+00C0..U+017F) without their
+ * diacritics, lower case; 0 for characters to drop. */
+static const char latin_base[] = "aaaaaaaceeeeiiii"  /* C0-CF */
+                                 "dnooooo\0ouuuuyts" /* D0-DF (D7 x, DE thorn, DF sharp s) */
+                                 "aaaaaaaceeeeiiii"  /* E0-EF */
+                                 "dnooooo\0ouuuuyty" /* F0-FF */
+                                 "aaaaaaccccccccdd"  /* 100-10F */
+                                 "ddeeeeeeeeeegggg"  /* 110-11F */
+                                 "gggghhhhiiiiiiii"  /* 120-12F */
+                                 "iiiijjkkklllllll"  /* 130-13F */
+                                 "lllnnnnnnnnnoooo"  /* 140-14F */
+                                 "oooorrrrrrssssss"  /* 150-15F */
+                                 "sssstttttuuuuuuu"  /* 160-16F */
+                                 "uuuuwwyyyzzzzzzs"; /* 170-17F */
+
+size_t rp_demo_ascii(char *out, size_t cap, const char *p, size_t len) {
+  size_t o = 0;
+  const unsigned char *s = (const unsigned char *)p;
+  if (!cap) return 0;
+  for (size_t i = 0; i < len;) {
+    uint32_t c = s[i];
+    size_t n = 1;
+    if (c >= 0xC0 && c < 0xE0 && i + 1 < len) {
+      c = ((c & 0x1F) << 6) | (s[i + 1] & 0x3F);
+      n = 2;
+    } else if (c >= 0xE0 && c < 0xF0 && i + 2 < len) {
+      c = ((c & 0x0F) << 12) | ((uint32_t)(s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
+      n = 3;
+    } else if (c >= 0xF0 && i + 3 < len) {
+      n = 4;
+      c = 0xFFFF; /* outside every table: dropped */
+    } else if (c >= 0x80) {
+      c = 0xFFFF; /* a stray continuation byte */
+    }
+    i += n;
+    const char *rep = NULL;
+    char one[2] = {0, 0};
+    if (c < 0x80) {
+      if (c >= 'A' && c <= 'Z') one[0] = (char)(c - 'A' + 'a');
+      if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) one[0] = (char)c;
+    } else if (c == 0xC4 || c == 0xE4) {
+      rep = "ae";
+    } else if (c == 0xD6 || c == 0xF6) {
+      rep = "oe";
+    } else if (c == 0xDC || c == 0xFC) {
+      rep = "ue";
+    } else if (c == 0xDF) {
+      rep = "ss";
+    } else if (c == 0xC6 || c == 0xE6) {
+      rep = "ae";
+    } else if (c == 0x152 || c == 0x153) {
+      rep = "oe";
+    } else if (c >= 0xC0 && c <= 0x17F) {
+      one[0] = latin_base[c - 0xC0];
+    } else if (c == 0x1A0 || c == 0x1A1) {
+      one[0] = 'o'; /* Vietnamese o with horn */
+    } else if (c == 0x1AF || c == 0x1B0) {
+      one[0] = 'u';                          /* u with horn */
+    } else if (c >= 0x1EA0 && c <= 0x1EF9) { /* Vietnamese letters with tone marks */
+      one[0] = c <= 0x1EB7   ? 'a'
+               : c <= 0x1EC7 ? 'e'
+               : c <= 0x1ECB ? 'i'
+               : c <= 0x1EE3 ? 'o'
+               : c <= 0x1EF1 ? 'u'
+                             : 'y';
+    }
+    if (!rep) rep = one;
+    for (; *rep && o + 1 < cap; rep++)
+      out[o++] = *rep;
+  }
+  out[o] = '\0';
+  return o;
+}
+
+/* ---------------------------------------------------------------- details */
+
+static const char *const free_domains[] = {"gmail.com",   "yahoo.com", "outlook.com", "icloud.com",
+                                           "hotmail.com", "aol.com",   "comcast.net", "att.net"};
+static const unsigned free_domain_w[] = {44, 13, 12, 12, 7, 4, 4, 4};
+
+static const char *email_for(rng *r, rp_arena *ar, const char *first, const char *last,
+                             const char *domain, int year) {
+  char f[48], l[48];
+  size_t fl = first ? rp_demo_ascii(f, sizeof f, first, strlen(first)) : 0;
+  size_t ll = last ? rp_demo_ascii(l, sizeof l, last, strlen(last)) : 0;
+  if (!fl && !ll) return NULL;
+  if (!fl) return rp_arena_printf(ar, "%s%d@%s", l, (int)rint64(r, 1, 99), domain);
+  if (!ll) return rp_arena_printf(ar, "%s%d@%s", f, (int)rint64(r, 1, 99), domain);
+  if (!domain) domain = free_domains[rweighted(r, free_domain_w, 8)];
+  switch (rint64(r, 0, 9)) {
+  case 0:
+  case 1:
+  case 2: return rp_arena_printf(ar, "%s.%s@%s", f, l, domain);
+  case 3: return rp_arena_printf(ar, "%s%s@%s", f, l, domain);
+  case 4:
+  case 5: return rp_arena_printf(ar, "%c%s@%s", f[0], l, domain);
+  case 6: return rp_arena_printf(ar, "%s.%s%02d@%s", f, l, (int)rint64(r, 1, 99), domain);
+  case 7: return rp_arena_printf(ar, "%s%c%d@%s", f, l[0], (int)rint64(r, 1, 999), domain);
+  case 8: return rp_arena_printf(ar, "%s%s%d@%s", f, l, year, domain);
+  default: return rp_arena_printf(ar, "%s_%s@%s", f, l, domain);
+  }
+}
+
+/* The n-th space-separated word of s (n taken modulo their count). */
+static const char *word(rp_arena *ar, const char *s, uint64_t n) {
+  size_t count = 1;
+  for (const char *c = s; *c; c++)
+    count += *c == ' ';
+  n %= count;
+  while (n--)
+    s = strchr(s, ' ') + 1;
+  size_t len = strcspn(s, " ");
+  return rp_arena_strndup(ar, s, len);
+}
+
+/* A valid NANP number in E.164: area code of the city, exchange 2xx-9xx
+ * (no N11, no 555), any line. */
+static const char *us_phone(rng *r, rp_arena *ar, const rp_demo_city *city) {
+  const char *area = word(ar, city->area_codes, rnext(r));
+  int ex;
+  do
+    ex = (int)rint64(r, 200, 999);
+  while (ex == 555 || ex % 100 == 11);
+  return rp_arena_printf(ar, "+1%s%03d%04d", area, ex, (int)rint64(r, 0, 9999));
+}
+
+/* A foreign number in E.164 (UK drama-range mobiles, Mexico City, French
+ * mobiles). */
+static const char *intl_phone(rng *r, rp_arena *ar, const char *prefix) {
+  if (!strcmp(prefix, "+44")) return rp_arena_printf(ar, "+447700900%03d", (int)rint64(r, 0, 999));
+  if (!strcmp(prefix, "+52")) return rp_arena_printf(ar, "+5255%08d", (int)rint64(r, 0, 99999999));
+  return rp_arena_printf(ar, "+336%08d", (int)rint64(r, 0, 99999999));
+}
+
+static const rp_demo_city *pick_city(rng *r, bool home) {
+  size_t n_home = 0;
+  for (size_t k = 0; k < rp_demo_n_cities; k++)
+    n_home += rp_demo_cities[k].home;
+  size_t want = (size_t)(rnext(r) % (home ? n_home : rp_demo_n_cities - n_home));
+  for (size_t k = 0; k < rp_demo_n_cities; k++)
+    if (rp_demo_cities[k].home == home && want-- == 0) return &rp_demo_cities[k];
+  return &rp_demo_cities[0];
+}
+
+static const char *street_line(rng *r, rp_arena *ar) {
+  const char *name = rpick(r, rp_demo_streets), *type = rpick(r, rp_demo_street_types);
+  int number = (int)rint64(r, 1, 40) * 100 + (int)rint64(r, 0, 99) * (rchance(r, 0.5) ? 1 : 2);
+  if (rchance(r, 0.06))
+    return rp_arena_printf(ar, "%d %s %s, Apt %d%c", number, name, type, (int)rint64(r, 1, 4),
+                           (char)('A' + rint64(r, 0, 5)));
+  return rp_arena_printf(ar, "%d %s %s", number, name, type);
+}
+
+static const char *date_str(rp_arena *ar, rp_time t) {
+  char d[11];
+  return rp_arena_strdup(ar, rp_date_format(t, d));
+}
+
+static int64_t year_of(rp_time t) {
+  int64_t y;
+  unsigned m, d;
+  rp_civil_from_days(floordiv(t, DAY), &y, &m, &d);
+  return y;
+}
+
+/* A price in dollars, rounded to 5,000: median m. */
+static double price(rng *r, double m) {
+  double v = rlognormal(r, m, 0.45);
+  if (v < 120000) v = 120000;
+  if (v > 4000000) v = 4000000;
+  return floor(v / 5000.0 + 0.5) * 5000.0;
+}
+
+typedef struct tagset {
+  const char *v[12];
+  size_t n;
+} tagset;
+
+static void tag(tagset *t, const char *s) {
+  for (size_t k = 0; k < t->n; k++)
+    if (!strcmp(t->v[k], s)) return;
+  if (t->n < 12) t->v[t->n++] = s;
+}
+
+/* Everything a person record holds beyond status: names, emails, phones,
+ * address, company, personal details, tags, intent. */
+static void fill_details(rng *r, rp_arena *ar, const world *w, const plan *p, rp_contact *c,
+                         const rp_demo_city **city_out, rp_address *deal, tagset *tags) {
+  const rp_demo_culture *cu = &rp_demo_cultures[p->culture];
+  const char *first, *last;
+  plan_name(p, &first, &last);
+  bool person = true;
+  const rp_demo_company *co = NULL;
+  int64_t birth_year = year_of(w->now) - rint64(r, 24, 78);
+
+  if (p->type == RP_TYPE_AGENT)
+    co = &rp_demo_brokerages[rnext(r) % rp_demo_n_brokerages];
+  else if (p->type == RP_TYPE_VENDOR)
+    co = &rp_demo_vendors[rnext(r) % rp_demo_n_vendors];
+  else if (p->type != RP_TYPE_HIDDEN && rchance(r, 0.3))
+    co = &rp_demo_employers[rnext(r) % rp_demo_n_employers];
+  if (p->type == RP_TYPE_VENDOR && rchance(r, 0.2)) person = false; /* the business itself */
+  if (person) {
+    c->first_name = first;
+    c->last_name = last;
+  }
+  if (co) c->company = co->name;
+  if (co && co->tag) tag(tags, co->tag);
+
+  /* where they live: most in the agent's market; relocations come from afar */
+  bool relocating = (p->side == SIDE_BUY || p->side == SIDE_BOTH) &&
+                    p->status >= RP_STATUS_PROSPECT && p->status <= RP_STATUS_CLIENT &&
+                    rchance(r, 0.15);
+  const rp_demo_city *city = pick_city(r, !relocating && rchance(r, 0.85));
+  *city_out = city;
+  double p_addr = p->status == RP_STATUS_PAST_CLIENT ? 0.92
+                  : p->status == RP_STATUS_CLIENT    ? 0.75
+                  : p->status == RP_STATUS_LEAD      ? 0.5
+                  : p->type == RP_TYPE_FARM          ? 1.0
+                  : p->status == RP_STATUS_PROSPECT  ? 0.4
+                                                     : 0.25;
+  if (rchance(r, p_addr)) {
+    c->has_address = true;
+    c->address = (rp_address){.street = street_line(r, ar),
+                              .city = city->city,
+                              .region = city->region,
+                              .postal_code = word(ar, city->postal_codes, rnext(r)),
+                              .country = "US"};
+  }
+
+  /* the property of its deal (or inquiry) in the agent's market; a buyer
+   * who closed lives there now */
+  const rp_demo_city *dc = pick_city(r, true);
+  *deal = (rp_address){.street = street_line(r, ar),
+                       .city = dc->city,
+                       .region = dc->region,
+                       .postal_code = word(ar, dc->postal_codes, rnext(r)),
+                       .country = "US"};
+  if (p->status == RP_STATUS_PAST_CLIENT && p->side != SIDE_SELL && rchance(r, 0.9)) {
+    c->has_address = true;
+    c->address = *deal;
+  }
+
+  /* emails */
+  bool web = p->source <= SRC_FACEBOOK;
+  size_t n_e = rchance(r, web ? 0.97 : trade_type(p->type) ? 0.9 : 0.82) ? 1 : 0;
+  if (n_e && co && rchance(r, 0.12)) n_e = 2;
+  c->emails = rp_arena_calloc(ar, 2 * sizeof *c->emails);
+  for (size_t k = 0; k < n_e; k++) {
+    bool work = co && (k == 1 ? !trade_type(p->type) : trade_type(p->type) || rchance(r, 0.2));
+    const char *addr =
+        person ? email_for(r, ar, first, last, work ? co->domain : NULL, (int)birth_year)
+               : rp_arena_printf(ar, "info@%s", co->domain);
+    if (addr && (k == 0 || strcmp(addr, c->emails[0].address)))
+      c->emails[c->n_emails++] = (rp_email){addr, work ? "work" : "home"};
+  }
+
+  /* phones */
+  size_t n_p = rchance(r, web ? 0.7 : 0.85) ? 1 : 0;
+  if (n_p && rchance(r, 0.15)) n_p = 2;
+  if (!c->n_emails && !n_p) n_p = 1; /* a contact always has a way to reach it */
+  c->phones = rp_arena_calloc(ar, 2 * sizeof *c->phones);
+  for (size_t k = 0; k < n_p; k++) {
+    const char *num;
+    if (cu->intl_prefix && rchance(r, k ? 0.25 : 0.03))
+      num = intl_phone(r, ar, cu->intl_prefix);
+    else
+      num = us_phone(r, ar, rchance(r, 0.8) ? city : pick_city(r, rchance(r, 0.5)));
+    if (k && !strcmp(num, c->phones[0].number)) continue;
+    const char *label = k == 0 ? (rchance(r, 0.85) ? "mobile" : "home") : co ? "work" : "home";
+    c->phones[c->n_phones++] = (rp_phone){num, label};
+  }
+
+  if (co && trade_type(p->type)) c->website = rp_arena_printf(ar, "https://www.%s", co->domain);
+  if (person && rchance(r, 0.1)) {
+    char f[48], l[48];
+    rp_demo_ascii(f, sizeof f, first, strlen(first));
+    rp_demo_ascii(l, sizeof l, last, strlen(last));
+    c->social = rp_arena_calloc(ar, sizeof *c->social);
+    c->social[0] = rp_arena_printf(ar, "https://www.linkedin.com/in/%s-%s-%x", f, l,
+                                   (unsigned)(rnext(r) & 0xfffff));
+    c->n_social = 1;
+  }
+
+  /* the personal side, richer for people the agent knows well */
+  bool close_rel = p->status == RP_STATUS_PAST_CLIENT || p->type == RP_TYPE_PERSONAL ||
+                   p->status == RP_STATUS_CLIENT;
+  if (person && p->type != RP_TYPE_HIDDEN) {
+    if (rchance(r, close_rel ? 0.6 : 0.2)) {
+      unsigned m = (unsigned)rint64(r, 1, 12), d = (unsigned)rint64(r, 1, 28);
+      c->birthday = rchance(r, 0.1) ? rp_arena_printf(ar, "--%02u-%02u", m, d)
+                                    : rp_arena_printf(ar, "%04d-%02u-%02u", (int)birth_year, m, d);
+    }
+    if (rchance(r, close_rel ? 0.6 : 0.3)) {
+      const rp_demo_culture *pc =
+          rchance(r, 0.85) ? cu : &rp_demo_cultures[rnext(r) % rp_demo_n_cultures];
+      bool pf = rchance(r, 0.9) ? !p->female : p->female;
+      c->partner = rpick(r, pf ? pc->female : pc->male);
+      if (rchance(r, 0.4)) {
+        unsigned m = (unsigned)rint64(r, 1, 12), d = (unsigned)rint64(r, 1, 28);
+        int64_t y = birth_year + rint64(r, 22, 40);
+        if (y >= year_of(w->now)) y = year_of(w->now) - 1;
+        c->anniversary = rp_arena_printf(ar, "%04d-%02u-%02u", (int)y, m, d);
+      }
+    }
+    if (rchance(r, close_rel ? 0.4 : 0.15)) {
+      int nk = (int)rint64(r, 1, 3), age = (int)rint64(r, 1, 17);
+      const char *k1 = rpick(r, rp_demo_kid_names), *k2 = rpick(r, rp_demo_kid_names);
+      const char *k3 = rpick(r, rp_demo_kid_names);
+      c->children = nk == 1   ? rp_arena_printf(ar, "%s (%d)", k1, age)
+                    : nk == 2 ? rp_arena_printf(ar, "%s (%d), %s (%d)", k1, age + 3, k2, age)
+                              : rp_arena_printf(ar, "%s (%d), %s (%d), %s (%d)", k1, age + 5, k2,
+                                                age + 2, k3, age);
+    }
+    if (rchance(r, close_rel ? 0.35 : 0.1)) c->pets = rpick(r, rp_demo_pets);
+    if (rchance(r, close_rel ? 0.5 : 0.15)) {
+      const char *a = rpick(r, rp_demo_interests), *b = rpick(r, rp_demo_interests);
+      c->interests = strcmp(a, b) ? rp_arena_printf(ar, "%s, %s", a, b) : a;
+    }
+  }
+  if (rchance(r, 0.08))
+    c->custom_json =
+        rchance(r, 0.5) ? "{\"preferred_contact\":\"text\"}" : "{\"preferred_contact\":\"email\"}";
+  c->sms_opt_out = rchance(r, 0.02);
+  c->email_opt_out = rchance(r, 0.03);
+  if (p->source != SRC_NONE) c->source = source_names[p->source];
+}
+
+/* ---------------------------------------------------------------- activities */
+
+typedef struct act {
+  rp_activity_kind kind;
+  rp_direction dir;
+  rp_time at;
+  const char *subject, *body;
+  int64_t dur;
+  bool high;
+  uint32_t seq;
+} act;
+
+typedef struct gen {
+  rng *r;
+  rp_arena *ar;
+  rp_time now, lo, hi; /* activities kept: lo <= at < hi, at <= now */
+  act v[MAX_ACTS];
+  size_t n;
+  uint32_t seq;
+  const char *first;     /* the contact's first name (or company) for texts */
+  const char *city;      /* where the action is */
+  const char *deal_addr; /* the property of the deal */
+  bool buyer, seller;
+} gen;
+
+static void add_at(gen *g, bool planned, rp_activity_kind k, rp_direction d, rp_time t,
+                   const char *subject, const char *body, int64_t dur, bool high) {
+  if (planned ? (t <= g->now || t > g->now + 120 * DAY) : (t < g->lo || t >= g->hi || t > g->now))
+    return;
+  if (g->n >= MAX_ACTS) return;
+  if (!high && rchance(g->r, 0.01)) high = true;
+  g->v[g->n++] = (act){k, d, t, subject, body, dur, high, g->seq++};
+}
+static void add(gen *g, rp_activity_kind k, rp_direction d, rp_time t, const char *subject,
+                const char *body, int64_t dur, bool high) {
+  add_at(g, false, k, d, t, subject, body, dur, high);
+}
+
+/* A reply delay: SMS in minutes, email and calls back in hours. */
+static rp_time reply_delay(gen *g, rp_activity_kind k, double speed) {
+  double h = k == RP_KIND_SMS ? rlognormal(g->r, 0.4, 1.2) : rlognormal(g->r, 3.0, 1.1);
+  h *= speed;
+  if (h < 0.05) h = 0.05;
+  if (h > 96) h = 96;
+  return (rp_time)(h * (double)HOUR);
+}
+
+static rp_activity_kind channel(gen *g, unsigned sms, unsigned email, unsigned call) {
+  unsigned w[3] = {sms, email, call};
+  static const rp_activity_kind k[3] = {RP_KIND_SMS, RP_KIND_EMAIL, RP_KIND_CALL};
+  return k[rweighted(g->r, w, 3)];
+}
+
+static int64_t call_length(gen *g, bool connected) {
+  return connected ? rint64(g->r, 75, 1200) : rint64(g->r, 12, 45);
+}
+
+/* One conversation on a topic: the opening (by the agent, or the contact
+ * when inbound_first), perhaps an answer after a realistic delay, perhaps
+ * a second round. speed < 1 makes answers quicker (a busy deal). */
+static rp_time exchange(gen *g, rp_time t, rp_activity_kind k, bool inbound_first, double p_reply,
+                        double speed, const char *subject, const char *out_text,
+                        const char *in_text) {
+  rp_direction d1 = inbound_first ? RP_DIR_INBOUND : RP_DIR_OUTBOUND;
+  rp_direction d2 = inbound_first ? RP_DIR_OUTBOUND : RP_DIR_INBOUND;
+  const char *t1 = inbound_first ? in_text : out_text, *t2 = inbound_first ? out_text : in_text;
+  if (k == RP_KIND_CALL) {
+    bool connected = inbound_first || rchance(g->r, 0.55);
+    add(g, k, d1, t, subject, connected ? t1 : "Left a voicemail", call_length(g, connected),
+        false);
+    if (!connected && rchance(g->r, p_reply)) {
+      rp_time back = t + reply_delay(g, k, speed);
+      add(g, k, RP_DIR_INBOUND, back, rp_arena_printf(g->ar, "Call back: %s", subject), t2,
+          call_length(g, true), false);
+      return back;
+    }
+    return t;
+  }
+  const char *subj = k == RP_KIND_EMAIL ? subject : NULL;
+  add(g, k, d1, t, subj, t1, -1, false);
+  if (inbound_first ? !rchance(g->r, 0.92) : !rchance(g->r, p_reply)) return t;
+  rp_time t2t = t + reply_delay(g, k, inbound_first ? 0.4 : speed);
+  add(g, k, d2, t2t, k == RP_KIND_EMAIL ? rp_arena_printf(g->ar, "Re: %s", subject) : NULL, t2, -1,
+      false);
+  if (rchance(g->r, 0.3)) {
+    rp_time t3 = t2t + reply_delay(g, k, 0.5);
+    add(g, k, d1, t3, k == RP_KIND_EMAIL ? rp_arena_printf(g->ar, "Re: %s", subject) : NULL,
+        inbound_first ? "Thanks!" : "Sounds good, talk soon.", -1, false);
+    return t3;
+  }
+  return t2t;
+}
+
+/* A topic of conversation. who: 'b' buyers, 's' sellers, 0 anyone. lo..hi:
+ * when in a deal (0 = agreement, 1 = closing) it comes up. ask: the contact
+ * opens (in is the question, out the agent's answer); else the agent opens
+ * (out) and the contact answers (in). In texts, {c} is the city, {a} the
+ * property's address. */
+typedef struct topic {
+  char who;
+  bool ask;
+  float lo, hi;
+  const char *subject, *out, *in;
+} topic;
+
+static const topic prospect_topics[] = {
+    {0, false, 0, 1, "New listings in {c}",
+     "Three new listings in {c} this week that fit what you described.",
+     "Thanks! The second one looks great, is it still available?"},
+    {0, false, 0, 1, "Market update for {c}",
+     "Prices in {c} were flat this month; inventory is up 8%.",
+     "Interesting, thanks for keeping me posted."},
+    {0, false, 0, 1, "Open house this weekend",
+     "I'm hosting an open house Saturday 1-4 in {c}, stop by!", "We might swing by, thanks."},
+    {0, false, 0, 1, "Checking in", "Hi! Just checking in, any changes in your plans?",
+     "Still thinking about next spring, we'll let you know."},
+    {'b', false, 0, 1, "Mortgage rates",
+     "Rates dipped this week; happy to connect you with a lender.",
+     "Yes please, send me their info."},
+    {'s', false, 0, 1, "Home value estimate", "Here is a value estimate for your home in {c}.",
+     "Wow, more than I expected. Let's talk."},
+    {'b', false, 0, 1, "Schools in {c}", "Here is the school district map for {c} you asked about.",
+     "Very helpful, thank you."},
+    {'b', true, 0, 1, "Question about a listing",
+     "Happy to look into it; I'll send the comps tonight.",
+     "Saw a house in {c} online, what do you think of it?"},
+    {0, true, 0, 1, "Rates", "Hard to say; my lender can give you a quote this week.",
+     "Do you think rates will come down this year?"},
+    {'s', true, 0, 1, "What's my home worth?",
+     "Let me run the numbers and get back to you tomorrow.",
+     "A neighbour just sold, what do you think ours would go for?"},
+};
+
+static const topic lead_topics[] = {
+    {'b', false, 0, 1, "Homes matching your search",
+     "5 homes in {c} match your search; want to see them Saturday?",
+     "Yes! Saturday morning works."},
+    {'b', false, 0, 1, "Showing schedule", "Showings confirmed for Saturday 10am-1pm in {c}.",
+     "Perfect, see you then."},
+    {'b', false, 0, 1, "Pre-approval letter", "Do you have your pre-approval letter yet?",
+     "Just got it, forwarding it now."},
+    {'s', false, 0, 1, "Comparable sales", "Here are the recent sales near you in {c}.",
+     "Thanks, that helps us think about price."},
+    {'s', false, 0, 1, "Pricing strategy", "Let's go over pricing strategy before we list.",
+     "Can we do Thursday evening?"},
+    {'s', false, 0, 1, "Getting the house ready", "Here's my list of quick fixes before photos.",
+     "We'll start on the painting this weekend."},
+    {0, false, 0, 1, "Following up", "Following up on our conversation; any questions?",
+     "We talked it over and want to move forward."},
+    {'b', true, 0, 1, "Can we see it again?", "Sure, I'll book a second showing for Saturday.",
+     "Can we see the one in {c} again this weekend?"},
+    {'s', true, 0, 1, "Timing", "We can list in three weeks if the repairs are done by then.",
+     "How soon could we be on the market?"},
+};
+
+static const topic deal_topics[] = {
+    {'b', false, 0.0f, 0.4f, "New listing in {c}",
+     "A new listing in {c} just hit the market, want to see it?", "Yes, can we go tomorrow?"},
+    {'b', false, 0.0f, 0.4f, "Showing feedback", "What did you think of the homes we saw?",
+     "We keep thinking about the one with the big kitchen."},
+    {'b', false, 0.25f, 0.4f, "Offer strategy for {a}",
+     "Here's my suggested offer strategy for {a}.", "Let's go a bit higher on earnest money."},
+    {'b', false, 0.45f, 0.65f, "Inspection report",
+     "The inspection report for {a} is in; nothing major.",
+     "Relieved! What about the water heater?"},
+    {'b', false, 0.45f, 0.65f, "Option period", "Reminder: the option period ends Friday at 5pm.",
+     "Got it, thanks."},
+    {'b', false, 0.6f, 0.85f, "Loan conditions", "The lender needs two more bank statements.",
+     "Uploaded them this morning."},
+    {'s', false, 0.0f, 0.3f, "Listing photos", "The photographer comes Tuesday at 10 for {a}.",
+     "We'll have the house ready."},
+    {'s', false, 0.1f, 0.4f, "Listing is live", "{a} is live on the MLS!", "So exciting!!"},
+    {'s', false, 0.15f, 0.45f, "Showing feedback", "Feedback from this week's showings at {a}.",
+     "Hmm, should we adjust the price?"},
+    {'s', false, 0.4f, 0.5f, "Offer received on {a}",
+     "We have an offer on {a}; let's review it tonight.", "Great, call us at 7."},
+    {'s', false, 0.5f, 0.7f, "Repair amendment", "The buyer sent a repair amendment for {a}.",
+     "We can do the roof repair but not the fence."},
+    {0, false, 0.6f, 0.9f, "Appraisal", "Good news: the appraisal came in at contract price.",
+     "Great news!!"},
+    {0, false, 0.85f, 1.0f, "Closing disclosure", "Your closing disclosure is ready to review.",
+     "Reviewed and signed, thanks."},
+    {0, false, 0.85f, 1.0f, "Wire instructions",
+     "Call the title company to verify wire instructions before sending anything.",
+     "Called them, all verified."},
+    {'b', false, 0.8f, 1.0f, "Utilities and move-in", "Here is the utilities checklist for {a}.",
+     "Super helpful, thanks."},
+    {'s', false, 0.8f, 1.0f, "Moving checklist",
+     "Here's the moving checklist and the movers I trust.", "Booked them for the 28th."},
+    {0, true, 0.0f, 1.0f, "Quick question", "Good question, I'll check with the title company.",
+     "Quick question: what do we need to bring to closing?"},
+    {'b', true, 0.45f, 0.7f, "Inspection", "Not required, but I recommend it; I'll be there.",
+     "Do we need to be at the inspection?"},
+    {'s', true, 0.1f, 0.5f, "Showings", "Yes, please leave the lights on and take the dog out.",
+     "We have three showings tomorrow, anything we should do?"},
+};
+
+static const topic past_topics[] = {
+    {0, false, 0, 1, "Your home's value this year", "Your home gained about 4% in value this year.",
+     "Good to know, thanks!"},
+    {0, false, 0, 1, "Property tax protest",
+     "Protest season: here are the comps to protest your appraisal.", "Thanks, filing this week."},
+    {0, false, 0, 1, "Quarterly market report", "The quarterly market report for {c} is attached.",
+     "Thanks for sending."},
+    {0, false, 0, 1, "Home maintenance tips",
+     "Time to service the AC before summer; here's my HVAC guy.",
+     "Perfect timing, ours is making a noise."},
+    {0, true, 0, 1, "Contractor recommendation",
+     "Call Austin Roof Pros, they're great; tell them I sent you.", "Do you know a good roofer?"},
+};
+
+static const topic trade_topics[] = {
+    {0, false, 0, 1, "Co-op on {a}", "Following up on the co-op for {a}; my buyers loved it.",
+     "Great, send over the offer."},
+    {0, false, 0, 1, "Buyer feedback", "Feedback from our showing at {a}.", "Appreciate it!"},
+    {0, false, 0, 1, "Rate sheet", "Do you have this week's rate sheet?",
+     "Attached, rates ticked down."},
+    {0, false, 0, 1, "Inspection at {a}", "Can we book an inspection for {a} Tuesday?",
+     "Tuesday 10am works."},
+    {0, false, 0, 1, "Title commitment", "Title commitment for {a} received?",
+     "Yes, sending it over now."},
+    {0, true, 0, 1, "Referral", "Thanks! I'll reach out to them today.",
+     "I have a client moving to {c}, can I send them your way?"},
+};
+
+#define N_OF(a) (sizeof a / sizeof a[0])
+
+/* t with {c} replaced by the city and {a} by the property's address. */
+static const char *fill(gen *g, const char *t) {
+  rp_sb sb = {0};
+  for (const char *p = t; *p; p++) {
+    if (p[0] == '{' && (p[1] == 'c' || p[1] == 'a') && p[2] == '}') {
+      rp_sb_puts(&sb, p[1] == 'c' ? g->city : g->deal_addr);
+      p += 2;
+    } else {
+      rp_sb_putc(&sb, *p);
+    }
+  }
+  const char *out = rp_arena_strdup(g->ar, rp_sb_str(&sb));
+  rp_sb_free(&sb);
+  return out;
+}
+
+/* A conversation on a topic of the list that fits the contact's side, who
+ * opens it and the moment of the deal (frac, 0..1). */
+static rp_time converse(gen *g, rp_time t, const topic *list, size_t n, rp_activity_kind k,
+                        bool inbound_first, double p_reply, double speed, double frac) {
+  const topic *tp = NULL;
+  for (int tries = 0; tries < 24 && !tp; tries++) {
+    const topic *c = &list[rnext(g->r) % n];
+    if (c->ask != inbound_first || frac < c->lo || frac > c->hi) continue;
+    if ((c->who == 'b' && !g->buyer) || (c->who == 's' && !g->seller)) continue;
+    tp = c;
+  }
+  if (!tp) return t;
+  const char *subject = fill(g, tp->subject), *out = fill(g, tp->out), *in = fill(g, tp->in);
+  if (k == RP_KIND_CALL) /* a call's note says what was discussed */
+    out = in = rp_arena_printf(g->ar, "Talked about: %s", subject);
+  return exchange(g, t, k, inbound_first, p_reply, speed, subject, out, in);
+}
+
+/* Status suspect (DOMAIN.md L1): one-way only. A web lead's inquiry and the
+ * agent's unanswered follow-ups; imported names get a newsletter now and
+ * then. No inbound message and no meeting: that would be L2. */
+static void phase_suspect(gen *g, const plan *p, rp_time a, rp_time b) {
+  g->lo = a;
+  g->hi = b;
+  if (!p->imported && p->source <= SRC_FACEBOOK) {
+    static const char *const ask[] = {"Is this home still available? I'd like to see it.",
+                                      "Can you send more photos and the HOA fees?",
+                                      "We'd like to schedule a tour this weekend.",
+                                      "What are the property taxes on this one?"};
+    add(g, RP_KIND_WEB, RP_DIR_INBOUND, a,
+        rp_arena_printf(g->ar, "%s inquiry: %s", source_names[p->source],
+                        g->deal_addr ? g->deal_addr : g->city),
+        ask[rnext(g->r) % 4], -1, false);
+    add(g, RP_KIND_SMS, RP_DIR_OUTBOUND, a + rint64(g->r, 2, 9) * MINUTE, NULL,
+        rp_arena_printf(g->ar, "Hi %s, thanks for your inquiry! When is a good time to talk?",
+                        g->first),
+        -1, false);
+    if (rchance(g->r, 0.7))
+      add(g, RP_KIND_CALL, RP_DIR_OUTBOUND, a + rint64(g->r, 6, 50) * MINUTE, "Speed-to-lead call",
+          "Left a voicemail", call_length(g, false), false);
+    if (rchance(g->r, 0.5))
+      add(g, RP_KIND_EMAIL, RP_DIR_OUTBOUND, biz_time(g->r, a + rint64(g->r, 1, 3) * DAY),
+          "Following up on your inquiry", "Happy to set up a showing whenever suits you.", -1,
+          false);
+    if (rchance(g->r, 0.25))
+      add(g, RP_KIND_EMAIL, RP_DIR_OUTBOUND, biz_time(g->r, a + rint64(g->r, 7, 14) * DAY),
+          "Still looking?", "Homes like the one you asked about are going fast.", -1, false);
+    return;
+  }
+  if (!p->imported && p->source == SRC_OPEN_HOUSE) {
+    add(g, RP_KIND_NOTE, RP_DIR_NONE, a, "Open house sign-in",
+        rp_arena_printf(g->ar, "Signed in at the open house at %s", g->deal_addr), -1, false);
+    add(g, RP_KIND_EMAIL, RP_DIR_OUTBOUND, biz_time(g->r, a + DAY), "Thanks for stopping by",
+        "Great to meet you at the open house! Let me know if you'd like to see similar homes.", -1,
+        false);
+    return;
+  }
+  /* an imported name or a farm neighbour: a newsletter now and then */
+  double every = p->type == RP_TYPE_FARM ? 120 : 300;
+  for (rp_time t = a + rexp(g->r, (rp_time)(every * (double)DAY), 20 * DAY); t < b;
+       t += rexp(g->r, (rp_time)(every * (double)DAY), 20 * DAY))
+    add(g, RP_KIND_EMAIL, RP_DIR_OUTBOUND, biz_time(g->r, t),
+        rp_arena_printf(g->ar, "%s market report", g->city),
+        "Homes sold, new listings and prices in your neighbourhood this quarter.", -1, false);
+}
+
+/* The contact's first answer: an inbound message that makes a suspect a
+ * prospect (L2). */
+static void first_inbound(gen *g, const plan *p, rp_time t) {
+  if (p->source == SRC_SIGN_CALL) {
+    add(g, RP_KIND_CALL, RP_DIR_INBOUND, t,
+        rp_arena_printf(g->ar, "Sign call: %s", g->deal_addr ? g->deal_addr : g->city),
+        "Called from the yard sign; asked about price and schools.", rint64(g->r, 90, 600), false);
+    return;
+  }
+  rp_activity_kind k = channel(g, 45, 35, 20);
+  const char *re = p->source == SRC_OPEN_HOUSE ? "Re: Thanks for stopping by"
+                   : p->imported               ? "Hello again"
+                                               : "Re: Following up on your inquiry";
+  add(g, k, RP_DIR_INBOUND, t, k == RP_KIND_EMAIL ? re : NULL,
+      k == RP_KIND_CALL ? "Called back; looking to move in the next year or so."
+                        : "Hi! Sorry for the slow reply, yes we're still looking.",
+      k == RP_KIND_CALL ? rint64(g->r, 90, 900) : -1, false);
+  add(g, RP_KIND_NOTE, RP_DIR_NONE, t + rint64(g->r, 5, 30) * MINUTE, "First conversation",
+      rp_arena_printf(g->ar, "%s is starting to look around %s.", g->first, g->city), -1, false);
+}
+
+/* Status prospect: conversations every few weeks, both ways. */
+static void phase_prospect(gen *g, const plan *p, rp_time a, rp_time b, bool via_l2) {
+  g->lo = a;
+  g->hi = b;
+  if (via_l2) first_inbound(g, p, a);
+  rp_time mean = rint64(g->r, 30, 80) * DAY;
+  for (rp_time t = a + rexp(g->r, mean, DAY); t < b; t += rexp(g->r, mean, DAY)) {
+    rp_time at = biz_time(g->r, t);
+    bool theirs = rchance(g->r, 0.25);
+    converse(g, theirs ? at + rint64(g->r, -4, 4) * HOUR : at, prospect_topics,
+             N_OF(prospect_topics), channel(g, 35, 40, 25), theirs, 0.55, 1.0, 0);
+    if (rchance(g->r, 0.05)) {
+      bool coffee = rchance(g->r, 0.5);
+      add(g, coffee ? RP_KIND_MEETING : RP_KIND_VISIT, RP_DIR_NONE, biz_time(g->r, t + 2 * DAY),
+          coffee ? "Coffee to talk about the market"
+                 : rp_arena_printf(g->ar, "Came by my open house in %s", g->city),
+          NULL, rint64(g->r, 1800, 5400), false);
+    }
+  }
+}
+
+/* Status lead (L3: intent and timeframe known): weekly touches, a
+ * consultation, showings for buyers. */
+static void phase_lead(gen *g, rp_time a, rp_time b) {
+  g->lo = a;
+  g->hi = b;
+  add(g, RP_KIND_MEETING, RP_DIR_NONE, a, g->seller ? "Listing consultation" : "Buyer consultation",
+      g->seller ? "Walked through the home, talked timing and pricing."
+                : "Talked budget, neighbourhoods, must-haves and timeline.",
+      rint64(g->r, 2700, 5400), rchance(g->r, 0.4));
+  /* weekly at first, then every few weeks while they wait for the timeframe */
+  for (rp_time t = a + rint64(g->r, 3, 8) * DAY; t < b;
+       t += (t - a < 60 * DAY ? rint64(g->r, 6, 14) : rint64(g->r, 14, 30)) * DAY) {
+    rp_time at = biz_time(g->r, t);
+    converse(g, at, lead_topics, N_OF(lead_topics), channel(g, 40, 35, 25), rchance(g->r, 0.25),
+             0.7, 0.7, 0);
+    if (g->buyer && rchance(g->r, 0.25))
+      add(g, RP_KIND_VISIT, RP_DIR_NONE, biz_time(g->r, t + 2 * DAY),
+          rp_arena_printf(g->ar, "Showing: %d homes in %s", (int)rint64(g->r, 2, 6), g->city), NULL,
+          rint64(g->r, 3600, 10800), false);
+  }
+}
+
+/* Status client: the busy weeks from agreement to closing (close may be
+ * ahead: the closing and the walkthrough are then planned calendar items). */
+static void phase_client(gen *g, rp_time a, rp_time b, rp_time close) {
+  g->lo = a;
+  g->hi = b == close ? b + 1 : b; /* the closing itself belongs to this phase */
+  add(g, RP_KIND_MEETING, RP_DIR_NONE, a,
+      g->seller ? "Signed the listing agreement" : "Signed the buyer representation agreement",
+      NULL, rint64(g->r, 1800, 3600), true);
+  rp_time span = close - a;
+  if (span < 10 * DAY) span = 10 * DAY;
+  for (rp_time t = a + rint64(g->r, 1, 2) * DAY; t < close - DAY;) {
+    double left = (double)(close - t) / (double)span; /* 1 at the start, 0 at closing */
+    rp_time at = biz_time(g->r, t);
+    converse(g, at, deal_topics, N_OF(deal_topics), channel(g, 45, 35, 20), rchance(g->r, 0.3),
+             0.85, 0.3, 1.0 - left);
+    if (g->buyer && left > 0.6 && rchance(g->r, 0.35))
+      add(g, RP_KIND_VISIT, RP_DIR_NONE, biz_time(g->r, t + DAY),
+          rp_arena_printf(g->ar, "Showing: %d homes in %s", (int)rint64(g->r, 2, 5), g->city), NULL,
+          rint64(g->r, 3600, 10800), false);
+    t += (rp_time)((1.5 + 5.0 * left) * (double)DAY * (0.6 + 0.8 * runif(g->r)));
+  }
+  rp_time offer = biz_time(g->r, a + (rp_time)(0.4 * (double)span));
+  add(g, RP_KIND_CALL, RP_DIR_OUTBOUND, offer,
+      g->seller ? "Offer received" : rp_arena_printf(g->ar, "Offer on %s", g->deal_addr),
+      "Went through the terms together.", rint64(g->r, 600, 1800), true);
+  add(g, RP_KIND_CALL, RP_DIR_INBOUND, biz_time(g->r, offer + rint64(g->r, 3, 30) * HOUR),
+      "Offer accepted!", "Under contract. Celebrated!", rint64(g->r, 120, 600), true);
+  add(g, RP_KIND_VISIT, RP_DIR_NONE, biz_time(g->r, offer + rint64(g->r, 3, 6) * DAY),
+      rp_arena_printf(g->ar, "Inspection at %s", g->deal_addr), NULL, rint64(g->r, 7200, 12600),
+      false);
+  bool ahead = close > g->now;
+  add_at(g, ahead, RP_KIND_VISIT, RP_DIR_NONE, biz_time(g->r, close - DAY),
+         rp_arena_printf(g->ar, "Final walkthrough at %s", g->deal_addr), NULL, 3600, false);
+  add_at(g, ahead, RP_KIND_MEETING, RP_DIR_NONE, close, "Closing at Independence Title",
+         "Keys handed over.", 5400, true);
+}
+
+/* Status past_client (A5): the closing gift, a yearly rhythm of
+ * anniversary and holiday cards, birthday texts, the client party, market
+ * reports, check-in calls, a lunch now and then. */
+static void phase_past(gen *g, const rp_contact *c, rp_time a, rp_time b, rp_time close) {
+  g->lo = a;
+  g->hi = b;
+  rng *r = g->r;
+  if (close >= a) {
+    add(g, RP_KIND_VISIT, RP_DIR_NONE, biz_time(r, close + rint64(r, 1, 4) * DAY),
+        "Dropped off a closing gift", "Brought a housewarming basket and a doormat.", 1200, false);
+    exchange(g, biz_time(r, close + rint64(r, 7, 12) * DAY), RP_KIND_SMS, false, 0.85, 1.0, NULL,
+             "How's the new home treating you?", "We love it! Unpacking slowly :)");
+    add(g, RP_KIND_EMAIL, RP_DIR_OUTBOUND, biz_time(r, close + rint64(r, 30, 60) * DAY),
+        "Homestead exemption reminder", "Don't forget to file your homestead exemption.", -1,
+        false);
+  }
+  for (int64_t y = year_of(a); y <= year_of(b); y++) {
+    /* the closing anniversary */
+    if (close) {
+      int64_t cy;
+      unsigned m, d;
+      rp_civil_from_days(floordiv(close, DAY), &cy, &m, &d);
+      if (y > cy) {
+        rp_time t = local_at(rp_days_from_civil(y, m, d > 28 ? 28 : d), 10, 0);
+        add(g, RP_KIND_CARD, RP_DIR_OUTBOUND, t - rint64(r, 0, 3) * DAY, "Happy home anniversary!",
+            rp_arena_printf(g->ar, "%d year%s in your home!", (int)(y - cy),
+                            y - cy == 1 ? "" : "s"),
+            -1, false);
+        if (rchance(r, 0.35))
+          add(g, RP_KIND_SMS, RP_DIR_INBOUND, t + rint64(r, 1, 4) * DAY, NULL,
+              "Got your card, thank you! Can't believe it's been that long.", -1, false);
+      }
+    }
+    /* birthday text */
+    if (c->birthday) {
+      unsigned m = (unsigned)atoi(c->birthday + (c->birthday[0] == '-' ? 2 : 5));
+      unsigned d = (unsigned)atoi(c->birthday + (c->birthday[0] == '-' ? 5 : 8));
+      rp_time t =
+          local_at(rp_days_from_civil(y, m, d), (int)rint64(r, 8, 10), (int)rint64(r, 0, 59));
+      exchange(g, t, RP_KIND_SMS, false, 0.7, 1.0, NULL,
+               rp_arena_printf(g->ar, "Happy birthday, %s! Hope it's a great one.", g->first),
+               "Thank you so much!!");
+    }
+    /* the client appreciation party, second Saturday of May */
+    int64_t may1 = rp_days_from_civil(y, 5, 1);
+    int64_t party = may1 + (6 - weekday(may1) + 7) % 7 + 7;
+    add(g, RP_KIND_EMAIL, RP_DIR_OUTBOUND, local_at(party - 21, 10, rchance(r, 0.5) ? 0 : 30),
+        "You're invited: client appreciation party", "BBQ, live music and a bounce house.", -1,
+        false);
+    if (rchance(r, 0.35))
+      add(g, RP_KIND_PARTY, RP_DIR_NONE, local_at(party, 14, 0) + rint64(r, 0, 90) * MINUTE,
+          "Client appreciation party", "Came with the family.", rint64(r, 3600, 10800), false);
+    /* holiday card */
+    add(g, RP_KIND_CARD, RP_DIR_OUTBOUND,
+        local_at(rp_days_from_civil(y, 12, (unsigned)rint64(r, 8, 16)), 11, 0), "Holiday card",
+        "Happy holidays from our family to yours.", -1, false);
+    /* lunch */
+    if (rchance(r, 0.3))
+      add(g, RP_KIND_MEAL, RP_DIR_NONE,
+          local_at(rp_days_from_civil(y, (unsigned)rint64(r, 1, 12), (unsigned)rint64(r, 1, 28)),
+                   12, 0),
+          "Lunch", "Caught up over tacos.", rint64(r, 3600, 5400), false);
+  }
+  for (rp_time t = a + rint64(r, 20, 120) * DAY; t < b; t += rint64(r, 100, 130) * DAY)
+    converse(g, biz_time(r, t), past_topics, N_OF(past_topics), RP_KIND_EMAIL, rchance(r, 0.1), 0.1,
+             1.0, 0);
+  for (rp_time t = a + rint64(r, 30, 180) * DAY; t < b; t += rint64(r, 150, 300) * DAY)
+    converse(g, biz_time(r, t), past_topics, N_OF(past_topics), RP_KIND_CALL, false, 0.3, 1.0, 0);
+}
+
+/* Friends and family (type personal), while they are more than a name. */
+static void personal_extras(gen *g, rp_time a, rp_time b) {
+  g->lo = a;
+  g->hi = b;
+  rng *r = g->r;
+  for (rp_time t = a + rint64(r, 10, 90) * DAY; t < b; t += rint64(r, 45, 110) * DAY)
+    exchange(g, t + rint64(r, 9, 20) * HOUR, RP_KIND_SMS, rchance(r, 0.5), 0.8, 0.6, NULL,
+             "How are you guys doing?", "All good here! We should get together soon.");
+  for (rp_time t = a + rint64(r, 30, 150) * DAY; t < b; t += rint64(r, 90, 200) * DAY)
+    add(g, rchance(r, 0.7) ? RP_KIND_MEAL : RP_KIND_PARTY, RP_DIR_NONE,
+        local_at(local_day(t), 18, 30), rchance(r, 0.5) ? "Dinner" : "Backyard BBQ", NULL,
+        rint64(r, 5400, 10800), false);
+}
+
+/* Other agents and vendors (status none): working emails and calls. */
+static void phase_trade(gen *g, const plan *p, rp_time a, rp_time b) {
+  g->lo = a;
+  g->hi = b;
+  rp_time mean = (p->type == RP_TYPE_VENDOR ? 90 : 150) * DAY;
+  for (rp_time t = a + rexp(g->r, mean, 3 * DAY); t < b; t += rexp(g->r, mean, 3 * DAY))
+    converse(g, biz_time(g->r, t), trade_topics, N_OF(trade_topics), channel(g, 15, 60, 25),
+             rchance(g->r, 0.3), 0.8, 0.8, 0);
+}
+
+static int act_cmp(const void *x, const void *y) {
+  const act *a = x, *b = y;
+  if (a->at != b->at) return a->at < b->at ? -1 : 1;
+  return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* ---------------------------------------------------------------- rules replay */
+
+/* DOMAIN.md S1-S5 (core) and S6 for referrals: client or past_client with
+ * more than one referral earns trust. */
+static rp_stage stage_for(rp_status st, rp_stage cur, int64_t nref, const char **rule) {
+  rp_stage s = rp_contact_stage_for_status(st, cur, rule);
+  if ((st == RP_STATUS_CLIENT || st == RP_STATUS_PAST_CLIENT) && s != RP_STAGE_TRUST && nref > 1) {
+    *rule = "S6";
+    s = RP_STAGE_TRUST;
+  }
+  return s;
+}
+
+typedef struct hist_row {
+  const char *field, *from, *to, *rule;
+  rp_time at;
+  bool manual;
+} hist_row;
+
+typedef struct replay {
+  hist_row rows[24];
+  size_t n;
+  rp_status status;
+  rp_stage stage;
+  rp_category category;
+  rp_ctype type;
+  rp_time last_change;
+} replay;
+
+static void row(replay *h, const char *field, const char *from, const char *to, const char *rule,
+                rp_time at) {
+  if (h->n >= sizeof h->rows / sizeof h->rows[0]) return;
+  h->rows[h->n++] = (hist_row){field, from, to, rule, at, !strcmp(rule, "manual")};
+  if (at > h->last_change) h->last_change = at;
+}
+
+static void set_stage(replay *h, rp_time at, int64_t nref) {
+  const char *rule;
+  rp_stage s = stage_for(h->status, h->stage, nref, &rule);
+  if (s != h->stage) row(h, "stage", rp_stage_name(h->stage), rp_stage_name(s), rule, at);
+  h->stage = s;
+}
+
+/* Replays the contact's timeline: the create rows (L1 or manual, the S
+ * rule, a hand-set category), then in time order its status changes (L2,
+ * L3; client and past client by hand until deals exist: TODO(deals) L4/L5
+ * with the deal), and each referral it made (C2, C3, S6). */
+static void replay_history(replay *h, const world *w, const plan *p, bool l1_default) {
+  memset(h, 0, sizeof *h);
+  rp_time c0 = p->created;
+  h->status = (rp_status)p->initial;
+  h->category = (rp_category)p->cat0;
+  h->type = (rp_ctype)p->type;
+  /* a prospect-type contact imported as a client is a client type (L4) */
+  if ((p->initial == RP_STATUS_CLIENT || p->initial == RP_STATUS_PAST_CLIENT) &&
+      h->type == RP_TYPE_PROSPECT)
+    h->type = RP_TYPE_CLIENT;
+  const char *srule;
+  h->stage = stage_for(h->status, RP_STAGE_NONE, 0, &srule);
+  row(h, "status", NULL, rp_status_name(h->status), l1_default ? "L1" : "manual", c0);
+  row(h, "stage", NULL, rp_stage_name(h->stage), srule, c0);
+  if (h->category != RP_CATEGORY_NONE)
+    row(h, "category", NULL, rp_category_name(h->category), "manual", c0);
+
+  size_t ri = 0, mi = 0;
+  int64_t nref = 0;
+  const uint32_t *refs = w->refs + p->ref_at;
+  while (ri < p->n_ref || mi < p->n_ms) {
+    rp_time tr = ri < p->n_ref ? w->p[refs[ri]].created : NEVER;
+    rp_time tm = mi < p->n_ms ? p->ms[mi].t : NEVER;
+    if (tr > w->now && tm > w->now) break;
+    if (tm <= tr) {
+      rp_status to = (rp_status)p->ms[mi++].status;
+      const char *rule = to == RP_STATUS_PROSPECT ? "L2" : to == RP_STATUS_LEAD ? "L3" : "manual";
+      row(h, "status", rp_status_name(h->status), rp_status_name(to), rule, tm);
+      h->status = to;
+      if (to == RP_STATUS_CLIENT && h->type == RP_TYPE_PROSPECT) {
+        row(h, "type", rp_ctype_name(h->type), rp_ctype_name(RP_TYPE_CLIENT), "manual", tm);
+        h->type = RP_TYPE_CLIENT;
+      }
+      set_stage(h, tm, nref);
+    } else {
+      ri++;
+      nref++;
+      rp_category cat = h->category;
+      if (nref == 1 && (cat == RP_CATEGORY_NONE || cat == RP_CATEGORY_C || cat == RP_CATEGORY_D))
+        cat = RP_CATEGORY_B;
+      if (nref > 1) cat = RP_CATEGORY_A;
+      if (cat != h->category)
+        row(h, "category", rp_category_name(h->category), rp_category_name(cat),
+            nref == 1 ? "C2" : "C3", tr);
+      h->category = cat;
+      set_stage(h, tr, nref);
+    }
+  }
+}
+
+/* ---------------------------------------------------------------- writing */
+
+typedef struct owners {
+  const char **ids;
+  size_t n;
+} owners;
+
+/* Agents round robin when the account is a team with agents; else its
+ * owner; else its first user; else nobody. */
+static int load_owners(rp_store *s, rp_arena *ar, const char *account_id, owners *o) {
+  rp_user *u = NULL;
+  size_t n = 0;
+  int rc = rp_store_user_list(s, ar, account_id, &u, &n);
+  if (rc) return rc;
+  o->ids = rp_arena_calloc(ar, (n + 1) * sizeof *o->ids);
+  o->n = 0;
+  if (n > 1)
+    for (size_t k = 0; k < n; k++)
+      if (u[k].role == RP_ROLE_AGENT && !u[k].disabled_at)
+        o->ids[o->n++] = rp_arena_strdup(ar, u[k].id);
+  if (!o->n)
+    for (size_t k = 0; k < n; k++)
+      if (u[k].role == RP_ROLE_OWNER) {
+        o->ids[o->n++] = rp_arena_strdup(ar, u[k].id);
+        break;
+      }
+  if (!o->n && n) o->ids[o->n++] = rp_arena_strdup(ar, u[0].id);
+  return 0;
+}
+
+/* Writes contact i: the record, its history, its activities, its derived
+ * fields. ids[i] receives its id. */
+static int write_contact(rp_store *s, const world *w, size_t i, uint64_t seed,
+                         const char *account_id, const char *owner_id, char (*ids)[RP_ID_LEN],
+                         gen *g, idgen *idg, rp_demo_stats *st) {
+  const plan *p = &w->p[i];
+  rp_arena ar = {0};
+  rng r1, r2;
+  rng_init(&r1, seed, i, 1);
+  rng_init(&r2, seed, i, 2);
+  rp_contact c = {0};
+  tagset tags = {0};
+  const rp_demo_city *city = NULL;
+  rp_address deal = {0};
+  int rc = 0;
+
+  memcpy(c.account_id, account_id, RP_ID_LEN);
+  c.custom_json = "{}";
+  c.owner_id = owner_id;
+  fill_details(&r1, &ar, w, p, &c, &city, &deal, &tags);
+
+  /* status, stage, category, type through the rules */
+  bool l1_default = p->initial == (trade_type(p->type) ? RP_STATUS_NONE : RP_STATUS_SUSPECT);
+  replay h;
+  replay_history(&h, w, p, l1_default);
+  c.type = h.type;
+  c.status = h.status;
+  c.category = h.category;
+  bool status_default = c.status == (trade_type(c.type) ? RP_STATUS_NONE : RP_STATUS_SUSPECT);
+  c.stage = h.stage;
+  rp_contact_apply_create_rules(&c, !status_default, h.stage == RP_STAGE_TRUST);
+
+  /* intent, timeframe, budget, close dates: what each status implies */
+  rp_intent side_intent = p->side == SIDE_BUY    ? RP_INTENT_BUY
+                          : p->side == SIDE_SELL ? RP_INTENT_SELL
+                                                 : RP_INTENT_BUY_SELL;
+  bool buys = p->side != SIDE_SELL, sells = p->side != SIDE_BUY;
+  switch (c.status) {
+  case RP_STATUS_PROSPECT:
+    if (rchance(&r1, 0.25)) c.intent = side_intent;
+    break;
+  case RP_STATUS_LEAD:
+    c.intent = side_intent;
+    c.timeframe = date_str(&ar, w->now + rtime(&r1, 14 * DAY, 270 * DAY));
+    break;
+  case RP_STATUS_CLIENT:
+    c.intent = side_intent;
+    c.timeframe = date_str(&ar, p->close);
+    break;
+  case RP_STATUS_PAST_CLIENT:
+    if (buys) c.last_purchase_date = date_str(&ar, p->close);
+    if (sells) c.last_sale_date = date_str(&ar, p->close - (buys ? rint64(&r1, 0, 4) * DAY : 0));
+    break;
+  default: break;
+  }
+  if (p->repeat) c.last_purchase_date = date_str(&ar, p->prev_close);
+  if (c.intent != RP_INTENT_NONE && c.intent != RP_INTENT_SELL &&
+      rchance(&r1, c.status == RP_STATUS_PROSPECT ? 0.3 : 0.7)) {
+    c.has_budget = true;
+    c.budget = price(&r1, 450000);
+  }
+  /* tags (buyer/seller only from prospect on: on a suspect they are L2) */
+  bool engaged_status = c.status >= RP_STATUS_PROSPECT;
+  if (engaged_status && (c.intent == RP_INTENT_BUY || c.intent == RP_INTENT_BUY_SELL ||
+                         (c.status == RP_STATUS_PAST_CLIENT && buys)))
+    tag(&tags, "buyer");
+  if (engaged_status && (c.intent == RP_INTENT_SELL || c.intent == RP_INTENT_BUY_SELL ||
+                         (c.status == RP_STATUS_PAST_CLIENT && sells)))
+    tag(&tags, "seller");
+  bool deal_minded = c.intent != RP_INTENT_NONE || c.status == RP_STATUS_PAST_CLIENT;
+  if (deal_minded && buys && c.status != RP_STATUS_PAST_CLIENT && !p->repeat && rchance(&r1, 0.3))
+    tag(&tags, "first-time-buyer");
+  if (deal_minded && sells && rchance(&r1, 0.25)) tag(&tags, "downsizing");
+  if (engaged_status && rchance(&r1, 0.07)) tag(&tags, "investor");
+  if (city && !city->home && buys && engaged_status) tag(&tags, "relocation");
+  if (p->type == RP_TYPE_PERSONAL || p->source == SRC_SPHERE) tag(&tags, "sphere");
+  if (p->source == SRC_OPEN_HOUSE) tag(&tags, "open-house");
+  if (p->type == RP_TYPE_FARM) tag(&tags, "farm");
+  if (c.category == RP_CATEGORY_A && rchance(&r1, 0.5)) tag(&tags, "vip");
+  c.tags = tags.v;
+  c.n_tags = tags.n;
+  if (p->referrer >= 0) c.referred_by = ids[p->referrer];
+  c.known_since = date_str(&ar, p->known_day * DAY);
+  c.created_at = p->created;
+  c.updated_at = h.last_change > p->created ? h.last_change : p->created;
+  if (c.updated_at > w->now) c.updated_at = w->now;
+  if (rchance(&r1, 0.15)) {
+    static const char *const notes[] = {
+        "Wants a home office and a big yard for the dog.",
+        "Prefers texts over calls during the work day.",
+        "Needs to sell before buying; talk bridge loan options.",
+        "Loves mid-century homes; avoid HOAs.",
+        "Met at a neighbourhood association meeting.",
+        "Spouse works nights: call after 4pm.",
+        "Looking near good elementary schools.",
+        "Interested in a duplex as an investment.",
+    };
+    c.notes = notes[rnext(&r1) % (sizeof notes / sizeof notes[0])];
+  }
+  c.display_name = rp_contact_display_name(&ar, &c);
+
+  idgen_next(idg, c.id);
+  rc = rp_store_contact_create(s, &c);
+  if (rc) goto cleanup;
+  memcpy(ids[i], c.id, RP_ID_LEN);
+
+  for (size_t k = 0; k < h.n; k++) {
+    rp_history hr = {.field = h.rows[k].field,
+                     .from = h.rows[k].from,
+                     .to = h.rows[k].to,
+                     .rule = h.rows[k].rule,
+                     .actor = h.rows[k].manual ? owner_id : NULL,
+                     .at = h.rows[k].at};
+    memcpy(hr.contact_id, c.id, RP_ID_LEN);
+    idgen_next(idg, hr.id);
+    rc = rp_store_history_add(s, account_id, &hr);
+    if (rc) goto cleanup;
+  }
+  st->history += h.n;
+
+  /* DEALS AND RULES (next issue): here each client and past client gets
+   * the deal behind its timeline: p->close is its closing (planned when in
+   * the future), p->side says buyer, seller or both, p->prev_close a repeat
+   * client's earlier deal, `deal` the property. Write the property or
+   * transaction with the contact as party, and let the status rows of
+   * replay_history() name L4 (client), L5 (past client) and L6 (close
+   * dates) instead of "manual". The account's workflows and automation
+   * settings belong next to load_owners(). */
+
+  /* activities, phase by phase */
+  g->r = &r2;
+  g->ar = &ar;
+  g->n = 0;
+  g->seq = 0;
+  g->now = w->now;
+  g->first = c.first_name ? c.first_name : c.company ? c.company : "there";
+  g->city = c.has_address ? c.address.city : city->city;
+  g->buyer = p->side != SIDE_SELL;
+  g->seller = p->side != SIDE_BUY;
+  g->deal_addr = rp_arena_printf(&ar, "%s, %s", deal.street, deal.city);
+  if (p->type == RP_TYPE_HIDDEN) {
+    /* hidden contacts stay out of the way: nothing to show */
+  } else if (p->status == RP_STATUS_NONE) {
+    phase_trade(g, p, p->created, w->now + 1);
+  } else {
+    rp_status cur = (rp_status)p->initial;
+    rp_time from = p->created;
+    for (size_t k = 0; k <= p->n_ms; k++) {
+      rp_time to = k < p->n_ms ? p->ms[k].t : w->now + 1;
+      bool via = k > 0; /* entered by a rule at `from` (L2 for a prospect) */
+      switch (cur) {
+      case RP_STATUS_SUSPECT: phase_suspect(g, p, from, to); break;
+      case RP_STATUS_PROSPECT: phase_prospect(g, p, from, to, via); break;
+      case RP_STATUS_LEAD: phase_lead(g, from, to); break;
+      case RP_STATUS_CLIENT:
+        phase_client(g, from, to, p->close && p->close >= from ? p->close : to);
+        break;
+      case RP_STATUS_PAST_CLIENT:
+        phase_past(g, &c, from, to, p->repeat && p->prev_close < from ? p->prev_close : p->close);
+        break;
+      default: break;
+      }
+      if (p->type == RP_TYPE_PERSONAL && cur != RP_STATUS_SUSPECT) personal_extras(g, from, to);
+      if (k < p->n_ms) {
+        cur = (rp_status)p->ms[k].status;
+        from = to;
+      }
+    }
+  }
+  /* the referrals it made: the call that brought each one (C1) */
+  g->lo = p->engaged;
+  g->hi = w->now + 1;
+  for (uint32_t k = 0; k < p->n_ref; k++) {
+    const plan *q = &w->p[w->refs[p->ref_at + k]];
+    if (q->imported) continue; /* came with the import, long ago */
+    const char *qf, *ql;
+    plan_name(q, &qf, &ql);
+    rp_time t = q->created - rint64(&r2, 1, 48) * HOUR;
+    add(g, RP_KIND_CALL, RP_DIR_INBOUND, t, rp_arena_printf(&ar, "Referral: %s %s", qf, ql),
+        rp_arena_printf(&ar, "Gave my number to %s, who is thinking of moving.", qf),
+        rint64(&r2, 180, 600), false);
+    add(g, RP_KIND_SMS, RP_DIR_OUTBOUND, t + rint64(&r2, 2, 30) * HOUR, NULL,
+        "Thank you so much for the referral! I'll take great care of them.", -1, false);
+  }
+  if (p->referrer >= 0 && !p->imported) {
+    const char *rf, *rl;
+    plan_name(&w->p[p->referrer], &rf, &rl);
+    g->lo = p->created;
+    add(g, RP_KIND_NOTE, RP_DIR_NONE, p->created, "Referral",
+        rp_arena_printf(&ar, "Referred by %s %s.", rf, rl), -1, false);
+  }
+  qsort(g->v, g->n, sizeof g->v[0], act_cmp);
+
+  for (size_t k = 0; k < g->n; k++) {
+    const act *x = &g->v[k];
+    rp_activity a = {.kind = x->kind,
+                     .direction = x->dir,
+                     .occurred_at = x->at,
+                     .subject = x->subject,
+                     .body = x->body,
+                     .duration_s = x->dur,
+                     .importance = x->high ? RP_IMPORTANCE_HIGH : RP_IMPORTANCE_NORMAL,
+                     .source = x->kind == RP_KIND_WEB ? c.source : NULL,
+                     .owner_id = owner_id};
+    memcpy(a.account_id, account_id, RP_ID_LEN);
+    memcpy(a.contact_id, c.id, RP_ID_LEN);
+    if (x->at > w->now) /* a planned calendar item, entered a few days ago */
+      a.created_at = w->now - rint64(&r2, 1, 5) * DAY;
+    else
+      a.created_at = x->at + rint64(&r2, 0, 10) * MINUTE;
+    if (a.created_at > w->now) a.created_at = w->now;
+    if (a.created_at < p->created) a.created_at = p->created;
+    a.updated_at = a.created_at;
+    idgen_next(idg, a.id);
+    rc = rp_store_activity_create(s, &a, rp_activity_is_two_way(&a));
+    if (rc) goto cleanup;
+  }
+  st->activities += g->n;
+
+  /* derived: last two-way touch and the A4 overdue moment (score: later) */
+  rp_time last = 0;
+  rc = rp_store_activity_last_two_way(s, account_id, c.id, w->now, &last);
+  if (rc) goto cleanup;
+  rc = rp_store_contact_set_derived(s, account_id, c.id, last, rp_contact_overdue_at(&c, last), 0);
+  if (rc) goto cleanup;
+  st->contacts++;
+  st->by_status[c.status]++;
+  if (c.referred_by) st->referrals++;
+cleanup:
+  rp_arena_free(&ar);
+  return rc;
+}
+
+int rp_demo_generate(rp_store *s, const char *account_id, const rp_demo_opts *o,
+                     rp_demo_stats *out) {
+  rp_demo_stats st = {0};
+  world w = {0};
+  rp_arena ar = {0};
+  owners own = {0};
+  char(*ids)[RP_ID_LEN] = NULL;
+  gen *g = NULL;
+  idgen idg;
+  bool in_txn = false;
+  int rc = 0;
+
+  if (!o->now) {
+    rc = rp_error_set(RP_EINVALID_VALUE, "now", "the demo needs a fixed now");
+    goto cleanup;
+  }
+  w.now = o->now;
+  w.w0 = o->now - 730 * DAY;
+  w.n = o->contacts ? o->contacts : 300;
+  size_t batch = o->batch ? o->batch : 5000;
+
+  rc = load_owners(s, &ar, account_id, &own);
+  if (rc) goto cleanup;
+  w.p = rp_xcalloc(w.n, sizeof *w.p);
+  ids = rp_xcalloc(w.n, sizeof *ids);
+  g = rp_xcalloc(1, sizeof *g);
+  plan_all(&w, o->seed);
+  idgen_init(&idg);
+
+  for (size_t i = 0; i < w.n; i++) {
+    if (!in_txn) {
+      rc = rp_store_begin(s, true);
+      if (rc) goto cleanup;
+      in_txn = true;
+    }
+    const char *owner = own.n ? own.ids[i % own.n] : NULL;
+    rc = write_contact(s, &w, i, o->seed, account_id, owner, ids, g, &idg, &st);
+    if (rc) goto cleanup;
+    if ((i + 1) % batch == 0 || i + 1 == w.n) {
+      rc = rp_store_commit(s);
+      if (rc) goto cleanup;
+      in_txn = false;
+    }
+    if (o->progress) o->progress(o->progress_ctx, i + 1, w.n);
+  }
+cleanup:
+  if (in_txn) rp_store_rollback(s);
+  if (out) *out = st;
+  free(w.p);
+  free(w.refs);
+  free(ids);
+  free(g);
+  rp_arena_free(&ar);
+  return rc;
+}

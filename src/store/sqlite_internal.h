@@ -1,0 +1,188 @@
+/* sqlite_internal.h: what the SQLite store's files share (private to
+ * src/store). One rp_store is one connection with its cache of prepared
+ * statements; the helpers below turn SQLite results into the error
+ * convention of util/error.h. */
+#ifndef RP_SQLITE_INTERNAL_H
+#define RP_SQLITE_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/store.h"
+#include "util/arena.h"
+#include "util/strbuf.h"
+
+/* The migrations the build embeds (scripts/embed-sql.sh), terminated by
+ * {0, NULL, NULL}. */
+typedef struct {
+  int number;
+  const char *name;
+  const char *sql;
+} rp_migration;
+extern const rp_migration rp_migrations[];
+
+/* One slot per fixed statement: prepared on first use with the SQL given at
+ * the call site, then reused for the life of the connection. */
+typedef enum {
+  RP_ST_SAVEPOINT,
+  RP_ST_RELEASE,
+  RP_ST_ROLLBACK_TO,
+  RP_ST_BEGIN,
+  RP_ST_BEGIN_IMMEDIATE,
+  RP_ST_COMMIT,
+  RP_ST_ROLLBACK,
+  RP_ST_SCHEMA_VERSION,
+  RP_ST_CACHE_BIG,
+  RP_ST_CACHE_NORMAL,
+  /* accounts */
+  RP_ST_ACCOUNT_INSERT,
+  RP_ST_ACCOUNT_GET,
+  RP_ST_ACCOUNT_BY_NAME,
+  RP_ST_ACCOUNT_FIRST,
+  /* users */
+  RP_ST_USER_INSERT,
+  RP_ST_USER_GET,
+  RP_ST_USER_BY_EMAIL,
+  RP_ST_USER_LIST,
+  RP_ST_USER_UPDATE,
+  RP_ST_USER_EXISTS,
+  RP_ST_USER_DELETE,
+  RP_ST_USER_DELETE_TOKENS,
+  RP_ST_USER_UNOWN_CONTACTS,
+  RP_ST_USER_COUNT_ROLE,
+  /* tokens */
+  RP_ST_TOKEN_INSERT,
+  RP_ST_TOKEN_BY_HASH,
+  RP_ST_TOKEN_LIST,
+  RP_ST_TOKEN_DELETE,
+  RP_ST_TOKEN_TOUCH,
+  /* login failures */
+  RP_ST_LOGIN_FAIL_ADD,
+  RP_ST_LOGIN_FAIL_COUNT,
+  RP_ST_LOGIN_FAIL_CLEAR,
+  /* contacts */
+  RP_ST_CONTACT_INSERT,
+  RP_ST_CONTACT_GET,
+  RP_ST_CONTACT_HEAD,
+  RP_ST_CONTACT_EXISTS,
+  RP_ST_CONTACT_UPDATE,
+  RP_ST_CONTACT_ARCHIVE,
+  RP_ST_CONTACT_DELETE,
+  RP_ST_CONTACT_UNREFER,
+  RP_ST_CONTACT_SET_DERIVED,
+  RP_ST_CONTACT_REFCOUNT,
+  RP_ST_CONTACT_COUNT,
+  RP_ST_EMAIL_INSERT,
+  RP_ST_EMAIL_DELETE,
+  RP_ST_PHONE_INSERT,
+  RP_ST_PHONE_DELETE,
+  RP_ST_TAG_INSERT,
+  RP_ST_TAG_DELETE,
+  RP_ST_FTS_INSERT,
+  RP_ST_FTS_DELETE,
+  /* activities */
+  RP_ST_ACTIVITY_INSERT,
+  RP_ST_ACTIVITY_GET,
+  RP_ST_ACTIVITY_UPDATE,
+  RP_ST_ACTIVITY_VERSION,
+  RP_ST_ACTIVITY_DELETE,
+  RP_ST_ACTIVITY_DELETE_CONTACT,
+  RP_ST_ACTIVITY_LAST_TWO_WAY,
+  /* history */
+  RP_ST_HISTORY_INSERT,
+  RP_ST_HISTORY_LIST,
+  RP_ST_HISTORY_DELETE_CONTACT,
+  RP_ST_COUNT
+} rp_stmt_id;
+
+#define RP_DYN_CACHE 32
+
+struct rp_store {
+  sqlite3 *db;
+  sqlite3_stmt *st[RP_ST_COUNT];
+  struct {
+    char *sql;
+    sqlite3_stmt *st;
+    uint64_t used;
+  } dyn[RP_DYN_CACHE];
+  uint64_t dyn_clock;
+};
+
+/* The cached statement of slot id (prepared from sql on first use), reset
+ * and with its bindings cleared; NULL with the error set when SQL fails to
+ * prepare. The caller resets it again when done (rp_sql_done). */
+sqlite3_stmt *rp_sql_stmt(rp_store *s, rp_stmt_id id, const char *sql);
+/* The same for SQL built at run time (list queries): cached by text. */
+sqlite3_stmt *rp_sql_dyn(rp_store *s, const char *sql);
+/* Resets st and clears its bindings (releases read locks). NULL is fine. */
+void rp_sql_done(sqlite3_stmt *st);
+
+/* Sets the thread error from a failed SQLite call and returns the RP code:
+ * unique/primary key clashes are RP_ECONFLICT, foreign keys RP_ENOTFOUND,
+ * anything else RP_EINTERNAL with SQLite's message. field may be NULL. */
+int rp_sql_error(rp_store *s, int rc, const char *field);
+/* Steps a statement that returns no rows; 0 or the mapped error. */
+int rp_sql_run(rp_store *s, sqlite3_stmt *st, const char *field);
+/* Runs one fixed statement with no parameters (SAVEPOINT, BEGIN...). */
+int rp_sql_simple(rp_store *s, rp_stmt_id id, const char *sql);
+
+/* Makes a multi-statement write atomic when the caller has no transaction
+ * open: a savepoint (that is, a transaction) around it, *taken set. Inside
+ * the caller's transaction nothing is taken, because a savepoint copies
+ * every page it touches (the bulk demo would pay for it on every row): the
+ * writers order their statements so that the expected failures (a missing
+ * reference, a stale version, a duplicate id) happen before the first
+ * write, and after an unexpected failure the caller rolls back its
+ * transaction as it would anyway. */
+int rp_sql_sp_begin(rp_store *s, bool *taken);
+/* Ends what rp_sql_sp_begin took: released when rc == 0, else rolled back;
+ * returns rc (with the caller's error kept). */
+int rp_sql_sp_end(rp_store *s, bool taken, int rc);
+
+/* Binding: NULL strings bind NULL; the text must outlive the step. */
+void rp_bind_text(sqlite3_stmt *st, int i, const char *v);
+/* Binds t, or NULL when t == 0 (an absent time). */
+void rp_bind_time(sqlite3_stmt *st, int i, rp_time t);
+/* Ids are stored as 16-byte BLOBs (the UUID's bytes: half the size of the
+ * text in every key, and the same order). Binds id as such a blob; NULL
+ * binds NULL; a string that is not a UUID binds as TEXT, which never equals
+ * a stored id. */
+void rp_bind_id(sqlite3_stmt *st, int i, const char *id);
+/* An id column as an arena string (lower-case UUID text; NULL stays NULL). */
+char *rp_col_id_dup(sqlite3_stmt *st, int i, rp_arena *ar);
+/* A column as an arena string (NULL stays NULL). */
+char *rp_col_text(sqlite3_stmt *st, int i, rp_arena *ar);
+/* An id column into a fixed buffer as lower-case UUID text ("" for NULL). */
+void rp_col_id(sqlite3_stmt *st, int i, char out[static RP_ID_LEN]);
+/* Copies an id string into a fixed id buffer (truncating, NUL-terminated). */
+void rp_id_copy(char out[static RP_ID_LEN], const char *id);
+
+/* Whether the user id names a user of the account (for owner_id checks). */
+int rp_sql_user_exists(rp_store *s, const char *account_id, const char *id, bool *out);
+
+/* ASCII lower-casing into sb (other bytes are copied). */
+void rp_sb_lower(rp_sb *sb, const char *p);
+
+/* Keyset cursors: an opaque base64url of (kind, sort, desc, last value, last
+ * id). The value is an int64, a double or a string. */
+typedef struct {
+  char kind; /* 'C' contacts, 'A' activities */
+  int sort;  /* rp_contact_sort, 0 for activities */
+  bool desc;
+  char vtype; /* 'i' int64, 'd' double, 's' string */
+  int64_t i;
+  double d;
+  const char *str; /* in the arena given to rp_cursor_decode */
+  size_t str_len;
+  char id[RP_ID_LEN];
+} rp_cursor;
+
+/* Encodes c into an arena string. */
+char *rp_cursor_encode(rp_arena *ar, const rp_cursor *c);
+/* Decodes text (from a client) into c; RP_EINVALID_VALUE with field
+ * "cursor" when malformed, or made for another kind, sort or direction. */
+int rp_cursor_decode(rp_arena *ar, const char *text, char kind, int sort, bool desc, rp_cursor *c);
+
+#endif

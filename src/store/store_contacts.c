@@ -1,0 +1,1271 @@
+/* store_contacts.c: contacts, their side tables (emails, phones, tags), the
+ * full-text index, referral counts (DOMAIN.md C1) and the keyset-paginated
+ * contact list (store.h). */
+#include <jansson.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/sqlite_internal.h"
+#include "util/error.h"
+
+/* ---- columns ---- */
+
+/* The writable fields, in the order bind_fields binds them. */
+#define FIELD_COLS                                                                                 \
+  "first_name, last_name, display_name, name_key, emails_json, phones_json, has_address, "         \
+  "address_street, address_city, address_region, address_postal_code, address_country, "           \
+  "company, website, social_json, birthday, anniversary, partner, children, pets, interests, "     \
+  "notes, custom_json, status, stage, category, type, intent, timeframe, budget, tags_json, "      \
+  "source, referred_by, known_since, last_purchase_date, last_sale_date, "                         \
+  "contact_interval_days, sms_opt_out, email_opt_out, owner_id"
+#define N_FIELDS 40
+#define Q10 "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+#define FIELD_PARAMS Q10 Q10 Q10 Q10
+
+#define FIELD_SETS                                                                                 \
+  "first_name = ?, last_name = ?, display_name = ?, name_key = ?, emails_json = ?, "               \
+  "phones_json = ?, has_address = ?, address_street = ?, address_city = ?, address_region = ?, "   \
+  "address_postal_code = ?, address_country = ?, company = ?, website = ?, social_json = ?, "      \
+  "birthday = ?, anniversary = ?, partner = ?, children = ?, pets = ?, interests = ?, "            \
+  "notes = ?, custom_json = ?, status = ?, stage = ?, category = ?, type = ?, intent = ?, "        \
+  "timeframe = ?, budget = ?, tags_json = ?, source = ?, referred_by = ?, known_since = ?, "       \
+  "last_purchase_date = ?, last_sale_date = ?, contact_interval_days = ?, sms_opt_out = ?, "       \
+  "email_opt_out = ?, owner_id = ?"
+
+/* Every column read back, in the order read_contact reads them. */
+#define READ_COLS                                                                                  \
+  "c.account_id, c.id, c.version, c.first_name, c.last_name, c.display_name, c.emails_json, "      \
+  "c.phones_json, c.has_address, c.address_street, c.address_city, c.address_region, "             \
+  "c.address_postal_code, c.address_country, c.company, c.website, c.social_json, c.birthday, "    \
+  "c.anniversary, c.partner, c.children, c.pets, c.interests, c.notes, c.custom_json, c.status, "  \
+  "c.stage, c.category, c.type, c.intent, c.timeframe, c.budget, c.tags_json, c.source, "          \
+  "c.referred_by, c.referral_count, c.known_since, c.last_purchase_date, c.last_sale_date, "       \
+  "c.contact_interval_days, c.sms_opt_out, c.email_opt_out, c.owner_id, c.score, "                 \
+  "c.last_touch_at, c.overdue_at, c.created_at, c.updated_at, c.archived_at, c.name_key"
+enum { COL_SCORE = 43, COL_TOUCH = 44, COL_CREATED = 46, COL_UPDATED = 47, COL_NAME_KEY = 49 };
+
+/* ---- text helpers ---- */
+
+/* Base letters of U+0100..U+017F (Latin Extended-A); '1' is "ij", '2' "oe". */
+static const char latin_ext_a[129] = "aaaaaacccccccc"
+                                     "dddd"
+                                     "eeeeeeeeee"
+                                     "gggggggg"
+                                     "hhhh"
+                                     "iiiiiiiiii"
+                                     "1"
+                                     "1"
+                                     "jj"
+                                     "kkk"
+                                     "llllllllll"
+                                     "nnnnnnnnn"
+                                     "oooooo"
+                                     "2"
+                                     "2"
+                                     "rrrrrr"
+                                     "ssssssss"
+                                     "tttttt"
+                                     "uuuuuuuuuuuu"
+                                     "ww"
+                                     "yyy"
+                                     "zzzzzz"
+                                     "s";
+
+/* Base letters of U+00C0..U+00FF ('*' keeps the character; '1' "ae",
+ * '2' "th", '3' "ss"). */
+static const char latin1[65] = "aaaaaa1ceeeeiiiidnooooo*ouuuuy23"
+                               "aaaaaa1ceeeeiiiidnooooo*ouuuuy2y";
+
+/* The sort key of a name: lower-cased, Latin diacritics folded ("Ávila" ->
+ * "avila", "Dvořák" -> "dvorak"), other characters kept. */
+static void fold_key(rp_sb *sb, const char *p) {
+  const unsigned char *u = (const unsigned char *)p;
+  while (u && *u) {
+    unsigned c = u[0];
+    if (c < 0x80) {
+      rp_sb_putc(sb, (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
+      u++;
+      continue;
+    }
+    if ((c & 0xe0) == 0xc0 && (u[1] & 0xc0) == 0x80) {
+      unsigned cp = (c & 0x1f) << 6 | (u[1] & 0x3f);
+      char m = 0;
+      if (cp >= 0xc0 && cp <= 0xff) m = latin1[cp - 0xc0];
+      if (cp >= 0x100 && cp <= 0x17f) m = latin_ext_a[cp - 0x100];
+      if (m && m != '*') {
+        if (m == '1')
+          rp_sb_puts(sb, cp < 0x100 ? "ae" : "ij");
+        else if (m == '2')
+          rp_sb_puts(sb, cp < 0x100 ? "th" : "oe");
+        else if (m == '3')
+          rp_sb_puts(sb, "ss");
+        else
+          rp_sb_putc(sb, m);
+        u += 2;
+        continue;
+      }
+    }
+    rp_sb_putc(sb, (char)*u++);
+  }
+}
+
+/* Length of the E.164 country calling code of digits (after the '+'):
+ * 1 for zones 1 and 7, 2 for the assigned two-digit codes, else 3. */
+static size_t country_code_len(const char *d) {
+  if (d[0] == '1' || d[0] == '7') return 1;
+  static const char *const two = "20 27 30 31 32 33 34 36 39 40 41 43 44 45 46 47 48 49 51 52 "
+                                 "53 54 55 56 57 58 60 61 62 63 64 65 66 81 82 84 86 90 91 92 "
+                                 "93 94 95 98";
+  if (!d[0] || !d[1]) return 1;
+  for (const char *t = two; *t; t += 3)
+    if (t[0] == d[0] && t[1] == d[1]) return 2;
+  return 3;
+}
+
+/* Appends the searchable forms of an E.164 number: its digits with the
+ * country code ("15551234567") and without ("5551234567"). */
+static void phone_terms(rp_sb *sb, const char *number) {
+  if (!number) return;
+  const char *d = number[0] == '+' ? number + 1 : number;
+  rp_sb_puts(sb, d);
+  size_t cc = country_code_len(d);
+  if (strlen(d) > cc + 3) {
+    rp_sb_putc(sb, ' ');
+    rp_sb_puts(sb, d + cc);
+  }
+  rp_sb_putc(sb, ' ');
+}
+
+/* Decodes one UTF-8 character of p (at most n bytes); *len gets its
+ * length; invalid bytes read as U+FFFD of length 1. */
+static unsigned utf8_next(const unsigned char *p, size_t n, size_t *len) {
+  unsigned c = p[0];
+  size_t k = c < 0x80             ? 1
+             : (c & 0xe0) == 0xc0 ? 2
+             : (c & 0xf0) == 0xe0 ? 3
+             : (c & 0xf8) == 0xf0 ? 4
+                                  : 0;
+  if (k == 0 || k > n) {
+    *len = 1;
+    return 0xfffd;
+  }
+  unsigned cp = k == 1 ? c : k == 2 ? (c & 0x1f) : k == 3 ? (c & 0x0f) : (c & 0x07);
+  for (size_t i = 1; i < k; i++) {
+    if ((p[i] & 0xc0) != 0x80) {
+      *len = 1;
+      return 0xfffd;
+    }
+    cp = cp << 6 | (p[i] & 0x3f);
+  }
+  *len = k;
+  return cp;
+}
+
+/* Whether a character separates search tokens (as unicode61 splits: ASCII
+ * other than letters and digits, and the common Unicode spaces, punctuation
+ * and symbols). */
+static bool is_separator(unsigned cp) {
+  if (cp < 0x80)
+    return !((cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z'));
+  if (cp >= 0x80 && cp <= 0xbf) return cp != 0xaa && cp != 0xb5 && cp != 0xba;
+  if (cp == 0xd7 || cp == 0xf7 || cp == 0xfffd) return true;
+  if (cp >= 0x2000 && cp <= 0x206f) return true; /* general punctuation */
+  if (cp >= 0x20a0 && cp <= 0x20cf) return true; /* currency */
+  if (cp >= 0x3000 && cp <= 0x303f) return true; /* CJK punctuation */
+  if (cp >= 0xff00 && cp <= 0xff0f) return true;
+  return false;
+}
+
+#define MAX_TERMS 16
+#define MAX_TERM_BYTES 64
+
+/* Turns the user's q into an FTS5 query that is never FTS syntax: each token
+ * (split like unicode61 does) quoted, with a prefix star, ANDed:
+ * `Dvořák, Ant` -> `"Dvořák"* AND "Ant"*`. Returns how many tokens. */
+static int fts_query(rp_sb *out, const char *q) {
+  const unsigned char *p = (const unsigned char *)q;
+  size_t n = strlen(q), i = 0;
+  int terms = 0;
+  while (i < n && terms < MAX_TERMS) {
+    size_t len;
+    unsigned cp = utf8_next(p + i, n - i, &len);
+    if (is_separator(cp)) {
+      i += len;
+      continue;
+    }
+    size_t start = i;
+    while (i < n) {
+      cp = utf8_next(p + i, n - i, &len);
+      if (is_separator(cp)) break;
+      i += len;
+    }
+    size_t tl = i - start;
+    if (tl > MAX_TERM_BYTES) continue; /* nothing real is that long */
+    if (terms++) rp_sb_puts(out, " AND ");
+    rp_sb_putc(out, '"');
+    for (size_t k = start; k < start + tl; k++) {
+      if (p[k] == '"') rp_sb_putc(out, '"');
+      rp_sb_putc(out, (char)p[k]);
+    }
+    rp_sb_puts(out, "\"*");
+  }
+  return terms;
+}
+
+/* ---- encoding the contact ---- */
+
+typedef struct {
+  char *emails, *phones, *social, *tags; /* JSON text, malloc'd by jansson */
+  rp_sb name_key;
+  rp_sb fts_names, fts_emails, fts_phones, fts_tags;
+} contact_enc;
+
+static void enc_free(contact_enc *e) {
+  free(e->emails);
+  free(e->phones);
+  free(e->social);
+  free(e->tags);
+  rp_sb_free(&e->name_key);
+  rp_sb_free(&e->fts_names);
+  rp_sb_free(&e->fts_emails);
+  rp_sb_free(&e->fts_phones);
+  rp_sb_free(&e->fts_tags);
+}
+
+/* A JSON string or null; NULL when s is not valid UTF-8. */
+static json_t *jstr(const char *s) { return s ? json_string(s) : json_null(); }
+
+/* Encodes n structs of `stride` bytes at base as [{k1: .., k2: ..}], the
+ * two strings at offsets o1 and o2 of each struct. */
+static int enc_pairs(char **out, const char *field, const char *k1, const char *k2,
+                     const void *base, size_t o1, size_t o2, size_t n, size_t stride) {
+  json_t *arr = json_array();
+  for (size_t i = 0; i < n; i++) {
+    const char *item = (const char *)base + i * stride;
+    const char *v1, *v2;
+    memcpy(&v1, item + o1, sizeof v1);
+    memcpy(&v2, item + o2, sizeof v2);
+    json_t *j1 = jstr(v1), *j2 = jstr(v2);
+    if (!j1 || !j2) {
+      json_decref(j1);
+      json_decref(j2);
+      json_decref(arr);
+      char path[64];
+      snprintf(path, sizeof path, "%s[%zu]", field, i);
+      return rp_error_set(RP_EINVALID_VALUE, path, "not valid UTF-8");
+    }
+    json_t *o = json_object();
+    json_object_set_new(o, k1, j1);
+    json_object_set_new(o, k2, j2);
+    json_array_append_new(arr, o);
+  }
+  *out = json_dumps(arr, JSON_COMPACT);
+  json_decref(arr);
+  return 0;
+}
+
+static int enc_strings(char **out, const char *field, const char *const *v, size_t n) {
+  json_t *arr = json_array();
+  for (size_t i = 0; i < n; i++) {
+    json_t *j = jstr(v[i]);
+    if (!j) {
+      json_decref(arr);
+      char path[64];
+      snprintf(path, sizeof path, "%s[%zu]", field, i);
+      return rp_error_set(RP_EINVALID_VALUE, path, "not valid UTF-8");
+    }
+    json_array_append_new(arr, j);
+  }
+  *out = json_dumps(arr, JSON_COMPACT);
+  json_decref(arr);
+  return 0;
+}
+
+static void sb_word(rp_sb *sb, const char *s) {
+  if (!s || !*s) return;
+  rp_sb_puts(sb, s);
+  rp_sb_putc(sb, ' ');
+}
+
+/* Builds the JSON columns, the sort key and the search text of c. */
+static int encode_contact(contact_enc *e, const rp_contact *c) {
+  int rc;
+  memset(e, 0, sizeof *e);
+  if ((rc = enc_pairs(&e->emails, "emails", "address", "label", c->emails,
+                      offsetof(rp_email, address), offsetof(rp_email, label),
+                      c->emails ? c->n_emails : 0, sizeof(rp_email))))
+    return rc;
+  if ((rc =
+           enc_pairs(&e->phones, "phones", "number", "label", c->phones, offsetof(rp_phone, number),
+                     offsetof(rp_phone, label), c->phones ? c->n_phones : 0, sizeof(rp_phone))))
+    return rc;
+  if ((rc = enc_strings(&e->social, "social", c->social, c->social ? c->n_social : 0))) return rc;
+  if ((rc = enc_strings(&e->tags, "tags", c->tags, c->tags ? c->n_tags : 0))) return rc;
+  if (!e->emails || !e->phones || !e->social || !e->tags)
+    return rp_error_set(RP_EINTERNAL, NULL, "cannot encode contact");
+  const char *key = c->last_name && *c->last_name ? c->last_name : c->display_name;
+  fold_key(&e->name_key, key ? key : "");
+  rp_sb_puts(&e->name_key, ""); /* never NULL */
+  sb_word(&e->fts_names, c->display_name);
+  sb_word(&e->fts_names, c->first_name);
+  sb_word(&e->fts_names, c->last_name);
+  for (size_t i = 0; c->emails && i < c->n_emails; i++)
+    sb_word(&e->fts_emails, c->emails[i].address);
+  for (size_t i = 0; c->phones && i < c->n_phones; i++) {
+    sb_word(&e->fts_phones, c->phones[i].number);
+    phone_terms(&e->fts_phones, c->phones[i].number);
+  }
+  for (size_t i = 0; c->tags && i < c->n_tags; i++)
+    sb_word(&e->fts_tags, c->tags[i]);
+  return 0;
+}
+
+static void bind_bool(sqlite3_stmt *st, int i, bool v) { sqlite3_bind_int(st, i, v ? 1 : 0); }
+
+/* Binds the N_FIELDS writable fields from parameter `at` on. */
+static void bind_fields(sqlite3_stmt *st, int at, const rp_contact *c, const contact_enc *e) {
+  int i = at;
+  rp_bind_text(st, i++, c->first_name);
+  rp_bind_text(st, i++, c->last_name);
+  rp_bind_text(st, i++, c->display_name);
+  rp_bind_text(st, i++, rp_sb_str(&e->name_key));
+  rp_bind_text(st, i++, e->emails);
+  rp_bind_text(st, i++, e->phones);
+  bind_bool(st, i++, c->has_address);
+  const rp_address *a = &c->address;
+  bool h = c->has_address;
+  rp_bind_text(st, i++, h ? a->street : NULL);
+  rp_bind_text(st, i++, h ? a->city : NULL);
+  rp_bind_text(st, i++, h ? a->region : NULL);
+  rp_bind_text(st, i++, h ? a->postal_code : NULL);
+  rp_bind_text(st, i++, h ? a->country : NULL);
+  rp_bind_text(st, i++, c->company);
+  rp_bind_text(st, i++, c->website);
+  rp_bind_text(st, i++, e->social);
+  rp_bind_text(st, i++, c->birthday);
+  rp_bind_text(st, i++, c->anniversary);
+  rp_bind_text(st, i++, c->partner);
+  rp_bind_text(st, i++, c->children);
+  rp_bind_text(st, i++, c->pets);
+  rp_bind_text(st, i++, c->interests);
+  rp_bind_text(st, i++, c->notes);
+  rp_bind_text(st, i++, c->custom_json ? c->custom_json : "{}");
+  rp_bind_text(st, i++, rp_status_name(c->status));
+  rp_bind_text(st, i++, rp_stage_name(c->stage));
+  rp_bind_text(st, i++, rp_category_name(c->category));
+  rp_bind_text(st, i++, rp_ctype_name(c->type));
+  rp_bind_text(st, i++, rp_intent_name(c->intent));
+  rp_bind_text(st, i++, c->timeframe);
+  if (c->has_budget)
+    sqlite3_bind_double(st, i++, c->budget);
+  else
+    sqlite3_bind_null(st, i++);
+  rp_bind_text(st, i++, e->tags);
+  rp_bind_text(st, i++, c->source);
+  rp_bind_id(st, i++, c->referred_by);
+  rp_bind_text(st, i++, c->known_since);
+  rp_bind_text(st, i++, c->last_purchase_date);
+  rp_bind_text(st, i++, c->last_sale_date);
+  sqlite3_bind_int64(st, i++, c->contact_interval_days);
+  bind_bool(st, i++, c->sms_opt_out);
+  bind_bool(st, i++, c->email_opt_out);
+  rp_bind_id(st, i++, c->owner_id);
+}
+
+/* ---- decoding ---- */
+
+static json_t *load_json(sqlite3_stmt *st, int col) {
+  const char *p = (const char *)sqlite3_column_text(st, col);
+  if (!p) return NULL;
+  return json_loadb(p, (size_t)sqlite3_column_bytes(st, col), 0, NULL);
+}
+
+static const char *jdup(rp_arena *ar, json_t *v) {
+  return json_is_string(v) ? rp_arena_strndup(ar, json_string_value(v), json_string_length(v))
+                           : NULL;
+}
+
+static void decode_pairs(sqlite3_stmt *st, int col, rp_arena *ar, const char *k1, const char *k2,
+                         void **items, size_t *n, size_t size) {
+  *items = NULL;
+  *n = 0;
+  json_t *arr = load_json(st, col);
+  size_t count = json_is_array(arr) ? json_array_size(arr) : 0;
+  if (count) {
+    char *base = rp_arena_calloc(ar, count * size);
+    for (size_t i = 0; i < count; i++) {
+      json_t *o = json_array_get(arr, i);
+      const char **slot = (const char **)(base + i * size);
+      slot[0] = jdup(ar, json_object_get(o, k1));
+      slot[1] = jdup(ar, json_object_get(o, k2));
+    }
+    *items = base;
+    *n = count;
+  }
+  json_decref(arr);
+}
+
+static void decode_strings(sqlite3_stmt *st, int col, rp_arena *ar, const char ***items,
+                           size_t *n) {
+  *items = NULL;
+  *n = 0;
+  json_t *arr = load_json(st, col);
+  size_t count = json_is_array(arr) ? json_array_size(arr) : 0;
+  if (count) {
+    const char **v = rp_arena_calloc(ar, count * sizeof *v);
+    for (size_t i = 0; i < count; i++)
+      v[i] = jdup(ar, json_array_get(arr, i));
+    *items = v;
+    *n = count;
+  }
+  json_decref(arr);
+}
+
+/* Fills c from a row of READ_COLS; overdue compares overdue_at with now. */
+static void read_contact(sqlite3_stmt *st, rp_arena *ar, rp_contact *c, rp_time now) {
+  memset(c, 0, sizeof *c);
+  rp_col_id(st, 0, c->account_id);
+  rp_col_id(st, 1, c->id);
+  c->version = sqlite3_column_int64(st, 2);
+  c->first_name = rp_col_text(st, 3, ar);
+  c->last_name = rp_col_text(st, 4, ar);
+  c->display_name = rp_col_text(st, 5, ar);
+  void *items;
+  decode_pairs(st, 6, ar, "address", "label", &items, &c->n_emails, sizeof(rp_email));
+  c->emails = items;
+  decode_pairs(st, 7, ar, "number", "label", &items, &c->n_phones, sizeof(rp_phone));
+  c->phones = items;
+  c->has_address = sqlite3_column_int(st, 8) != 0;
+  c->address.street = rp_col_text(st, 9, ar);
+  c->address.city = rp_col_text(st, 10, ar);
+  c->address.region = rp_col_text(st, 11, ar);
+  c->address.postal_code = rp_col_text(st, 12, ar);
+  c->address.country = rp_col_text(st, 13, ar);
+  c->company = rp_col_text(st, 14, ar);
+  c->website = rp_col_text(st, 15, ar);
+  decode_strings(st, 16, ar, &c->social, &c->n_social);
+  c->birthday = rp_col_text(st, 17, ar);
+  c->anniversary = rp_col_text(st, 18, ar);
+  c->partner = rp_col_text(st, 19, ar);
+  c->children = rp_col_text(st, 20, ar);
+  c->pets = rp_col_text(st, 21, ar);
+  c->interests = rp_col_text(st, 22, ar);
+  c->notes = rp_col_text(st, 23, ar);
+  c->custom_json = rp_col_text(st, 24, ar);
+  rp_status status = RP_STATUS_NONE;
+  rp_status_parse(&status, (const char *)sqlite3_column_text(st, 25));
+  c->status = status;
+  rp_stage stage = RP_STAGE_NONE;
+  rp_stage_parse(&stage, (const char *)sqlite3_column_text(st, 26));
+  c->stage = stage;
+  rp_category category = RP_CATEGORY_NONE;
+  rp_category_parse(&category, (const char *)sqlite3_column_text(st, 27));
+  c->category = category;
+  rp_ctype type = RP_TYPE_CLIENT;
+  rp_ctype_parse(&type, (const char *)sqlite3_column_text(st, 28));
+  c->type = type;
+  rp_intent intent = RP_INTENT_NONE;
+  rp_intent_parse(&intent, (const char *)sqlite3_column_text(st, 29));
+  c->intent = intent;
+  c->timeframe = rp_col_text(st, 30, ar);
+  c->has_budget = sqlite3_column_type(st, 31) != SQLITE_NULL;
+  c->budget = c->has_budget ? sqlite3_column_double(st, 31) : 0;
+  decode_strings(st, 32, ar, &c->tags, &c->n_tags);
+  c->source = rp_col_text(st, 33, ar);
+  c->referred_by = rp_col_id_dup(st, 34, ar);
+  c->referral_count = sqlite3_column_int64(st, 35);
+  c->known_since = rp_col_text(st, 36, ar);
+  c->last_purchase_date = rp_col_text(st, 37, ar);
+  c->last_sale_date = rp_col_text(st, 38, ar);
+  c->contact_interval_days = sqlite3_column_int64(st, 39);
+  c->sms_opt_out = sqlite3_column_int(st, 40) != 0;
+  c->email_opt_out = sqlite3_column_int(st, 41) != 0;
+  c->owner_id = rp_col_id_dup(st, 42, ar);
+  c->score = sqlite3_column_double(st, 43);
+  c->last_touch_at = sqlite3_column_int64(st, 44);
+  rp_time overdue_at = sqlite3_column_int64(st, 45);
+  c->overdue = overdue_at != 0 && overdue_at <= now;
+  c->created_at = sqlite3_column_int64(st, 46);
+  c->updated_at = sqlite3_column_int64(st, 47);
+  c->archived_at = sqlite3_column_int64(st, 48);
+}
+
+/* ---- small queries ---- */
+
+typedef struct {
+  bool found;
+  int64_t seq, version;
+  bool archived;
+  char referred_by[RP_ID_LEN]; /* "" when none */
+} contact_head;
+
+static int get_head(rp_store *s, const char *account_id, const char *id, contact_head *h) {
+  memset(h, 0, sizeof *h);
+  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_CONTACT_HEAD,
+                                 "SELECT seq, version, archived, referred_by FROM contacts"
+                                 " WHERE account_id = ? AND id = ?");
+  if (!st) return rp_error_last()->code;
+  rp_bind_id(st, 1, account_id);
+  rp_bind_id(st, 2, id);
+  int rc = sqlite3_step(st), ret = 0;
+  if (rc == SQLITE_ROW) {
+    h->found = true;
+    h->seq = sqlite3_column_int64(st, 0);
+    h->version = sqlite3_column_int64(st, 1);
+    h->archived = sqlite3_column_int(st, 2) != 0;
+    rp_col_id(st, 3, h->referred_by);
+  } else if (rc != SQLITE_DONE) {
+    ret = rp_sql_error(s, rc, NULL);
+  }
+  rp_sql_done(st);
+  return ret;
+}
+
+static int contact_exists(rp_store *s, const char *account_id, const char *id, bool *out) {
+  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_CONTACT_EXISTS,
+                                 "SELECT 1 FROM contacts WHERE account_id = ? AND id = ?");
+  if (!st) return rp_error_last()->code;
+  rp_bind_id(st, 1, account_id);
+  rp_bind_id(st, 2, id);
+  int rc = sqlite3_step(st);
+  *out = rc == SQLITE_ROW;
+  int ret = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : rp_sql_error(s, rc, NULL);
+  rp_sql_done(st);
+  return ret;
+}
+
+/* DOMAIN.md C1: referral_count of X = the account's non-archived contacts
+ * whose referred_by is X. Recomputed, never incremented, so it stays exact. */
+static int recount_referrals(rp_store *s, const char *account_id, const char *id) {
+  if (!id || !id[0]) return 0;
+  sqlite3_stmt *st =
+      rp_sql_stmt(s, RP_ST_CONTACT_REFCOUNT,
+                  "UPDATE contacts SET referral_count = (SELECT count(*) FROM contacts r"
+                  " WHERE r.account_id = ?1 AND r.referred_by = ?2 AND r.archived = 0)"
+                  " WHERE account_id = ?1 AND id = ?2");
+  if (!st) return rp_error_last()->code;
+  rp_bind_id(st, 1, account_id);
+  rp_bind_id(st, 2, id);
+  return rp_sql_run(s, st, NULL);
+}
+
+/* Checks that referred_by and owner_id name a contact / user of the account
+ * (and that a contact does not refer itself). */
+static int check_refs(rp_store *s, const rp_contact *c) {
+  int ret;
+  if (c->referred_by) {
+    if (!strcmp(c->referred_by, c->id))
+      return rp_error_set(RP_EINVALID_VALUE, "referred_by", "a contact cannot refer itself");
+    bool ok = false;
+    if ((ret = contact_exists(s, c->account_id, c->referred_by, &ok))) return ret;
+    if (!ok) return rp_error_set(RP_ENOTFOUND, "referred_by", "no such contact");
+  }
+  if (c->owner_id) {
+    bool ok = false;
+    if ((ret = rp_sql_user_exists(s, c->account_id, c->owner_id, &ok))) return ret;
+    if (!ok) return rp_error_set(RP_ENOTFOUND, "owner_id", "no such user");
+  }
+  return 0;
+}
+
+/* Deletes the side-table rows and the search entry of a contact. */
+static int drop_index(rp_store *s, const char *account_id, const char *id, int64_t seq) {
+  static const struct {
+    rp_stmt_id slot;
+    const char *sql;
+  } dels[] = {
+      {RP_ST_EMAIL_DELETE, "DELETE FROM contact_emails WHERE account_id = ? AND contact_id = ?"},
+      {RP_ST_PHONE_DELETE, "DELETE FROM contact_phones WHERE account_id = ? AND contact_id = ?"},
+      {RP_ST_TAG_DELETE, "DELETE FROM contact_tags WHERE account_id = ? AND contact_id = ?"},
+  };
+  int ret;
+  for (size_t i = 0; i < sizeof dels / sizeof dels[0]; i++) {
+    sqlite3_stmt *st = rp_sql_stmt(s, dels[i].slot, dels[i].sql);
+    if (!st) return rp_error_last()->code;
+    rp_bind_id(st, 1, account_id);
+    rp_bind_id(st, 2, id);
+    if ((ret = rp_sql_run(s, st, NULL))) return ret;
+  }
+  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_FTS_DELETE, "DELETE FROM contacts_fts WHERE rowid = ?");
+  if (!st) return rp_error_last()->code;
+  sqlite3_bind_int64(st, 1, seq);
+  return rp_sql_run(s, st, NULL);
+}
+
+static int side_insert(rp_store *s, rp_stmt_id slot, const char *sql, const char *account_id,
+                       const char *id, const char *value) {
+  sqlite3_stmt *st = rp_sql_stmt(s, slot, sql);
+  if (!st) return rp_error_last()->code;
+  rp_bind_id(st, 1, account_id);
+  rp_bind_id(st, 2, id);
+  rp_bind_text(st, 3, value);
+  return rp_sql_run(s, st, NULL);
+}
+
+/* Writes the side-table rows and the search entry of c (stored at seq). */
+static int write_index(rp_store *s, const rp_contact *c, const contact_enc *e, int64_t seq) {
+  int ret;
+  rp_sb key = {0};
+  for (size_t i = 0; c->emails && i < c->n_emails; i++) {
+    if (!c->emails[i].address) continue;
+    rp_sb_reset(&key);
+    rp_sb_lower(&key, c->emails[i].address);
+    if ((ret = side_insert(s, RP_ST_EMAIL_INSERT,
+                           "INSERT OR IGNORE INTO contact_emails (account_id, contact_id,"
+                           " address_key) VALUES (?, ?, ?)",
+                           c->account_id, c->id, rp_sb_str(&key))))
+      goto cleanup;
+  }
+  for (size_t i = 0; c->phones && i < c->n_phones; i++) {
+    if (!c->phones[i].number) continue;
+    if ((ret = side_insert(s, RP_ST_PHONE_INSERT,
+                           "INSERT OR IGNORE INTO contact_phones (account_id, contact_id, number)"
+                           " VALUES (?, ?, ?)",
+                           c->account_id, c->id, c->phones[i].number)))
+      goto cleanup;
+  }
+  for (size_t i = 0; c->tags && i < c->n_tags; i++) {
+    if (!c->tags[i]) continue;
+    if ((ret = side_insert(s, RP_ST_TAG_INSERT,
+                           "INSERT OR IGNORE INTO contact_tags (account_id, contact_id, tag)"
+                           " VALUES (?, ?, ?)",
+                           c->account_id, c->id, c->tags[i])))
+      goto cleanup;
+  }
+  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_FTS_INSERT,
+                                 "INSERT INTO contacts_fts (rowid, names, emails, phones, company,"
+                                 " notes, tags) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  if (!st) {
+    ret = rp_error_last()->code;
+    goto cleanup;
+  }
+  sqlite3_bind_int64(st, 1, seq);
+  rp_bind_text(st, 2, rp_sb_str(&e->fts_names));
+  rp_bind_text(st, 3, rp_sb_str(&e->fts_emails));
+  rp_bind_text(st, 4, rp_sb_str(&e->fts_phones));
+  rp_bind_text(st, 5, c->company);
+  rp_bind_text(st, 6, c->notes);
+  rp_bind_text(st, 7, rp_sb_str(&e->fts_tags));
+  ret = rp_sql_run(s, st, NULL);
+cleanup:
+  rp_sb_free(&key);
+  return ret;
+}
+
+/* ---- contact CRUD ---- */
+
+/* Inserts c (c->account_id set; a new id when empty; version 1) with its
+ * side-table rows and search entry, then recounts its referrer (C1).
+ * RP_ENOTFOUND field referred_by / owner_id when they name nothing in the
+ * account; RP_EINVALID_VALUE when it would refer itself. Score and
+ * last_touch_at are written as given; overdue_at starts unset. */
+int rp_store_contact_create(rp_store *s, rp_contact *c) {
+  contact_enc e;
+  int ret;
+  bool sp = false;
+  if (!c->id[0]) rp_uuid_v7(c->id);
+  if ((ret = encode_contact(&e, c))) goto cleanup;
+  if ((ret = check_refs(s, c))) goto cleanup;
+  if ((ret = rp_sql_sp_begin(s, &sp))) goto cleanup;
+  sqlite3_stmt *st = rp_sql_stmt(
+      s, RP_ST_CONTACT_INSERT,
+      "INSERT INTO contacts (account_id, id, version, " FIELD_COLS
+      ", referral_count, score, last_touch_at, overdue_at, created_at, updated_at, archived,"
+      " archived_at) VALUES (?, ?, 1, " FIELD_PARAMS "0, ?, ?, NULL, ?, ?, ?, ?)");
+  if (!st) {
+    ret = rp_error_last()->code;
+    goto cleanup;
+  }
+  rp_bind_id(st, 1, c->account_id);
+  rp_bind_id(st, 2, c->id);
+  bind_fields(st, 3, c, &e);
+  int i = 3 + N_FIELDS;
+  sqlite3_bind_double(st, i++, c->score);
+  sqlite3_bind_int64(st, i++, c->last_touch_at);
+  sqlite3_bind_int64(st, i++, c->created_at);
+  sqlite3_bind_int64(st, i++, c->updated_at ? c->updated_at : c->created_at);
+  bind_bool(st, i++, c->archived_at != 0);
+  rp_bind_time(st, i++, c->archived_at);
+  if ((ret = rp_sql_run(s, st, "id"))) goto cleanup;
+  int64_t seq = sqlite3_last_insert_rowid(s->db);
+  if ((ret = write_index(s, c, &e, seq))) goto cleanup;
+  if (c->referred_by && !c->archived_at &&
+      (ret = recount_referrals(s, c->account_id, c->referred_by)))
+    goto cleanup;
+  c->version = 1;
+  c->referral_count = 0;
+cleanup:
+  ret = rp_sql_sp_end(s, sp, ret);
+  enc_free(&e);
+  return ret;
+}
+
+/* The contact of the account with this id (archived ones too), strings in
+ * ar. overdue is judged at rp_clock_now() (a read-only convenience: the
+ * store keeps overdue_at, the model only the flag). */
+int rp_store_contact_get(rp_store *s, rp_arena *ar, rp_contact *out, const char *account_id,
+                         const char *id) {
+  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_CONTACT_GET,
+                                 "SELECT " READ_COLS " FROM contacts c"
+                                 " WHERE c.account_id = ? AND c.id = ?");
+  if (!st) return rp_error_last()->code;
+  rp_bind_id(st, 1, account_id);
+  rp_bind_id(st, 2, id);
+  int rc = sqlite3_step(st), ret = 0;
+  if (rc == SQLITE_ROW)
+    read_contact(st, ar, out, rp_clock_now());
+  else if (rc == SQLITE_DONE)
+    ret = rp_error_set(RP_ENOTFOUND, NULL, "no such contact");
+  else
+    ret = rp_sql_error(s, rc, NULL);
+  rp_sql_done(st);
+  return ret;
+}
+
+/* Writes every writable field of c and updated_at when c->version is the
+ * stored one (RP_ECONFLICT "version moved on" otherwise, RP_ENOTFOUND when
+ * missing), bumps c->version, rewrites side tables and search entry, and
+ * recounts the old and new referrers when referred_by changed (C1). */
+int rp_store_contact_update(rp_store *s, rp_contact *c) {
+  contact_enc e;
+  contact_head h;
+  int ret;
+  bool sp = false;
+  if ((ret = encode_contact(&e, c))) goto cleanup;
+  if ((ret = get_head(s, c->account_id, c->id, &h))) goto cleanup;
+  if (!h.found) {
+    ret = rp_error_set(RP_ENOTFOUND, NULL, "no such contact");
+    goto cleanup;
+  }
+  if (h.version != c->version) {
+    ret = rp_error_set(RP_ECONFLICT, NULL, "version moved on");
+    goto cleanup;
+  }
+  if ((ret = check_refs(s, c))) goto cleanup;
+  if ((ret = rp_sql_sp_begin(s, &sp))) goto cleanup;
+  sqlite3_stmt *st =
+      rp_sql_stmt(s, RP_ST_CONTACT_UPDATE,
+                  "UPDATE contacts SET " FIELD_SETS ", updated_at = ?, version = version + 1"
+                  " WHERE account_id = ? AND id = ? AND version = ?");
+  if (!st) {
+    ret = rp_error_last()->code;
+    goto cleanup;
+  }
+  bind_fields(st, 1, c, &e);
+  int i = 1 + N_FIELDS;
+  sqlite3_bind_int64(st, i++, c->updated_at);
+  rp_bind_id(st, i++, c->account_id);
+  rp_bind_id(st, i++, c->id);
+  sqlite3_bind_int64(st, i++, c->version);
+  if ((ret = rp_sql_run(s, st, NULL))) goto cleanup;
+  if (sqlite3_changes(s->db) == 0) {
+    ret = rp_error_set(RP_ECONFLICT, NULL, "version moved on");
+    goto cleanup;
+  }
+  if ((ret = drop_index(s, c->account_id, c->id, h.seq))) goto cleanup;
+  if ((ret = write_index(s, c, &e, h.seq))) goto cleanup;
+  const char *now_ref = c->referred_by ? c->referred_by : "";
+  if (strcmp(h.referred_by, now_ref) != 0) {
+    if ((ret = recount_referrals(s, c->account_id, h.referred_by))) goto cleanup;
+    if ((ret = recount_referrals(s, c->account_id, now_ref))) goto cleanup;
+  }
+  c->version++;
+cleanup:
+  ret = rp_sql_sp_end(s, sp, ret);
+  enc_free(&e);
+  return ret;
+}
+
+/* Archives the contact at `at` (archived_at and updated_at = at, version
+ * bumped, overdue cleared) and recounts its referrer (C1: archived contacts
+ * do not count). Archiving an archived contact is a no-op. */
+int rp_store_contact_archive(rp_store *s, const char *account_id, const char *id, rp_time at) {
+  contact_head h;
+  int ret = get_head(s, account_id, id, &h);
+  if (ret) return ret;
+  if (!h.found) return rp_error_set(RP_ENOTFOUND, NULL, "no such contact");
+  if (h.archived) return 0;
+  bool sp = false;
+  if ((ret = rp_sql_sp_begin(s, &sp))) return ret;
+  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_CONTACT_ARCHIVE,
+                                 "UPDATE contacts SET archived = 1, archived_at = ?,"
+                                 " updated_at = ?, overdue_at = NULL, version = version + 1"
+                                 " WHERE account_id = ? AND id = ?");
+  if (!st) {
+    ret = rp_error_last()->code;
+    goto cleanup;
+  }
+  sqlite3_bind_int64(st, 1, at);
+  sqlite3_bind_int64(st, 2, at);
+  rp_bind_id(st, 3, account_id);
+  rp_bind_id(st, 4, id);
+  if ((ret = rp_sql_run(s, st, NULL))) goto cleanup;
+  ret = recount_referrals(s, account_id, h.referred_by);
+cleanup:
+  return rp_sql_sp_end(s, sp, ret);
+}
+
+/* Erases the contact with its activities, history, side-table rows and
+ * search entry; the contacts it referred lose their referrer (and get a new
+ * version); its own referrer is recounted (C1). */
+int rp_store_contact_purge(rp_store *s, const char *account_id, const char *id) {
+  contact_head h;
+  int ret = get_head(s, account_id, id, &h);
+  if (ret) return ret;
+  if (!h.found) return rp_error_set(RP_ENOTFOUND, NULL, "no such contact");
+  bool sp = false;
+  if ((ret = rp_sql_sp_begin(s, &sp))) return ret;
+  static const struct {
+    rp_stmt_id slot;
+    const char *sql;
+  } steps[] = {
+      {RP_ST_ACTIVITY_DELETE_CONTACT,
+       "DELETE FROM activities WHERE account_id = ? AND contact_id = ?"},
+      {RP_ST_HISTORY_DELETE_CONTACT, "DELETE FROM history WHERE account_id = ? AND contact_id = ?"},
+      {RP_ST_CONTACT_UNREFER, "UPDATE contacts SET referred_by = NULL, version = version + 1"
+                              " WHERE account_id = ? AND referred_by = ?"},
+      {RP_ST_CONTACT_DELETE, "DELETE FROM contacts WHERE account_id = ? AND id = ?"},
+  };
+  if ((ret = drop_index(s, account_id, id, h.seq))) goto cleanup;
+  for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+    sqlite3_stmt *st = rp_sql_stmt(s, steps[i].slot, steps[i].sql);
+    if (!st) {
+      ret = rp_error_last()->code;
+      goto cleanup;
+    }
+    rp_bind_id(st, 1, account_id);
+    rp_bind_id(st, 2, id);
+    if ((ret = rp_sql_run(s, st, NULL))) goto cleanup;
+  }
+  ret = recount_referrals(s, account_id, h.referred_by);
+cleanup:
+  return rp_sql_sp_end(s, sp, ret);
+}
+
+/* Writes the derived fields the core computes (SCORING.md): last_touch_at
+ * (0 = never), overdue_at (0 = never overdue), score. No version bump. */
+int rp_store_contact_set_derived(rp_store *s, const char *account_id, const char *id,
+                                 rp_time last_touch_at, rp_time overdue_at, double score) {
+  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_CONTACT_SET_DERIVED,
+                                 "UPDATE contacts SET last_touch_at = ?, overdue_at = ?, score = ?"
+                                 " WHERE account_id = ? AND id = ?");
+  if (!st) return rp_error_last()->code;
+  sqlite3_bind_int64(st, 1, last_touch_at);
+  rp_bind_time(st, 2, overdue_at);
+  sqlite3_bind_double(st, 3, score);
+  rp_bind_id(st, 4, account_id);
+  rp_bind_id(st, 5, id);
+  int ret = rp_sql_run(s, st, NULL);
+  if (!ret && sqlite3_changes(s->db) == 0)
+    ret = rp_error_set(RP_ENOTFOUND, NULL, "no such contact");
+  return ret;
+}
+
+/* The number of live (non-archived) contacts of the account. */
+int rp_store_count_contacts(rp_store *s, const char *account_id, int64_t *out) {
+  *out = 0;
+  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_CONTACT_COUNT,
+                                 "SELECT count(*) FROM contacts WHERE account_id = ?"
+                                 " AND archived = 0");
+  if (!st) return rp_error_last()->code;
+  rp_bind_id(st, 1, account_id);
+  int rc = sqlite3_step(st), ret = 0;
+  if (rc == SQLITE_ROW)
+    *out = sqlite3_column_int64(st, 0);
+  else
+    ret = rp_sql_error(s, rc, NULL);
+  rp_sql_done(st);
+  return ret;
+}
+
+/* ---- the contact list ---- */
+
+/* How a page is found. By default SQLite walks the index of the sort
+ * (account_id, archived, <sort column>, id), forced with INDEXED BY, and
+ * checks every other filter on the way: a page of a filter that matches
+ * many contacts costs a few rows more than the page. A filter that
+ * matches few contacts (a rare tag, a phone, a precise search, the few
+ * overdue ones) would make that walk cover the whole account; then the
+ * matching set "drives": it is read first and only it is sorted. Which
+ * filter matches few is measured with a bounded count. Where the walk checks
+ * a row from an index (tags, search) it stays cheap longer than where it
+ * must read the row (overdue): driving costs a row read per match. */
+#define DRIVE_SET 1000
+#define DRIVE_OVERDUE 3000
+#define RP_XSTR(x) #x
+#define RP_STR(x) RP_XSTR(x)
+
+typedef struct {
+  char t; /* 's' text, 'u' id, 'i' int64, 'd' double */
+  const char *s;
+  int64_t i;
+  double d;
+} bindv;
+
+enum { K_PLAIN, K_TAG, K_PHONE, K_TEXT, K_OVERDUE };
+
+#define MAX_CLAUSES 12
+#define MAX_BINDS 32
+
+typedef struct {
+  int kind;
+  rp_sb sql;
+  bindv b[3];
+  int nb;
+} clause;
+
+typedef struct {
+  clause cl[MAX_CLAUSES];
+  int n;
+  bindv b[MAX_BINDS]; /* the binds of the statement being built, in order */
+  int nb;
+} query_parts;
+
+static clause *add_clause(query_parts *qp, int kind, const char *sql) {
+  clause *c = &qp->cl[qp->n++];
+  c->kind = kind;
+  rp_sb_puts(&c->sql, sql);
+  return c;
+}
+
+static void cl_text(clause *c, const char *v) { c->b[c->nb++] = (bindv){.t = 's', .s = v}; }
+static void cl_id(clause *c, const char *v) { c->b[c->nb++] = (bindv){.t = 'u', .s = v}; }
+static void cl_int(clause *c, int64_t v) { c->b[c->nb++] = (bindv){.t = 'i', .i = v}; }
+static void cl_double(clause *c, double v) { c->b[c->nb++] = (bindv){.t = 'd', .d = v}; }
+
+static void push_binds(query_parts *qp, const bindv *b, int n) {
+  for (int i = 0; i < n; i++)
+    qp->b[qp->nb++] = b[i];
+}
+
+/* Appends " AND <clause>" for every clause but `skip`, collecting binds. */
+static void emit_where(query_parts *qp, rp_sb *sql, int skip) {
+  for (int i = 0; i < qp->n; i++) {
+    if (i == skip) continue;
+    rp_sb_printf(sql, "%s%s", i ? " AND " : "", rp_sb_str(&qp->cl[i].sql));
+    push_binds(qp, qp->cl[i].b, qp->cl[i].nb);
+  }
+}
+
+static void bind_all(sqlite3_stmt *st, const bindv *b, int n) {
+  for (int i = 0; i < n; i++) {
+    if (b[i].t == 's')
+      rp_bind_text(st, i + 1, b[i].s);
+    else if (b[i].t == 'u')
+      rp_bind_id(st, i + 1, b[i].s);
+    else if (b[i].t == 'i')
+      sqlite3_bind_int64(st, i + 1, b[i].i);
+    else
+      sqlite3_bind_double(st, i + 1, b[i].d);
+  }
+}
+
+/* `col IN ('a', 'b')` for the enum values whose bit is in mask. The names
+ * come from the fixed enum tables, so they are safe as literals. */
+static void add_mask(query_parts *qp, const char *col, unsigned mask, int count,
+                     const char *(*name)(int)) {
+  if (!mask) return;
+  clause *c = add_clause(qp, K_PLAIN, col);
+  rp_sb_puts(&c->sql, " IN (");
+  int k = 0;
+  for (int v = 0; v < count && v < 32; v++)
+    if (mask & (1u << v)) rp_sb_printf(&c->sql, "%s'%s'", k++ ? ", " : "", name(v));
+  rp_sb_puts(&c->sql, k ? ")" : "NULL)");
+}
+
+static const char *status_n(int v) { return rp_status_name((rp_status)v); }
+static const char *stage_n(int v) { return rp_stage_name((rp_stage)v); }
+static const char *category_n(int v) { return rp_category_name((rp_category)v); }
+static const char *ctype_n(int v) { return rp_ctype_name((rp_ctype)v); }
+
+/* Runs a one-number query (count) with binds; 0 or the error. */
+static int run_count(rp_store *s, const char *sql, const bindv *b, int nb, int64_t *out) {
+  sqlite3_stmt *st = rp_sql_dyn(s, sql);
+  if (!st) return rp_error_last()->code;
+  bind_all(st, b, nb);
+  int rc = sqlite3_step(st), ret = 0;
+  if (rc == SQLITE_ROW)
+    *out = sqlite3_column_int64(st, 0);
+  else
+    ret = rp_sql_error(s, rc, NULL);
+  rp_sql_done(st);
+  return ret;
+}
+
+/* How many contacts clause c could match, counted up to its drive limit. */
+static int bounded_count(rp_store *s, const rp_contact_query *q, const clause *c, int64_t *out) {
+  bindv b[4];
+  int nb = 0;
+  const char *sql;
+  switch (c->kind) {
+  case K_TAG:
+    sql = "SELECT count(*) FROM (SELECT 1 FROM contact_tags WHERE account_id = ? AND tag = ?"
+          " LIMIT " RP_STR(DRIVE_SET) ")";
+    b[nb++] = (bindv){.t = 'u', .s = q->account_id};
+    b[nb++] = (bindv){.t = 's', .s = q->tag};
+    break;
+  case K_TEXT:
+    sql = "SELECT count(*) FROM (SELECT 1 FROM contacts_fts WHERE contacts_fts MATCH ?"
+          " LIMIT " RP_STR(DRIVE_SET) ")";
+    b[nb++] = c->b[0];
+    break;
+  case K_OVERDUE:
+    sql = "SELECT count(*) FROM (SELECT 1 FROM contacts WHERE account_id = ? AND archived = ?"
+          " AND overdue_at IS NOT NULL AND overdue_at <= ? LIMIT " RP_STR(DRIVE_OVERDUE) ")";
+    b[nb++] = (bindv){.t = 'u', .s = q->account_id};
+    b[nb++] = (bindv){.t = 'i', .i = q->archived ? 1 : 0};
+    b[nb++] = (bindv){.t = 'i', .i = q->now};
+    break;
+  default: *out = INT64_MAX; return 0;
+  }
+  return run_count(s, sql, b, nb, out);
+}
+
+/* Appends the FROM of the query driven by clause c (its own condition
+ * moves into the FROM) and collects its binds. */
+static void emit_driver_from(query_parts *qp, rp_sb *sql, const clause *c,
+                             const rp_contact_query *q) {
+  switch (c->kind) {
+  case K_TAG:
+    rp_sb_puts(sql, " FROM contact_tags m CROSS JOIN contacts c"
+                    " ON c.account_id = m.account_id AND c.id = m.contact_id"
+                    " WHERE m.account_id = ? AND m.tag = ? AND ");
+    qp->b[qp->nb++] = (bindv){.t = 'u', .s = q->account_id};
+    qp->b[qp->nb++] = (bindv){.t = 's', .s = q->tag};
+    break;
+  case K_PHONE:
+    rp_sb_puts(sql, " FROM contact_phones m CROSS JOIN contacts c"
+                    " ON c.account_id = m.account_id AND c.id = m.contact_id"
+                    " WHERE m.account_id = ? AND m.number = ? AND ");
+    qp->b[qp->nb++] = (bindv){.t = 'u', .s = q->account_id};
+    qp->b[qp->nb++] = (bindv){.t = 's', .s = q->phone};
+    break;
+  case K_TEXT:
+    if (q->phone) {
+      rp_sb_puts(sql, " FROM (SELECT rowid AS seq FROM contacts_fts WHERE contacts_fts MATCH ?"
+                      " UNION SELECT p2.seq FROM contact_phones p JOIN contacts p2"
+                      " ON p2.account_id = p.account_id AND p2.id = p.contact_id"
+                      " WHERE p.account_id = ? AND p.number = ?) m"
+                      " CROSS JOIN contacts c ON c.seq = m.seq WHERE ");
+      qp->b[qp->nb++] = c->b[0];
+      qp->b[qp->nb++] = (bindv){.t = 'u', .s = q->account_id};
+      qp->b[qp->nb++] = (bindv){.t = 's', .s = q->phone};
+    } else {
+      rp_sb_puts(sql, " FROM contacts_fts m CROSS JOIN contacts c ON c.seq = m.rowid"
+                      " WHERE m.contacts_fts MATCH ? AND ");
+      qp->b[qp->nb++] = c->b[0];
+    }
+    break;
+  case K_OVERDUE:
+    /* the partial index of the overdue ones; the clause stays in WHERE */
+    rp_sb_puts(sql, " FROM contacts c INDEXED BY contacts_overdue WHERE ");
+    break;
+  }
+}
+
+/* Lists one page of the account's contacts matching q (store.h), in q->sort
+ * order with id as tie-breaker, by keyset pagination: the cursor carries the
+ * last row's sort value and id, so rows inserted or changed between pages
+ * never make a page skip or repeat one. Items and next_cursor are in ar. */
+int rp_store_contact_list(rp_store *s, rp_arena *ar, const rp_contact_query *q, rp_contact **items,
+                          size_t *n, char **next_cursor, int64_t *total) {
+  query_parts qp = {0};
+  rp_sb sql = {0}, fts = {0};
+  int ret = 0;
+  clause *c;
+  *items = NULL;
+  *n = 0;
+  *next_cursor = NULL;
+  if (total) *total = 0;
+
+  const char *col, *index;
+  char vtype;
+  int vcol;
+  switch (q->sort) {
+  case RP_SORT_CREATED_AT:
+    col = "c.created_at", index = "contacts_created", vtype = 'i', vcol = COL_CREATED;
+    break;
+  case RP_SORT_UPDATED_AT:
+    col = "c.updated_at", index = "contacts_updated", vtype = 'i', vcol = COL_UPDATED;
+    break;
+  case RP_SORT_LAST_NAME:
+    col = "c.name_key", index = "contacts_name", vtype = 's', vcol = COL_NAME_KEY;
+    break;
+  case RP_SORT_SCORE:
+    col = "c.score", index = "contacts_score", vtype = 'd', vcol = COL_SCORE;
+    break;
+  case RP_SORT_LAST_TOUCH_AT:
+    col = "c.last_touch_at", index = "contacts_touch", vtype = 'i', vcol = COL_TOUCH;
+    break;
+  default: return rp_error_set(RP_EINVALID_VALUE, "sort", "unknown sort");
+  }
+  int limit = q->limit < 1 ? 50 : q->limit > 500 ? 500 : q->limit;
+  rp_cursor cur;
+  if (q->cursor && (ret = rp_cursor_decode(ar, q->cursor, 'C', (int)q->sort, q->desc, &cur)))
+    return ret;
+  if (q->cursor && cur.vtype != vtype)
+    return rp_error_set(RP_EINVALID_VALUE, "cursor", "malformed cursor");
+
+  /* the filters (clause 0 is the account and the archived flag) */
+  c = add_clause(&qp, K_PLAIN, "c.account_id = ? AND c.archived = ?");
+  cl_id(c, q->account_id);
+  cl_int(c, q->archived ? 1 : 0);
+  add_mask(&qp, "c.status", q->status_mask, RP_STATUS_COUNT, status_n);
+  add_mask(&qp, "c.stage", q->stage_mask, RP_STAGE_COUNT, stage_n);
+  add_mask(&qp, "c.category", q->category_mask, RP_CATEGORY_COUNT, category_n);
+  add_mask(&qp, "c.type", q->type_mask, RP_TYPE_COUNT, ctype_n);
+  if (q->tag) {
+    /* walking, a point lookup per row */
+    c = add_clause(&qp, K_TAG,
+                   "EXISTS (SELECT 1 FROM contact_tags t WHERE t.account_id = c.account_id"
+                   " AND t.contact_id = c.id AND t.tag = ?)");
+    cl_text(c, q->tag);
+  }
+  if (q->owner_id) {
+    c = add_clause(&qp, K_PLAIN, "c.owner_id = ?");
+    cl_id(c, q->owner_id);
+  }
+  if (q->has_score_min) {
+    c = add_clause(&qp, K_PLAIN, "c.score >= ?");
+    cl_double(c, q->score_min);
+  }
+  if (q->has_score_max) {
+    c = add_clause(&qp, K_PLAIN, "c.score <= ?");
+    cl_double(c, q->score_max);
+  }
+  if (q->overdue == 1) {
+    c = add_clause(&qp, K_OVERDUE, "c.overdue_at IS NOT NULL AND c.overdue_at <= ?");
+    cl_int(c, q->now);
+  } else if (q->overdue == 0) {
+    c = add_clause(&qp, K_PLAIN, "(c.overdue_at IS NULL OR c.overdue_at > ?)");
+    cl_int(c, q->now);
+  }
+  int terms = q->q ? fts_query(&fts, q->q) : 0;
+  if (terms) {
+    c = add_clause(&qp, K_TEXT,
+                   q->phone
+                       ? "(c.seq IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?)"
+                         " OR c.id IN (SELECT p.contact_id FROM contact_phones p"
+                         " WHERE p.account_id = ? AND p.number = ?))"
+                       : "c.seq IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?)");
+    cl_text(c, rp_sb_str(&fts));
+    if (q->phone) {
+      cl_id(c, q->account_id);
+      cl_text(c, q->phone);
+    }
+  } else if (q->phone) {
+    c = add_clause(&qp, K_PHONE,
+                   "c.id IN (SELECT p.contact_id FROM contact_phones p"
+                   " WHERE p.account_id = ? AND p.number = ?)");
+    cl_id(c, q->account_id);
+    cl_text(c, q->phone);
+  }
+
+  /* which set drives, if any: a phone always (a handful of rows), else the
+   * filter matching fewest contacts when under its limit */
+  int driver = -1;
+  int64_t best = INT64_MAX;
+  for (int i = 1; i < qp.n; i++) {
+    if (qp.cl[i].kind == K_PHONE) {
+      driver = i;
+      break;
+    }
+    if (qp.cl[i].kind == K_PLAIN) continue;
+    int64_t cnt = INT64_MAX;
+    if ((ret = bounded_count(s, q, &qp.cl[i], &cnt))) goto cleanup;
+    int64_t lim = qp.cl[i].kind == K_OVERDUE ? DRIVE_OVERDUE : DRIVE_SET;
+    if (cnt < lim && cnt < best) {
+      best = cnt;
+      driver = i;
+    }
+  }
+
+  if (q->count && total) {
+    qp.nb = 0;
+    rp_sb_reset(&sql);
+    rp_sb_puts(&sql, "SELECT count(*)");
+    if (driver >= 0)
+      emit_driver_from(&qp, &sql, &qp.cl[driver], q);
+    else
+      rp_sb_puts(&sql, " FROM contacts c WHERE ");
+    emit_where(&qp, &sql, driver >= 0 && qp.cl[driver].kind != K_OVERDUE ? driver : -1);
+    if ((ret = run_count(s, rp_sb_str(&sql), qp.b, qp.nb, total))) goto cleanup;
+  }
+
+  /* the page: walking the sort index gives the rows in order; a driving
+   * set is sorted on (sort key, id, seq) alone and the page's rows read
+   * after, so the sort never carries whole rows */
+  qp.nb = 0;
+  rp_sb_reset(&sql);
+  const char *dir = q->desc ? "DESC" : "ASC";
+  if (driver >= 0) {
+    rp_sb_puts(&sql, "SELECT " READ_COLS " FROM (SELECT c.seq AS pseq");
+    emit_driver_from(&qp, &sql, &qp.cl[driver], q);
+  } else {
+    rp_sb_printf(&sql, "SELECT " READ_COLS " FROM contacts c INDEXED BY %s WHERE ", index);
+  }
+  emit_where(&qp, &sql, driver >= 0 && qp.cl[driver].kind != K_OVERDUE ? driver : -1);
+  if (q->cursor) {
+    rp_sb_printf(&sql, " AND (%s, c.id) %s (?, ?)", col, q->desc ? "<" : ">");
+    if (vtype == 's')
+      qp.b[qp.nb++] = (bindv){.t = 's', .s = cur.str};
+    else if (vtype == 'd')
+      qp.b[qp.nb++] = (bindv){.t = 'd', .d = cur.d};
+    else
+      qp.b[qp.nb++] = (bindv){.t = 'i', .i = cur.i};
+    qp.b[qp.nb++] = (bindv){.t = 'u', .s = cur.id};
+  }
+  rp_sb_printf(&sql, " ORDER BY %s %s, c.id %s LIMIT ?", col, dir, dir);
+  qp.b[qp.nb++] = (bindv){.t = 'i', .i = limit + 1};
+  if (driver >= 0)
+    rp_sb_printf(&sql, ") p CROSS JOIN contacts c ON c.seq = p.pseq ORDER BY %s %s, c.id %s", col,
+                 dir, dir);
+
+  sqlite3_stmt *st = rp_sql_dyn(s, rp_sb_str(&sql));
+  if (!st) {
+    ret = rp_error_last()->code;
+    goto cleanup;
+  }
+  bind_all(st, qp.b, qp.nb);
+  rp_contact *out = rp_arena_alloc(ar, (size_t)limit * sizeof *out);
+  size_t count = 0;
+  rp_time now = q->now ? q->now : rp_clock_now();
+  const char *last_key = "";
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (count == (size_t)limit) {
+      /* there is a next page: it starts after the last row returned */
+      rp_cursor nc = {.kind = 'C', .sort = (int)q->sort, .desc = q->desc, .vtype = vtype};
+      const rp_contact *last = &out[count - 1];
+      memcpy(nc.id, last->id, RP_ID_LEN);
+      if (vtype == 's') {
+        nc.str = last_key;
+        nc.str_len = strlen(last_key);
+      } else if (vtype == 'd') {
+        nc.d = last->score;
+      } else {
+        nc.i = q->sort == RP_SORT_CREATED_AT   ? last->created_at
+               : q->sort == RP_SORT_UPDATED_AT ? last->updated_at
+                                               : last->last_touch_at;
+      }
+      *next_cursor = rp_cursor_encode(ar, &nc);
+      break;
+    }
+    read_contact(st, ar, &out[count], now);
+    if (vtype == 's') last_key = rp_col_text(st, vcol, ar); /* not in rp_contact */
+    count++;
+  }
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) ret = rp_sql_error(s, rc, NULL);
+  rp_sql_done(st);
+  if (ret) goto cleanup;
+  *items = count ? out : NULL;
+  *n = count;
+cleanup:
+  for (int i = 0; i < qp.n; i++)
+    rp_sb_free(&qp.cl[i].sql);
+  rp_sb_free(&sql);
+  rp_sb_free(&fts);
+  return ret;
+}

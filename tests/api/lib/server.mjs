@@ -1,0 +1,259 @@
+// server.mjs: starts a real `rapport serve` on a free port with a fresh
+// temporary database, for the black-box API tests (tests/api/*.test.mjs).
+//
+// Every test file calls startServer() once (in before()) and stop() in
+// after(); tests inside a file share the server and make their own data
+// (unique names, tags and e-mails) so they do not depend on each other.
+// The binary is $RAPPORT_BIN (set by `make api`), else build/rapport.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const BIN = process.env.RAPPORT_BIN || path.resolve(here, '..', '..', '..', 'build', 'rapport');
+
+let seq = 0;
+/** A short string unique in this process and across parallel test files. */
+export function uniq(prefix = 'u') {
+  seq += 1;
+  return `${prefix}${process.pid.toString(36)}${Date.now().toString(36)}${seq}`;
+}
+
+/** Runs the CLI; resolves {code, signal, stdout, stderr} (never rejects on a
+ * non-zero exit). */
+export function runCli(args, { db, env = {}, timeoutMs = 30000 } = {}) {
+  const argv = db ? ['--db', db, ...args] : args;
+  return new Promise((resolve, reject) => {
+    const p = spawn(BIN, argv, { env: { ...process.env, RAPPORT_LOG: 'warn', ...env } });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    p.stderr.on('data', (d) => (stderr += d));
+    const t = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
+    p.on('error', (e) => {
+      clearTimeout(t);
+      reject(e);
+    });
+    p.on('close', (code, signal) => {
+      clearTimeout(t);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/** Runs the CLI and throws with its stderr unless it exits 0. */
+export async function cliOk(args, opts) {
+  const r = await runCli(args, opts);
+  if (r.code !== 0) {
+    throw new Error(`rapport ${args.join(' ')} exited ${r.code ?? r.signal}: ${r.stderr.trim()}`);
+  }
+  return r;
+}
+
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Sends one request to base. opts: body (object/array -> JSON with
+ * Content-Type application/json; string or Buffer -> sent as is), token
+ * (Bearer; null for none), cookie (the rapport_session value), csrf,
+ * headers (extra). Resolves {status, headers, text, json}. */
+export async function httpRequest(base, method, p, opts = {}) {
+  const headers = { ...(opts.headers || {}) };
+  let body;
+  if (opts.body !== undefined) {
+    if (typeof opts.body === 'string' || Buffer.isBuffer(opts.body) || opts.body instanceof Uint8Array) {
+      body = opts.body;
+    } else {
+      body = JSON.stringify(opts.body);
+      if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
+        headers['Content-Type'] = 'application/json';
+      }
+    }
+  }
+  if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
+  if (opts.cookie) headers.Cookie = `rapport_session=${opts.cookie}`;
+  if (opts.csrf) headers['X-CSRF-Token'] = opts.csrf;
+  const res = await fetch(base + p, { method, headers, body, redirect: 'manual' });
+  const text = await res.text();
+  let json = null;
+  try {
+    json = text.length ? JSON.parse(text) : null;
+  } catch {
+    json = null;
+  }
+  return { status: res.status, headers: res.headers, text, json };
+}
+
+/** The rapport_session value from a response's Set-Cookie, or null; also
+ * returns the whole Set-Cookie line as `line`. */
+export function sessionCookie(headers) {
+  const all = typeof headers.getSetCookie === 'function' ? headers.getSetCookie() : [headers.get('set-cookie') || ''];
+  for (const line of all) {
+    const m = /^\s*rapport_session=([^;]*)/.exec(line);
+    if (m) return { value: m[1], line };
+  }
+  return null;
+}
+
+/** Logs in; resolves {status, json, token, csrf, cookie, cookieLine, user}. */
+export async function login(base, email, password) {
+  const r = await httpRequest(base, 'POST', '/api/v1/auth/login', { body: { email, password } });
+  const c = r.status === 200 ? sessionCookie(r.headers) : null;
+  return {
+    status: r.status,
+    json: r.json,
+    token: r.json?.token,
+    csrf: r.json?.csrf_token,
+    user: r.json?.user,
+    cookie: c?.value ?? null,
+    cookieLine: c?.line ?? null,
+  };
+}
+
+/**
+ * Starts a server. opts:
+ *   dir      reuse this data directory (after a stop({keep: true})); then
+ *            init is skipped and email/password must be those of the owner
+ *   account, email, password  the first account and its owner (made up)
+ *   env      extra environment for `serve` (e.g. RAPPORT_NOW to pin the clock)
+ *   login    false: do not log the owner in (token, csrf, cookie, user unset)
+ * Resolves the server handle:
+ *   {base, port, dir, db, bin, token, csrf, cookie, user, email, password,
+ *    account, proc, stop({keep}), request(method, path, opts), as(session),
+ *    login(email, password), addAccount(), addUser(role), stderr()}
+ */
+export async function startServer(opts = {}) {
+  const reuse = Boolean(opts.dir);
+  const dir = opts.dir || fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-api-'));
+  const db = path.join(dir, 'rapport.db');
+  const account = opts.account || uniq('Acct ');
+  const email = opts.email || `${uniq('owner')}@example.test`;
+  const password = opts.password || 'correct horse battery staple';
+  if (!reuse) {
+    try {
+      await cliOk(['init', '--account', account, '--email', email, '--password', password], { db });
+    } catch (e) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const proc = spawn(BIN, ['--db', db, 'serve', '--listen', `127.0.0.1:${port}`], {
+    env: { ...process.env, RAPPORT_LOG: 'warn', ...(opts.env || {}) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let errText = '';
+  proc.stdout.on('data', () => {});
+  proc.stderr.on('data', (d) => {
+    errText += d;
+    if (errText.length > 65536) errText = errText.slice(-32768);
+  });
+  const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  let exitInfo = null;
+  exited.then((e) => (exitInfo = e));
+
+  const deadline = Date.now() + 10000;
+  for (;;) {
+    if (exitInfo) {
+      if (!reuse) fs.rmSync(dir, { recursive: true, force: true });
+      throw new Error(`rapport serve exited early (${exitInfo.code ?? exitInfo.signal}): ${errText.trim()}`);
+    }
+    try {
+      const r = await fetch(`${base}/healthz`);
+      await r.text();
+      if (r.status === 200) break;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) {
+      proc.kill('SIGKILL');
+      await exited;
+      if (!reuse) fs.rmSync(dir, { recursive: true, force: true });
+      throw new Error(`rapport serve not healthy within 10 s: ${errText.trim()}`);
+    }
+    await sleep(100);
+  }
+
+  const srv = {
+    base,
+    port,
+    dir,
+    db,
+    bin: BIN,
+    proc,
+    account,
+    email,
+    password,
+    exited,
+    stderr: () => errText,
+    /** request(method, path, {body, token, cookie, csrf, headers}); token
+     * defaults to the owner's login token, token: null sends none. */
+    request(method, p, o = {}) {
+      const token = o.token === undefined && !o.cookie ? srv.token : o.token;
+      return httpRequest(base, method, p, { ...o, token });
+    },
+    /** A request function bound to another session ({token} or {cookie, csrf}). */
+    as(sess) {
+      return (method, p, o = {}) =>
+        httpRequest(base, method, p, { token: sess.token, cookie: sess.cookie, csrf: sess.csrf, ...o });
+    },
+    login: (e, pw) => login(base, e, pw),
+    /** Adds another account with its owner (`rapport account add`) and logs
+     * the owner in: resolves {account, email, password, token, csrf, user, req}. */
+    async addAccount() {
+      const a = { account: uniq('Other '), email: `${uniq('other')}@example.test`, password: 'another long password' };
+      await cliOk(['account', 'add', '--account', a.account, '--email', a.email, '--password', a.password], { db });
+      const l = await login(base, a.email, a.password);
+      if (l.status !== 200) throw new Error(`login of the new account's owner: ${l.status} ${JSON.stringify(l.json)}`);
+      return { ...a, ...l, req: srv.as({ token: l.token }) };
+    },
+    /** Creates a user of this account through the API (as the owner) and
+     * logs it in: resolves {id, email, password, role, token, csrf, user, req}. */
+    async addUser(role = 'agent') {
+      const u = { email: `${uniq(role)}@example.test`, password: `pw-${uniq('x')}-long`, role };
+      const r = await srv.request('POST', '/api/v1/users', {
+        body: { email: u.email, password: u.password, role, name: `Test ${role}` },
+      });
+      if (r.status !== 201) throw new Error(`POST /api/v1/users: ${r.status} ${r.text}`);
+      const l = await login(base, u.email, u.password);
+      if (l.status !== 200) throw new Error(`login of the new ${role}: ${l.status} ${r.text}`);
+      return { ...u, id: r.json.id, ...l, req: srv.as({ token: l.token }) };
+    },
+    /** SIGTERM, await the exit, remove the data directory unless keep.
+     * Resolves {code, signal}. */
+    async stop({ keep = false } = {}) {
+      if (!exitInfo) proc.kill('SIGTERM');
+      const t = setTimeout(() => proc.kill('SIGKILL'), 15000);
+      const e = await exited;
+      clearTimeout(t);
+      if (!keep) fs.rmSync(dir, { recursive: true, force: true });
+      return e;
+    },
+  };
+
+  if (opts.login === false) return srv;
+  const l = await login(base, email, password);
+  if (l.status !== 200) {
+    await srv.stop({ keep: reuse });
+    throw new Error(`owner login failed: ${l.status} ${JSON.stringify(l.json)}`);
+  }
+  Object.assign(srv, { token: l.token, csrf: l.csrf, cookie: l.cookie, user: l.user });
+  return srv;
+}
