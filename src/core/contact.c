@@ -59,6 +59,8 @@ rp_stage rp_contact_stage_for_status(rp_status status, rp_stage current, const c
     break;
   default: break;
   }
+  /* S6: trust, once earned, is not taken away by any rule. */
+  if (id && current == RP_STAGE_TRUST) stage = RP_STAGE_TRUST;
   if (rule) *rule = id;
   return stage;
 }

@@ -15,8 +15,9 @@ const char *rp_contact_display_name(rp_arena *ar, const rp_contact *c);
 
 /* DOMAIN.md S1-S5: the stage that status gives, from the current stage:
  * none -> none (S1), suspect -> aware (S2), prospect/lead -> know (S3),
- * client -> like (S4) and past_client -> like (S5), except that S4 and S5
- * keep a stage of trust (trust, once earned, is not taken away). When rule
+ * client -> like (S4) and past_client -> like (S5), except that a stage of
+ * trust is kept whatever the status (S6: trust, once earned, is not taken
+ * away by a rule). When rule
  * is not NULL, *rule gets the id of the rule that decided ("S1".."S5"), even
  * when the stage stays the same; NULL (and current returned) for an invalid
  * status. S6 (earning trust) needs the deal counts and is not applied here. */

@@ -29,3 +29,26 @@ RP_ENUM_IMPL(kind, rp_activity_kind, RP_KIND_COUNT, "email", "sms", "call", "soc
 RP_ENUM_IMPL(direction, rp_direction, RP_DIR_COUNT, "none", "inbound", "outbound")
 RP_ENUM_IMPL(importance, rp_importance, RP_IMPORTANCE_COUNT, "normal", "high")
 RP_ENUM_IMPL(role, rp_role, RP_ROLE_COUNT, "owner", "admin", "agent", "assistant")
+RP_ENUM_IMPL(property_status, rp_property_status, RP_PROP_COUNT, "pre_listing", "active",
+             "pending", "closed", "withdrawn", "expired", "canceled")
+RP_ENUM_IMPL(tx_status, rp_tx_status, RP_TX_COUNT, "pending", "contingency", "clear_to_close",
+             "closed", "canceled")
+RP_ENUM_IMPL(deal_role, rp_deal_role, RP_DEAL_ROLE_COUNT, "buyer", "seller", "other")
+
+rp_deal_state rp_property_state(rp_property_status v) {
+  switch (v) {
+  case RP_PROP_CLOSED: return RP_DEAL_CLOSED;
+  case RP_PROP_WITHDRAWN:
+  case RP_PROP_EXPIRED:
+  case RP_PROP_CANCELED: return RP_DEAL_DEAD;
+  default: return RP_DEAL_OPEN;
+  }
+}
+
+rp_deal_state rp_tx_state(rp_tx_status v) {
+  switch (v) {
+  case RP_TX_CLOSED: return RP_DEAL_CLOSED;
+  case RP_TX_CANCELED: return RP_DEAL_DEAD;
+  default: return RP_DEAL_OPEN;
+  }
+}

@@ -34,6 +34,14 @@ typedef enum { RP_DIR_NONE, RP_DIR_INBOUND, RP_DIR_OUTBOUND, RP_DIR_COUNT } rp_d
 typedef enum { RP_IMPORTANCE_NORMAL, RP_IMPORTANCE_HIGH, RP_IMPORTANCE_COUNT } rp_importance;
 typedef enum { RP_ROLE_OWNER, RP_ROLE_ADMIN, RP_ROLE_AGENT, RP_ROLE_ASSISTANT,
                RP_ROLE_COUNT } rp_role;
+typedef enum { RP_PROP_PRE_LISTING, RP_PROP_ACTIVE, RP_PROP_PENDING, RP_PROP_CLOSED,
+               RP_PROP_WITHDRAWN, RP_PROP_EXPIRED, RP_PROP_CANCELED,
+               RP_PROP_COUNT } rp_property_status;
+typedef enum { RP_TX_PENDING, RP_TX_CONTINGENCY, RP_TX_CLEAR_TO_CLOSE, RP_TX_CLOSED,
+               RP_TX_CANCELED, RP_TX_COUNT } rp_tx_status;
+typedef enum { RP_DEAL_BUYER, RP_DEAL_SELLER, RP_DEAL_OTHER, RP_DEAL_ROLE_COUNT } rp_deal_role;
+/* DOMAIN.md: a deal is open, closed or dead by its status. */
+typedef enum { RP_DEAL_OPEN, RP_DEAL_CLOSED, RP_DEAL_DEAD } rp_deal_state;
 
 /* Enum <-> string. *_name never returns NULL for a valid value; *_parse
  * returns 0 and sets *out, or -1 for an unknown name (exact, lower case). */
@@ -55,6 +63,16 @@ const char *rp_importance_name(rp_importance v);
 int rp_importance_parse(rp_importance *out, const char *s);
 const char *rp_role_name(rp_role v);
 int rp_role_parse(rp_role *out, const char *s);
+const char *rp_property_status_name(rp_property_status v);
+int rp_property_status_parse(rp_property_status *out, const char *s);
+const char *rp_tx_status_name(rp_tx_status v);
+int rp_tx_status_parse(rp_tx_status *out, const char *s);
+const char *rp_deal_role_name(rp_deal_role v);
+int rp_deal_role_parse(rp_deal_role *out, const char *s);
+/* Open (pre_listing, active, pending), closed, or dead (withdrawn, expired,
+ * canceled) -- DOMAIN.md vocabulary. */
+rp_deal_state rp_property_state(rp_property_status v);
+rp_deal_state rp_tx_state(rp_tx_status v);
 
 typedef struct rp_account {
   char id[RP_ID_LEN];
@@ -138,6 +156,9 @@ typedef struct rp_contact {
   int64_t contact_interval_days; /* 0 = not set by hand */
   bool sms_opt_out, email_opt_out;
   const char *owner_id; /* a user id of the same account, or NULL */
+  /* Not in the JSON: the status the contact had before L4 made it a client
+   * (DOMAIN.md L5 returns to it when every deal went dead). */
+  rp_status status_before_client;
   double score;         /* read-only, 0..100, one decimal */
   rp_time last_touch_at; /* read-only; 0 = never */
   bool overdue;          /* read-only */
@@ -159,6 +180,46 @@ typedef struct rp_activity {
   const char *owner_id; /* who logged it (user id) or NULL */
   rp_time created_at, updated_at;
 } rp_activity;
+
+/* A contact's part in a deal. */
+typedef struct rp_deal_party {
+  char contact_id[RP_ID_LEN];
+  rp_deal_role role;
+} rp_deal_party;
+
+/* A listing (API.md Deals, /properties). Money is a number in the
+ * account's currency; has_* false means null. */
+typedef struct rp_property {
+  char id[RP_ID_LEN];
+  char account_id[RP_ID_LEN];
+  int64_t version;
+  bool has_address;
+  rp_address address;
+  const char *mls_id;
+  rp_property_status status;
+  bool has_list_price, has_close_price, has_commission;
+  double list_price, close_price, commission;
+  const char *close_date; /* "YYYY-MM-DD" or NULL */
+  rp_deal_party *contacts;
+  size_t n_contacts;
+  rp_time created_at, updated_at;
+} rp_property;
+
+/* A transaction (API.md Deals, /transactions); may name the property it
+ * sells. */
+typedef struct rp_transaction {
+  char id[RP_ID_LEN];
+  char account_id[RP_ID_LEN];
+  int64_t version;
+  const char *property_id; /* or NULL */
+  rp_tx_status status;
+  bool has_price, has_commission;
+  double price, commission;
+  const char *close_date;
+  rp_deal_party *contacts;
+  size_t n_contacts;
+  rp_time created_at, updated_at;
+} rp_transaction;
 
 /* One row of the change history (DOMAIN.md M3). */
 typedef struct rp_history {

@@ -1,12 +1,13 @@
-/* activities.c: the activities API (API.md Activities). Every write ends by
- * refreshing the derived fields of the contact(s) it touched
- * (rp_contact_refresh: last touch, overdue; later the rules and the score). */
+/* activities.c: the activities API (API.md Activities). Every write runs
+ * the rules for the contact(s) it touched (DOMAIN.md L2, L3) and refreshes
+ * their derived fields (last touch, overdue), through the lifecycle. */
 #include <stdio.h>
 #include <string.h>
 
 #include "core/contact.h"
 #include "http/contact_json.h"
 #include "http/handlers.h"
+#include "jobs/lifecycle.h"
 #include "util/error.h"
 
 static const char *id_param(rp_req *r) { return r->n_params ? r->params[0] : ""; }
@@ -21,6 +22,18 @@ static int check_contact(rp_req *r, const char *contact_id) {
   return rc;
 }
 
+/* Runs the rules for an activity that happened (a planned one, in the
+ * future, has not yet) and refreshes its contact. */
+static int after_write(rp_req *r, rp_lifecycle *lc, const rp_activity *a) {
+  int rc;
+  if (a->occurred_at <= r->now) {
+    rp_rule_event e = {
+        .kind = RP_EVENT_ACTIVITY, .activity_kind = a->kind, .direction = a->direction};
+    if ((rc = rp_lifecycle_event(lc, a->contact_id, &e))) return rc;
+  }
+  return rp_lifecycle_refresh(lc, a->contact_id, NULL);
+}
+
 static void answer(rp_req *r, int status, const rp_activity *a) {
   rp_contacts_etag(r, a->version);
   if (status == 201)
@@ -32,6 +45,7 @@ static void answer(rp_req *r, int status, const rp_activity *a) {
 int rp_h_activities_create(rp_req *r) {
   json_t *body = NULL;
   rp_activity a;
+  rp_lifecycle lc;
   int rc = rp_req_json_object(r, &body);
   if (rc) goto cleanup;
   if ((rc = rp_activity_from_json(&a, body, r->now, &r->arena))) goto cleanup;
@@ -45,7 +59,7 @@ int rp_h_activities_create(rp_req *r) {
       rc = rp_error_set(RP_EINVALID_VALUE, "contact_id", "names no contact of this account");
     goto cleanup;
   }
-  if ((rc = rp_contact_refresh(r, a.contact_id, NULL))) goto cleanup;
+  if ((rc = rp_req_lifecycle(r, &lc)) || (rc = after_write(r, &lc, &a))) goto cleanup;
   answer(r, 201, &a);
 cleanup:
   json_decref(body);
@@ -66,6 +80,7 @@ int rp_h_activities_get(rp_req *r) {
 int rp_h_activities_patch(rp_req *r) {
   json_t *patch = NULL, *merged = NULL;
   rp_activity cur, n;
+  rp_lifecycle lc;
   int rc = rp_store_activity_get(r->store, &r->arena, &cur, r->auth.account_id, id_param(r));
   if (rc) goto cleanup;
   if ((rc = rp_contacts_if_match(r, cur.version))) goto cleanup;
@@ -95,9 +110,9 @@ int rp_h_activities_patch(rp_req *r) {
       rc = rp_error_set(RP_EINVALID_VALUE, "contact_id", "names no contact of this account");
     goto cleanup;
   }
-  if ((rc = rp_contact_refresh(r, n.contact_id, NULL))) goto cleanup;
+  if ((rc = rp_req_lifecycle(r, &lc)) || (rc = after_write(r, &lc, &n))) goto cleanup;
   if (strcmp(n.contact_id, cur.contact_id) != 0 &&
-      (rc = rp_contact_refresh(r, cur.contact_id, NULL)))
+      (rc = rp_lifecycle_refresh(&lc, cur.contact_id, NULL)))
     goto cleanup;
   answer(r, 200, &n);
 cleanup:
@@ -113,8 +128,10 @@ int rp_h_activities_delete(rp_req *r) {
   int rc = rp_store_activity_get(r->store, &r->arena, &cur, r->auth.account_id, id_param(r));
   if (rc) return rc;
   if ((rc = rp_contacts_if_match(r, cur.version))) return rc;
-  if ((rc = rp_store_activity_delete(r->store, r->auth.account_id, cur.id))) return rc;
-  if ((rc = rp_contact_refresh(r, cur.contact_id, NULL))) return rc;
+  rp_lifecycle lc;
+  if ((rc = rp_store_activity_delete(r->store, r->auth.account_id, cur.id)) ||
+      (rc = rp_req_lifecycle(r, &lc)) || (rc = rp_lifecycle_refresh(&lc, cur.contact_id, NULL)))
+    return rc;
   rp_resp_empty(r, 204);
   return 0;
 }

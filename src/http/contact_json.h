@@ -98,15 +98,11 @@ json_t *rp_history_to_json(const rp_history *h);
 
 struct rp_req;
 
-/* The derived fields of one contact, recomputed after every contact or
- * activity write (DOMAIN.md A4, SCORING.md last_touch): last_touch_at is the
- * latest two-way activity at or before r->now, overdue_at follows from it
- * (rp_contact_overdue_at), both written with rp_store_contact_set_derived
- * (the score is kept as it is until rescoring lands). This is the one place
- * where the rules engine and the rescoring will run. When out is not NULL it
- * gets the contact as stored afterwards (strings in r->arena), with
- * `overdue` computed for r->now. */
-int rp_contact_refresh(struct rp_req *r, const char *contact_id, rp_contact *out);
+struct rp_lifecycle;
+/* Starts the lifecycle (src/jobs/lifecycle.h: rules, history, derived
+ * fields) for this request: the account's automation switches, the acting
+ * user, r->now. Every contact, activity and deal write goes through it. */
+int rp_req_lifecycle(struct rp_req *r, struct rp_lifecycle *lc);
 
 /* Sets c->overdue for time now from its stored last_touch_at (A4). */
 void rp_contact_fill_overdue(rp_contact *c, rp_time now);

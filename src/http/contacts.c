@@ -13,6 +13,7 @@
 #include "core/phone.h"
 #include "http/contact_json.h"
 #include "http/handlers.h"
+#include "jobs/lifecycle.h"
 #include "util/error.h"
 
 /* ---- shared helpers ---- */
@@ -22,20 +23,44 @@ void rp_contact_fill_overdue(rp_contact *c, rp_time now) {
   c->overdue = due != 0 && due <= now;
 }
 
-int rp_contact_refresh(rp_req *r, const char *contact_id, rp_contact *out) {
-  rp_contact c;
-  rp_time last_touch = 0;
-  int rc = rp_store_contact_get(r->store, &r->arena, &c, r->auth.account_id, contact_id);
-  if (rc) return rc;
-  rc = rp_store_activity_last_two_way(r->store, r->auth.account_id, c.id, r->now, &last_touch);
-  if (rc) return rc;
-  c.last_touch_at = last_touch;
-  rp_time due = rp_contact_overdue_at(&c, last_touch);
-  rc = rp_store_contact_set_derived(r->store, r->auth.account_id, c.id, last_touch, due, c.score);
-  if (rc) return rc;
-  c.overdue = due != 0 && due <= r->now;
-  if (out) *out = c;
-  return 0;
+int rp_req_lifecycle(rp_req *r, rp_lifecycle *lc) {
+  return rp_lifecycle_init(lc, r->store, &r->arena, r->auth.account_id, r->auth.user_id, r->now);
+}
+
+/* True when tag t (lower-cased) is in c's tags. */
+static bool has_tag(const rp_contact *c, const char *t) {
+  for (size_t i = 0; i < c->n_tags; i++)
+    if (strcmp(c->tags[i], t) == 0) return true;
+  return false;
+}
+
+static bool same_str(const char *a, const char *b) {
+  return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static bool same_tags(const rp_contact *a, const rp_contact *b) {
+  if (a->n_tags != b->n_tags) return false;
+  for (size_t i = 0; i < a->n_tags; i++)
+    if (!has_tag(b, a->tags[i])) return false;
+  return true;
+}
+
+/* The rule event of a write that changed `was` into `now` (DOMAIN.md L2
+ * "tagged buyer or seller", "stage set to know by hand", L3, M1); *any is
+ * false when nothing the rules read changed. */
+static rp_rule_event field_event(const rp_contact *was, const rp_contact *now, bool *any) {
+  rp_rule_event e = {.kind = RP_EVENT_FIELD_CHANGED};
+  if (was->status != now->status) e.fields |= RP_FIELD_STATUS;
+  if (was->stage != now->stage) e.fields |= RP_FIELD_STAGE;
+  if (was->category != now->category) e.fields |= RP_FIELD_CATEGORY;
+  if (was->type != now->type) e.fields |= RP_FIELD_TYPE;
+  if (was->intent != now->intent) e.fields |= RP_FIELD_INTENT;
+  if (!same_str(was->timeframe, now->timeframe)) e.fields |= RP_FIELD_TIMEFRAME;
+  if (!same_tags(was, now)) e.fields |= RP_FIELD_TAGS;
+  e.tagged_buyer_seller = (has_tag(now, "buyer") && !has_tag(was, "buyer")) ||
+                          (has_tag(now, "seller") && !has_tag(was, "seller"));
+  *any = e.fields != 0;
+  return e;
 }
 
 /* Reads one entity-tag of If-Match: 3, "3" or W/"3". */
@@ -139,15 +164,21 @@ int rp_h_contacts_create(rp_req *r) {
   json_t *body = NULL;
   rp_contact c, out;
   rp_contact_given given;
+  rp_lifecycle lc;
   int rc = rp_req_json_object(r, &body);
   if (rc) goto cleanup;
   rc = rp_contact_from_json(&c, &given, body, default_region(r), &r->arena);
   if (rc) goto cleanup;
+  if ((rc = rp_req_lifecycle(r, &lc))) goto cleanup;
   snprintf(c.account_id, sizeof c.account_id, "%s", r->auth.account_id);
   c.id[0] = '\0';
-  const char *status_rule = rp_contact_apply_create_rules(&c, given.status, given.stage);
+  /* L1 and the S rules at creation, unless switched off (M2): then the
+   * status or stage stays none and no rule row is written. */
+  bool status_by_rule = !given.status && lc.sw.status_rules;
+  bool stage_by_rule = !given.stage && lc.sw.stage_rules;
+  const char *status_rule = rp_contact_apply_create_rules(&c, !status_by_rule, !stage_by_rule);
   const char *stage_rule = "manual";
-  if (!given.stage) rp_contact_stage_for_status(c.status, RP_STAGE_NONE, &stage_rule);
+  if (stage_by_rule) rp_contact_stage_for_status(c.status, RP_STAGE_NONE, &stage_rule);
   if (!c.owner_id && r->auth.user_id[0]) c.owner_id = rp_arena_strdup(&r->arena, r->auth.user_id);
   if (!c.known_since) {
     char day[11];
@@ -159,8 +190,11 @@ int rp_h_contacts_create(rp_req *r) {
     rc = body_ref_error(rc);
     goto cleanup;
   }
-  if ((rc = add_history(r, c.id, "status", NULL, rp_status_name(c.status),
-                        status_rule ? status_rule : "manual")) ||
+  if ((given.status || status_by_rule) &&
+      (rc = add_history(r, c.id, "status", NULL, rp_status_name(c.status),
+                        status_rule ? status_rule : "manual")))
+    goto cleanup;
+  if ((given.stage || stage_by_rule) &&
       (rc = add_history(r, c.id, "stage", NULL, rp_stage_name(c.stage),
                         stage_rule ? stage_rule : "manual")))
     goto cleanup;
@@ -169,7 +203,17 @@ int rp_h_contacts_create(rp_req *r) {
     goto cleanup;
   if (given.type && (rc = add_history(r, c.id, "type", NULL, rp_ctype_name(c.type), "manual")))
     goto cleanup;
-  if ((rc = rp_contact_refresh(r, c.id, &out))) goto cleanup;
+  /* L3 on needs and timeframe given at creation; L2 on a buyer/seller tag */
+  rp_rule_event created = {.kind = RP_EVENT_CREATED};
+  rp_contact none = {0};
+  bool any;
+  rp_rule_event tagged = field_event(&none, &c, &any);
+  tagged.fields = RP_FIELD_TAGS;
+  if ((rc = rp_lifecycle_event(&lc, c.id, &created)) ||
+      (tagged.tagged_buyer_seller && (rc = rp_lifecycle_event(&lc, c.id, &tagged))) ||
+      (rc = rp_lifecycle_referral(&lc, c.referred_by)) ||
+      (rc = rp_lifecycle_refresh(&lc, c.id, &out)))
+    goto cleanup;
   answer(r, 201, &out);
 cleanup:
   json_decref(body);
@@ -195,9 +239,11 @@ int rp_h_contacts_patch(rp_req *r) {
   json_t *patch = NULL, *merged = NULL;
   rp_contact cur, n, out;
   rp_contact_given given;
+  rp_lifecycle lc;
   int rc = rp_store_contact_get(r->store, &r->arena, &cur, r->auth.account_id, id_param(r));
   if (rc) goto cleanup;
   if ((rc = rp_contacts_if_match(r, cur.version))) goto cleanup;
+  if ((rc = rp_req_lifecycle(r, &lc))) goto cleanup;
   if ((rc = rp_req_json_object(r, &patch))) goto cleanup;
   rp_contact_fill_overdue(&cur, r->now);
   merged = rp_contact_to_json(&cur);
@@ -225,16 +271,12 @@ int rp_h_contacts_patch(rp_req *r) {
   n.last_touch_at = cur.last_touch_at;
   n.created_at = cur.created_at;
   n.archived_at = cur.archived_at;
+  n.status_before_client = cur.status_before_client;
   n.updated_at = r->now;
   if (!n.known_since) {
     char day[11];
     n.known_since = rp_arena_strdup(&r->arena, rp_date_format(cur.created_at, day));
   }
-  bool stage_in_patch =
-      json_object_get(patch, "stage") && !json_is_null(json_object_get(patch, "stage"));
-  const char *stage_rule = "manual";
-  if (n.status != cur.status && !stage_in_patch)
-    n.stage = rp_contact_stage_for_status(n.status, cur.stage, &stage_rule);
   n.display_name = rp_contact_display_name(&r->arena, &n);
   if ((rc = rp_store_contact_update(r->store, &n))) {
     rc = body_ref_error(rc);
@@ -243,9 +285,8 @@ int rp_h_contacts_patch(rp_req *r) {
   if (n.status != cur.status && (rc = add_history(r, n.id, "status", rp_status_name(cur.status),
                                                   rp_status_name(n.status), "manual")))
     goto cleanup;
-  if (n.stage != cur.stage &&
-      (rc = add_history(r, n.id, "stage", rp_stage_name(cur.stage), rp_stage_name(n.stage),
-                        stage_rule ? stage_rule : "manual")))
+  if (n.stage != cur.stage && (rc = add_history(r, n.id, "stage", rp_stage_name(cur.stage),
+                                                rp_stage_name(n.stage), "manual")))
     goto cleanup;
   if (n.category != cur.category &&
       (rc = add_history(r, n.id, "category", rp_category_name(cur.category),
@@ -254,7 +295,16 @@ int rp_h_contacts_patch(rp_req *r) {
   if (n.type != cur.type &&
       (rc = add_history(r, n.id, "type", rp_ctype_name(cur.type), rp_ctype_name(n.type), "manual")))
     goto cleanup;
-  if ((rc = rp_contact_refresh(r, n.id, &out))) goto cleanup;
+  /* The rules fire from the values the user set (M1): a status set by hand
+   * moves the stage (S rules), a stage set to know moves a suspect (L2). */
+  bool any;
+  rp_rule_event e = field_event(&cur, &n, &any);
+  if (any && (rc = rp_lifecycle_event(&lc, n.id, &e))) goto cleanup;
+  if (!same_str(cur.referred_by, n.referred_by) &&
+      ((rc = rp_lifecycle_referral(&lc, cur.referred_by)) ||
+       (rc = rp_lifecycle_referral(&lc, n.referred_by))))
+    goto cleanup;
+  if ((rc = rp_lifecycle_refresh(&lc, n.id, &out))) goto cleanup;
   answer(r, 200, &out);
 cleanup:
   json_decref(patch);
@@ -272,13 +322,19 @@ int rp_h_contacts_delete(rp_req *r) {
   if ((rc = rp_store_contact_get(r->store, &r->arena, &cur, r->auth.account_id, id_param(r))))
     return rc;
   if ((rc = rp_contacts_if_match(r, cur.version))) return rc;
+  rp_lifecycle lc;
+  if ((rc = rp_req_lifecycle(r, &lc))) return rc;
   if (purge) {
-    if ((rc = rp_store_contact_purge(r->store, r->auth.account_id, cur.id))) return rc;
+    if ((rc = rp_store_contact_purge(r->store, r->auth.account_id, cur.id)) ||
+        (rc = rp_lifecycle_referral(&lc, cur.referred_by)))
+      return rc;
     rp_resp_empty(r, 204);
     return 0;
   }
-  if ((rc = rp_store_contact_archive(r->store, r->auth.account_id, cur.id, r->now))) return rc;
-  if ((rc = rp_contact_refresh(r, cur.id, &out))) return rc;
+  if ((rc = rp_store_contact_archive(r->store, r->auth.account_id, cur.id, r->now)) ||
+      (rc = rp_lifecycle_referral(&lc, cur.referred_by)) ||
+      (rc = rp_lifecycle_refresh(&lc, cur.id, &out)))
+    return rc;
   answer(r, 200, &out);
   return 0;
 }

@@ -94,6 +94,7 @@ typedef enum {
   RP_ST_HISTORY_INSERT,
   RP_ST_HISTORY_LIST,
   RP_ST_HISTORY_DELETE_CONTACT,
+  RP_ST_DEAL_PARTIES_DELETE_CONTACT,
   RP_ST_COUNT
 } rp_stmt_id;
 
@@ -108,6 +109,7 @@ struct rp_store {
     uint64_t used;
   } dyn[RP_DYN_CACHE];
   uint64_t dyn_clock;
+  int64_t tx_changes; /* sqlite3_total_changes64 when the write began */
 };
 
 /* The cached statement of slot id (prepared from sql on first use), reset
@@ -120,8 +122,9 @@ sqlite3_stmt *rp_sql_dyn(rp_store *s, const char *sql);
 void rp_sql_done(sqlite3_stmt *st);
 
 /* Sets the thread error from a failed SQLite call and returns the RP code:
- * unique/primary key clashes are RP_ECONFLICT, foreign keys RP_ENOTFOUND,
- * anything else RP_EINTERNAL with SQLite's message. field may be NULL. */
+ * unique/primary key clashes are RP_ECONFLICT (with field, may be NULL),
+ * foreign keys RP_ENOTFOUND, anything else RP_EINTERNAL with SQLite's
+ * message. */
 int rp_sql_error(rp_store *s, int rc, const char *field);
 /* Steps a statement that returns no rows; 0 or the mapped error. */
 int rp_sql_run(rp_store *s, sqlite3_stmt *st, const char *field);

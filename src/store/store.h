@@ -196,4 +196,59 @@ int rp_store_history_list(rp_store *s, rp_arena *ar, const char *account_id, con
 
 int rp_store_count_contacts(rp_store *s, const char *account_id, int64_t *out);
 
+/* ---- account settings (API.md Settings) ---- */
+
+/* Replaces the account's settings JSON text and default region. */
+int rp_store_account_update_settings(rp_store *s, const char *account_id, const char *settings_json,
+                                     const char *default_region);
+
+/* ---- deals: properties (listings) and transactions (DOMAIN.md) ----
+ * A deal's parties are kept in one side table for both kinds. Every
+ * contact_id of a party must be a contact of the account (RP_ENOTFOUND,
+ * field "contacts[i].contact_id"); a transaction's property_id a property of
+ * the account (RP_ENOTFOUND, field "property_id"). Versions as for
+ * contacts. */
+
+int rp_store_property_create(rp_store *s, rp_property *p);
+int rp_store_property_get(rp_store *s, rp_arena *ar, rp_property *out, const char *account_id,
+                          const char *id);
+/* Writes every writable field and the parties (replaced as a whole). */
+int rp_store_property_update(rp_store *s, rp_property *p);
+/* Deletes the property and its parties; transactions naming it keep no
+ * property. */
+int rp_store_property_delete(rp_store *s, const char *account_id, const char *id);
+
+typedef struct rp_deal_query {
+  const char *account_id;
+  unsigned status_mask;   /* bits of rp_property_status / rp_tx_status; 0 = any */
+  const char *contact_id; /* deals this contact is party to, or NULL */
+  int limit;
+  const char *cursor;
+  bool count;
+} rp_deal_query;
+
+/* Newest first (created_at desc, id desc), keyset-paginated. */
+int rp_store_property_list(rp_store *s, rp_arena *ar, const rp_deal_query *q, rp_property **items,
+                           size_t *n, char **next_cursor, int64_t *total);
+
+int rp_store_transaction_create(rp_store *s, rp_transaction *t);
+int rp_store_transaction_get(rp_store *s, rp_arena *ar, rp_transaction *out, const char *account_id,
+                             const char *id);
+int rp_store_transaction_update(rp_store *s, rp_transaction *t);
+int rp_store_transaction_delete(rp_store *s, const char *account_id, const char *id);
+int rp_store_transaction_list(rp_store *s, rp_arena *ar, const rp_deal_query *q,
+                              rp_transaction **items, size_t *n, char **next_cursor,
+                              int64_t *total);
+
+/* The deal counts the rules read (DOMAIN.md L4-L7, S6) for one contact,
+ * over the deals in which it is buyer or seller (role other never counts):
+ * open, closed and dead deals, where a closed transaction and the closed
+ * property it sells count as one closed deal when the contact is party to
+ * both. */
+typedef struct rp_deal_counts {
+  int open, closed, dead;
+} rp_deal_counts;
+int rp_store_contact_deal_counts(rp_store *s, const char *account_id, const char *contact_id,
+                                 rp_deal_counts *out);
+
 #endif

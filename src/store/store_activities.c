@@ -10,6 +10,10 @@
   "account_id, id, contact_id, version, kind, direction, occurred_at, subject, body, "             \
   "duration_s, importance, source, owner_id, created_at, updated_at"
 
+#define ACTIVITY_COLS_A                                                                            \
+  "a.account_id, a.id, a.contact_id, a.version, a.kind, a.direction, a.occurred_at, a.subject, "   \
+  "a.body, a.duration_s, a.importance, a.source, a.owner_id, a.created_at, a.updated_at"
+
 static void read_activity(sqlite3_stmt *st, rp_arena *ar, rp_activity *a) {
   memset(a, 0, sizeof *a);
   rp_col_id(st, 0, a->account_id);
@@ -218,10 +222,10 @@ int rp_store_activity_list(rp_store *s, rp_arena *ar, const rp_activity_query *q
     rp_sb_puts(&where, k ? ")" : "NULL)");
   }
   if (q->from) rp_sb_puts(&where, " AND occurred_at >= ?3");
-  if (q->to) rp_sb_puts(&where, " AND occurred_at <= ?4");
 
   if (q->count && total) {
-    rp_sb_printf(&sql, "SELECT count(*) FROM activities WHERE %s", rp_sb_str(&where));
+    rp_sb_printf(&sql, "SELECT count(*) FROM activities WHERE %s%s", rp_sb_str(&where),
+                 q->to ? " AND occurred_at <= ?4" : "");
     sqlite3_stmt *st = rp_sql_dyn(s, rp_sb_str(&sql));
     if (!st) {
       ret = rp_error_last()->code;
@@ -240,10 +244,19 @@ int rp_store_activity_list(rp_store *s, rp_arena *ar, const rp_activity_query *q
     if (ret) goto cleanup;
   }
 
+  /* with a cursor at or before `to`, the cursor is the upper bound: a `to`
+   * bound as well would make SQLite seek from it and walk every earlier
+   * page again */
+  bool use_to = q->to && !(q->cursor && cur.i <= q->to);
+  /* the page's ids first, from the index alone (its kind column checks a
+   * kind filter), then only those rows */
   rp_sb_reset(&sql);
-  rp_sb_printf(&sql, "SELECT " ACTIVITY_COLS " FROM activities WHERE %s", rp_sb_str(&where));
+  rp_sb_printf(&sql, "SELECT " ACTIVITY_COLS_A " FROM (SELECT id AS pid FROM activities WHERE %s",
+               rp_sb_str(&where));
+  if (use_to) rp_sb_puts(&sql, " AND occurred_at <= ?4");
   if (q->cursor) rp_sb_puts(&sql, " AND (occurred_at, id) < (?5, ?6)");
-  rp_sb_puts(&sql, " ORDER BY occurred_at DESC, id DESC LIMIT ?7");
+  rp_sb_puts(&sql, " ORDER BY occurred_at DESC, id DESC LIMIT ?7) p CROSS JOIN activities a"
+                   " ON a.account_id = ?1 AND a.id = p.pid ORDER BY a.occurred_at DESC, a.id DESC");
   sqlite3_stmt *st = rp_sql_dyn(s, rp_sb_str(&sql));
   if (!st) {
     ret = rp_error_last()->code;
@@ -252,7 +265,7 @@ int rp_store_activity_list(rp_store *s, rp_arena *ar, const rp_activity_query *q
   rp_bind_id(st, 1, q->account_id);
   if (q->contact_id) rp_bind_id(st, 2, q->contact_id);
   if (q->from) sqlite3_bind_int64(st, 3, q->from);
-  if (q->to) sqlite3_bind_int64(st, 4, q->to);
+  if (use_to) sqlite3_bind_int64(st, 4, q->to);
   if (q->cursor) {
     sqlite3_bind_int64(st, 5, cur.i);
     rp_bind_id(st, 6, cur.id);

@@ -117,6 +117,8 @@ static int user_write_error(rp_store *s, int rc) {
   int ext = sqlite3_extended_errcode(s->db);
   if (ext == SQLITE_CONSTRAINT_UNIQUE && msg && strstr(msg, "users.email"))
     return rp_error_set(RP_ECONFLICT, "email", "a user with this email already exists");
+  if (ext == SQLITE_CONSTRAINT_FOREIGNKEY)
+    return rp_error_set(RP_ENOTFOUND, "account_id", "no such account");
   return rp_sql_error(s, rc, "id");
 }
 

@@ -19,10 +19,10 @@
   "company, website, social_json, birthday, anniversary, partner, children, pets, interests, "     \
   "notes, custom_json, status, stage, category, type, intent, timeframe, budget, tags_json, "      \
   "source, referred_by, known_since, last_purchase_date, last_sale_date, "                         \
-  "contact_interval_days, sms_opt_out, email_opt_out, owner_id"
-#define N_FIELDS 40
+  "contact_interval_days, sms_opt_out, email_opt_out, owner_id, status_before_client"
+#define N_FIELDS 41
 #define Q10 "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-#define FIELD_PARAMS Q10 Q10 Q10 Q10
+#define FIELD_PARAMS Q10 Q10 Q10 Q10 "?, "
 
 #define FIELD_SETS                                                                                 \
   "first_name = ?, last_name = ?, display_name = ?, name_key = ?, emails_json = ?, "               \
@@ -32,7 +32,7 @@
   "notes = ?, custom_json = ?, status = ?, stage = ?, category = ?, type = ?, intent = ?, "        \
   "timeframe = ?, budget = ?, tags_json = ?, source = ?, referred_by = ?, known_since = ?, "       \
   "last_purchase_date = ?, last_sale_date = ?, contact_interval_days = ?, sms_opt_out = ?, "       \
-  "email_opt_out = ?, owner_id = ?"
+  "email_opt_out = ?, owner_id = ?, status_before_client = ?"
 
 /* Every column read back, in the order read_contact reads them. */
 #define READ_COLS                                                                                  \
@@ -43,40 +43,42 @@
   "c.stage, c.category, c.type, c.intent, c.timeframe, c.budget, c.tags_json, c.source, "          \
   "c.referred_by, c.referral_count, c.known_since, c.last_purchase_date, c.last_sale_date, "       \
   "c.contact_interval_days, c.sms_opt_out, c.email_opt_out, c.owner_id, c.score, "                 \
-  "c.last_touch_at, c.overdue_at, c.created_at, c.updated_at, c.archived_at, c.name_key"
+  "c.last_touch_at, c.overdue_at, c.created_at, c.updated_at, c.archived_at, c.name_key, "         \
+  "c.status_before_client"
 enum { COL_SCORE = 43, COL_TOUCH = 44, COL_CREATED = 46, COL_UPDATED = 47, COL_NAME_KEY = 49 };
 
 /* ---- text helpers ---- */
 
 /* Base letters of U+0100..U+017F (Latin Extended-A); '1' is "ij", '2' "oe". */
-static const char latin_ext_a[129] = "aaaaaacccccccc"
-                                     "dddd"
-                                     "eeeeeeeeee"
-                                     "gggggggg"
-                                     "hhhh"
-                                     "iiiiiiiiii"
-                                     "1"
-                                     "1"
-                                     "jj"
-                                     "kkk"
-                                     "llllllllll"
-                                     "nnnnnnnnn"
-                                     "oooooo"
-                                     "2"
-                                     "2"
-                                     "rrrrrr"
-                                     "ssssssss"
-                                     "tttttt"
-                                     "uuuuuuuuuuuu"
-                                     "ww"
-                                     "yyy"
-                                     "zzzzzz"
-                                     "s";
+static const char latin_ext_a[] = "aaaaaacccccccc"
+                                  "dddd"
+                                  "eeeeeeeeee"
+                                  "gggggggg"
+                                  "hhhh"
+                                  "iiiiiiiiii"
+                                  "1"
+                                  "1"
+                                  "jj"
+                                  "kkk"
+                                  "llllllllll"
+                                  "nnnnnnnnn"
+                                  "oooooo"
+                                  "2"
+                                  "2"
+                                  "rrrrrr"
+                                  "ssssssss"
+                                  "tttttt"
+                                  "uuuuuuuuuuuu"
+                                  "ww"
+                                  "yyy"
+                                  "zzzzzz"
+                                  "s";
 
 /* Base letters of U+00C0..U+00FF ('*' keeps the character; '1' "ae",
  * '2' "th", '3' "ss"). */
-static const char latin1[65] = "aaaaaa1ceeeeiiiidnooooo*ouuuuy23"
-                               "aaaaaa1ceeeeiiiidnooooo*ouuuuy2y";
+static const char latin1[] = "aaaaaa1ceeeeiiiidnooooo*ouuuuy23"
+                             "aaaaaa1ceeeeiiiidnooooo*ouuuuy2y";
+_Static_assert(sizeof latin_ext_a == 0x80 + 1 && sizeof latin1 == 0x40 + 1, "one per code point");
 
 /* The sort key of a name: lower-cased, Latin diacritics folded ("Ávila" ->
  * "avila", "Dvořák" -> "dvorak"), other characters kept. */
@@ -171,9 +173,12 @@ static bool is_separator(unsigned cp) {
     return !((cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z'));
   if (cp >= 0x80 && cp <= 0xbf) return cp != 0xaa && cp != 0xb5 && cp != 0xba;
   if (cp == 0xd7 || cp == 0xf7 || cp == 0xfffd) return true;
-  if (cp >= 0x2000 && cp <= 0x206f) return true; /* general punctuation */
-  if (cp >= 0x20a0 && cp <= 0x20cf) return true; /* currency */
-  if (cp >= 0x3000 && cp <= 0x303f) return true; /* CJK punctuation */
+  if (cp >= 0x2000 && cp <= 0x206f) return true;   /* general punctuation */
+  if (cp >= 0x20a0 && cp <= 0x20cf) return true;   /* currency */
+  if (cp >= 0x2190 && cp <= 0x2bff) return true;   /* arrows, symbols, dingbats */
+  if (cp >= 0x3000 && cp <= 0x303f) return true;   /* CJK punctuation */
+  if (cp >= 0xfe00 && cp <= 0xfe0f) return true;   /* variation selectors */
+  if (cp >= 0x1f000 && cp <= 0x1faff) return true; /* emoji */
   if (cp >= 0xff00 && cp <= 0xff0f) return true;
   return false;
 }
@@ -307,7 +312,6 @@ static int encode_contact(contact_enc *e, const rp_contact *c) {
     return rp_error_set(RP_EINTERNAL, NULL, "cannot encode contact");
   const char *key = c->last_name && *c->last_name ? c->last_name : c->display_name;
   fold_key(&e->name_key, key ? key : "");
-  rp_sb_puts(&e->name_key, ""); /* never NULL */
   sb_word(&e->fts_names, c->display_name);
   sb_word(&e->fts_names, c->first_name);
   sb_word(&e->fts_names, c->last_name);
@@ -372,6 +376,7 @@ static void bind_fields(sqlite3_stmt *st, int at, const rp_contact *c, const con
   bind_bool(st, i++, c->sms_opt_out);
   bind_bool(st, i++, c->email_opt_out);
   rp_bind_id(st, i++, c->owner_id);
+  rp_bind_text(st, i++, rp_status_name(c->status_before_client));
 }
 
 /* ---- decoding ---- */
@@ -386,6 +391,12 @@ static const char *jdup(rp_arena *ar, json_t *v) {
   return json_is_string(v) ? rp_arena_strndup(ar, json_string_value(v), json_string_length(v))
                            : NULL;
 }
+
+/* decode_pairs fills the two strings of rp_email / rp_phone as an array */
+_Static_assert(offsetof(rp_email, label) == sizeof(char *) &&
+                   offsetof(rp_phone, label) == sizeof(char *) &&
+                   sizeof(rp_email) == 2 * sizeof(char *) && sizeof(rp_phone) == 2 * sizeof(char *),
+               "two string pointers");
 
 static void decode_pairs(sqlite3_stmt *st, int col, rp_arena *ar, const char *k1, const char *k2,
                          void **items, size_t *n, size_t size) {
@@ -490,6 +501,9 @@ static void read_contact(sqlite3_stmt *st, rp_arena *ar, rp_contact *c, rp_time 
   c->created_at = sqlite3_column_int64(st, 46);
   c->updated_at = sqlite3_column_int64(st, 47);
   c->archived_at = sqlite3_column_int64(st, 48);
+  rp_status before = RP_STATUS_NONE;
+  rp_status_parse(&before, (const char *)sqlite3_column_text(st, 50));
+  c->status_before_client = before;
 }
 
 /* ---- small queries ---- */
@@ -807,9 +821,9 @@ cleanup:
   return rp_sql_sp_end(s, sp, ret);
 }
 
-/* Erases the contact with its activities, history, side-table rows and
- * search entry; the contacts it referred lose their referrer (and get a new
- * version); its own referrer is recounted (C1). */
+/* Erases the contact with its activities, history, deal parts, side-table
+ * rows and search entry; the contacts it referred lose their referrer (and
+ * get a new version); its own referrer is recounted (C1). */
 int rp_store_contact_purge(rp_store *s, const char *account_id, const char *id) {
   contact_head h;
   int ret = get_head(s, account_id, id, &h);
@@ -824,6 +838,8 @@ int rp_store_contact_purge(rp_store *s, const char *account_id, const char *id) 
       {RP_ST_ACTIVITY_DELETE_CONTACT,
        "DELETE FROM activities WHERE account_id = ? AND contact_id = ?"},
       {RP_ST_HISTORY_DELETE_CONTACT, "DELETE FROM history WHERE account_id = ? AND contact_id = ?"},
+      {RP_ST_DEAL_PARTIES_DELETE_CONTACT,
+       "DELETE FROM deal_parties WHERE account_id = ? AND contact_id = ?"},
       {RP_ST_CONTACT_UNREFER, "UPDATE contacts SET referred_by = NULL, version = version + 1"
                               " WHERE account_id = ? AND referred_by = ?"},
       {RP_ST_CONTACT_DELETE, "DELETE FROM contacts WHERE account_id = ? AND id = ?"},
@@ -911,6 +927,7 @@ enum { K_PLAIN, K_TAG, K_PHONE, K_TEXT, K_OVERDUE };
 
 typedef struct {
   int kind;
+  bool count_only; /* left out of the page query */
   rp_sb sql;
   bindv b[3];
   int nb;
@@ -940,10 +957,11 @@ static void push_binds(query_parts *qp, const bindv *b, int n) {
     qp->b[qp->nb++] = b[i];
 }
 
-/* Appends " AND <clause>" for every clause but `skip`, collecting binds. */
-static void emit_where(query_parts *qp, rp_sb *sql, int skip) {
+/* Appends the clauses ANDed, but `skip` (and the count-only ones for a
+ * page), collecting their binds. */
+static void emit_where(query_parts *qp, rp_sb *sql, int skip, bool page) {
   for (int i = 0; i < qp->n; i++) {
-    if (i == skip) continue;
+    if (i == skip || (page && qp->cl[i].count_only)) continue;
     rp_sb_printf(sql, "%s%s", i ? " AND " : "", rp_sb_str(&qp->cl[i].sql));
     push_binds(qp, qp->cl[i].b, qp->cl[i].nb);
   }
@@ -995,7 +1013,8 @@ static int run_count(rp_store *s, const char *sql, const bindv *b, int nb, int64
 }
 
 /* How many contacts clause c could match, counted up to its drive limit. */
-static int bounded_count(rp_store *s, const rp_contact_query *q, const clause *c, int64_t *out) {
+static int bounded_count(rp_store *s, const rp_contact_query *q, rp_time now, const clause *c,
+                         int64_t *out) {
   bindv b[4];
   int nb = 0;
   const char *sql;
@@ -1016,7 +1035,7 @@ static int bounded_count(rp_store *s, const rp_contact_query *q, const clause *c
           " AND overdue_at IS NOT NULL AND overdue_at <= ? LIMIT " RP_STR(DRIVE_OVERDUE) ")";
     b[nb++] = (bindv){.t = 'u', .s = q->account_id};
     b[nb++] = (bindv){.t = 'i', .i = q->archived ? 1 : 0};
-    b[nb++] = (bindv){.t = 'i', .i = q->now};
+    b[nb++] = (bindv){.t = 'i', .i = now};
     break;
   default: *out = INT64_MAX; return 0;
   }
@@ -1108,6 +1127,8 @@ int rp_store_contact_list(rp_store *s, rp_arena *ar, const rp_contact_query *q, 
   if (q->cursor && cur.vtype != vtype)
     return rp_error_set(RP_EINVALID_VALUE, "cursor", "malformed cursor");
 
+  rp_time now = q->now ? q->now : rp_clock_now(); /* for overdue */
+
   /* the filters (clause 0 is the account and the archived flag) */
   c = add_clause(&qp, K_PLAIN, "c.account_id = ? AND c.archived = ?");
   cl_id(c, q->account_id);
@@ -1127,20 +1148,27 @@ int rp_store_contact_list(rp_store *s, rp_arena *ar, const rp_contact_query *q, 
     c = add_clause(&qp, K_PLAIN, "c.owner_id = ?");
     cl_id(c, q->owner_id);
   }
+  /* sorting on score, the cursor bounds the walk on one side: a score
+   * bound on that side as well would make SQLite seek from the bound and
+   * walk every earlier page again, so the page leaves it out (the count
+   * keeps it) */
+  bool cur_score = q->cursor && q->sort == RP_SORT_SCORE;
   if (q->has_score_min) {
     c = add_clause(&qp, K_PLAIN, "c.score >= ?");
     cl_double(c, q->score_min);
+    c->count_only = cur_score && !q->desc && cur.d >= q->score_min;
   }
   if (q->has_score_max) {
     c = add_clause(&qp, K_PLAIN, "c.score <= ?");
     cl_double(c, q->score_max);
+    c->count_only = cur_score && q->desc && cur.d <= q->score_max;
   }
   if (q->overdue == 1) {
     c = add_clause(&qp, K_OVERDUE, "c.overdue_at IS NOT NULL AND c.overdue_at <= ?");
-    cl_int(c, q->now);
+    cl_int(c, now);
   } else if (q->overdue == 0) {
     c = add_clause(&qp, K_PLAIN, "(c.overdue_at IS NULL OR c.overdue_at > ?)");
-    cl_int(c, q->now);
+    cl_int(c, now);
   }
   int terms = q->q ? fts_query(&fts, q->q) : 0;
   if (terms) {
@@ -1174,7 +1202,7 @@ int rp_store_contact_list(rp_store *s, rp_arena *ar, const rp_contact_query *q, 
     }
     if (qp.cl[i].kind == K_PLAIN) continue;
     int64_t cnt = INT64_MAX;
-    if ((ret = bounded_count(s, q, &qp.cl[i], &cnt))) goto cleanup;
+    if ((ret = bounded_count(s, q, now, &qp.cl[i], &cnt))) goto cleanup;
     int64_t lim = qp.cl[i].kind == K_OVERDUE ? DRIVE_OVERDUE : DRIVE_SET;
     if (cnt < lim && cnt < best) {
       best = cnt;
@@ -1190,7 +1218,7 @@ int rp_store_contact_list(rp_store *s, rp_arena *ar, const rp_contact_query *q, 
       emit_driver_from(&qp, &sql, &qp.cl[driver], q);
     else
       rp_sb_puts(&sql, " FROM contacts c WHERE ");
-    emit_where(&qp, &sql, driver >= 0 && qp.cl[driver].kind != K_OVERDUE ? driver : -1);
+    emit_where(&qp, &sql, driver >= 0 && qp.cl[driver].kind != K_OVERDUE ? driver : -1, false);
     if ((ret = run_count(s, rp_sb_str(&sql), qp.b, qp.nb, total))) goto cleanup;
   }
 
@@ -1206,7 +1234,7 @@ int rp_store_contact_list(rp_store *s, rp_arena *ar, const rp_contact_query *q, 
   } else {
     rp_sb_printf(&sql, "SELECT " READ_COLS " FROM contacts c INDEXED BY %s WHERE ", index);
   }
-  emit_where(&qp, &sql, driver >= 0 && qp.cl[driver].kind != K_OVERDUE ? driver : -1);
+  emit_where(&qp, &sql, driver >= 0 && qp.cl[driver].kind != K_OVERDUE ? driver : -1, true);
   if (q->cursor) {
     rp_sb_printf(&sql, " AND (%s, c.id) %s (?, ?)", col, q->desc ? "<" : ">");
     if (vtype == 's')
@@ -1231,7 +1259,6 @@ int rp_store_contact_list(rp_store *s, rp_arena *ar, const rp_contact_query *q, 
   bind_all(st, qp.b, qp.nb);
   rp_contact *out = rp_arena_alloc(ar, (size_t)limit * sizeof *out);
   size_t count = 0;
-  rp_time now = q->now ? q->now : rp_clock_now();
   const char *last_key = "";
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

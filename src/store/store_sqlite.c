@@ -19,10 +19,9 @@ int rp_sql_error(rp_store *s, int rc, const char *field) {
   const char *msg = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
   switch (ext) {
   case SQLITE_CONSTRAINT_UNIQUE:
-  case SQLITE_CONSTRAINT_PRIMARYKEY:
-    return rp_error_set(RP_ECONFLICT, field, "already exists (%s)", msg);
+  case SQLITE_CONSTRAINT_PRIMARYKEY: return rp_error_set(RP_ECONFLICT, field, "already exists");
   case SQLITE_CONSTRAINT_FOREIGNKEY:
-    return rp_error_set(RP_ENOTFOUND, field, "names nothing in this account");
+    return rp_error_set(RP_ENOTFOUND, NULL, "refers to something that does not exist");
   default: return rp_error_set(RP_EINTERNAL, NULL, "database: %s", msg);
   }
 }
@@ -147,11 +146,25 @@ void rp_id_copy(char out[static RP_ID_LEN], const char *id) {
   snprintf(out, RP_ID_LEN, "%s", id ? id : "");
 }
 
-static int hexval(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
+/* Hex digit values plus one (0: not a hex digit). */
+static const unsigned char hex1[256] = {
+    ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,  ['7'] = 8,
+    ['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+    ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
+/* The 16 bytes of a UUID's text (either case), or false when p is not one.
+ * One pass: a bulk insert binds three ids per row. */
+static bool id_parse(const char *p, size_t n, unsigned char out[16]) {
+  if (n != 36 || p[8] != '-' || p[13] != '-' || p[18] != '-' || p[23] != '-') return false;
+  int k = 0;
+  for (size_t j = 0; j < 36; j += 2) {
+    if (j == 8 || j == 13 || j == 18 || j == 23) j++;
+    unsigned hi = hex1[(unsigned char)p[j]], lo = hex1[(unsigned char)p[j + 1]];
+    if (!hi || !lo) return false;
+    out[k++] = (unsigned char)((hi - 1) << 4 | (lo - 1));
+  }
+  return true;
 }
 
 /* The bytes of bound ids: a per-thread ring (one connection per thread),
@@ -168,15 +181,10 @@ void rp_bind_id(sqlite3_stmt *st, int i, const char *id) {
     return;
   }
   size_t n = strlen(id);
-  if (!rp_uuid_valid(id, n)) {
+  unsigned char *b = id_ring[id_ring_pos++ % ID_RING];
+  if (!id_parse(id, n, b)) {
     sqlite3_bind_text(st, i, id, (int)n, SQLITE_STATIC);
     return;
-  }
-  unsigned char *b = id_ring[id_ring_pos++ % ID_RING];
-  int k = 0;
-  for (size_t j = 0; j < n; j += 2) {
-    if (id[j] == '-') j++;
-    b[k++] = (unsigned char)(hexval(id[j]) << 4 | hexval(id[j + 1]));
   }
   sqlite3_bind_blob(st, i, b, 16, SQLITE_STATIC);
 }
@@ -308,8 +316,10 @@ bad:
 
 /* The page cache: 32 MiB per connection, raised to 256 MiB while a write
  * transaction is open so that a bulk one (the demo's 2 million activities)
- * keeps its dirty pages in memory instead of spilling them; it is a limit,
- * so a small transaction never uses it, and it shrinks back on commit. */
+ * keeps its dirty pages in memory instead of spilling them. It is a limit,
+ * so a small transaction never uses it; after one it shrinks back, after a
+ * bulk one (BULK_CHANGES rows or more) it stays for the batches to come. */
+#define BULK_CHANGES 10000
 #define RP_CACHE_KB "32768"
 #define RP_CACHE_WRITE_KB "262144"
 
@@ -328,10 +338,15 @@ int rp_store_open(rp_store **out, const char *path) {
   }
   sqlite3_extended_result_codes(s->db, 1);
   sqlite3_busy_timeout(s->db, 5000);
-  static const char *const pragmas = "PRAGMA journal_mode=WAL;"
+  /* page_size only takes for a new database (before its first table):
+   * 16 KiB pages make a quarter of the I/O calls of the default 4 KiB and
+   * the demo's bulk insert a fifth faster */
+  static const char *const pragmas = "PRAGMA page_size=16384;"
+                                     "PRAGMA journal_mode=WAL;"
                                      "PRAGMA foreign_keys=ON;"
                                      "PRAGMA synchronous=NORMAL;"
                                      "PRAGMA temp_store=MEMORY;"
+                                     "PRAGMA journal_size_limit=67108864;"
                                      "PRAGMA cache_size=-" RP_CACHE_KB ";";
   char *err = NULL;
   rc = sqlite3_exec(s->db, pragmas, NULL, NULL, &err);
@@ -470,6 +485,7 @@ int rp_store_schema_version(rp_store *s, int *out) {
 int rp_store_begin(rp_store *s, bool write) {
   if (!sqlite3_get_autocommit(s->db))
     return rp_error_set(RP_EINTERNAL, NULL, "a transaction is already open");
+  s->tx_changes = sqlite3_total_changes64(s->db);
   if (!write) return rp_sql_simple(s, RP_ST_BEGIN, "BEGIN");
   int rc = rp_sql_simple(s, RP_ST_CACHE_BIG, "PRAGMA cache_size=-" RP_CACHE_WRITE_KB);
   if (!rc) rc = rp_sql_simple(s, RP_ST_BEGIN_IMMEDIATE, "BEGIN IMMEDIATE");
@@ -477,6 +493,7 @@ int rp_store_begin(rp_store *s, bool write) {
 }
 
 static void cache_normal(rp_store *s) {
+  if (sqlite3_total_changes64(s->db) - s->tx_changes >= BULK_CHANGES) return;
   rp_error saved = *rp_error_last();
   rp_sql_simple(s, RP_ST_CACHE_NORMAL, "PRAGMA cache_size=-" RP_CACHE_KB);
   rp_error_set(saved.code, saved.field[0] ? saved.field : NULL, "%s", saved.message);

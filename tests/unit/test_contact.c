@@ -152,6 +152,13 @@ static void test_contact_S5_past_client_keeps_trust(void **state) {
   expect_stage(RP_STATUS_PAST_CLIENT, RP_STAGE_TRUST, RP_STAGE_TRUST, "S5");
 }
 
+static void test_contact_S6_trust_never_taken_away_by_a_rule(void **state) {
+  (void)state;
+  expect_stage(RP_STATUS_NONE, RP_STAGE_TRUST, RP_STAGE_TRUST, "S1");
+  expect_stage(RP_STATUS_SUSPECT, RP_STAGE_TRUST, RP_STAGE_TRUST, "S2");
+  expect_stage(RP_STATUS_PROSPECT, RP_STAGE_TRUST, RP_STAGE_TRUST, "S3");
+}
+
 static void test_contact_stage_for_invalid_status_keeps_stage(void **state) {
   (void)state;
   const char *rule = "unset";
@@ -335,6 +342,7 @@ int main(void) {
       cmocka_unit_test(test_contact_S4_client_keeps_trust),
       cmocka_unit_test(test_contact_S5_past_client_gives_like),
       cmocka_unit_test(test_contact_S5_past_client_keeps_trust),
+      cmocka_unit_test(test_contact_S6_trust_never_taken_away_by_a_rule),
       cmocka_unit_test(test_contact_stage_for_invalid_status_keeps_stage),
       cmocka_unit_test(test_contact_two_way_inbound_messages),
       cmocka_unit_test(test_contact_two_way_outbound_call_of_a_minute),

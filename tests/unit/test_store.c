@@ -365,11 +365,20 @@ static void test_store_contact_round_trip(void **state) {
   c.sms_opt_out = true;
   c.email_opt_out = false;
   c.owner_id = f->ua.id;
+  c.status_before_client = RP_STATUS_PROSPECT;
   c.created_at = T0 + 10;
   c.updated_at = T0 + 11;
   create(f, &c);
   assert_int_equal(c.version, 1);
   assert_int_equal(strlen(c.id), 36);
+
+  /* ids are found whatever their case, and read back lower-case */
+  char upper[RP_ID_LEN];
+  for (int k = 0; k < RP_ID_LEN; k++)
+    upper[k] = (char)(c.id[k] >= 'a' && c.id[k] <= 'f' ? c.id[k] - 32 : c.id[k]);
+  assert_string_equal(get(f, f->a.id, upper)->id, c.id);
+  rp_contact none;
+  assert_int_equal(rp_store_contact_get(f->s, &f->ar, &none, f->a.id, "not-an-id"), RP_ENOTFOUND);
 
   const rp_contact *g = get(f, f->a.id, c.id);
   assert_string_equal(g->id, c.id);
@@ -429,6 +438,7 @@ static void test_store_contact_round_trip(void **state) {
   assert_true(g->sms_opt_out);
   assert_false(g->email_opt_out);
   assert_string_equal(g->owner_id, f->ua.id);
+  assert_int_equal(g->status_before_client, RP_STATUS_PROSPECT);
   assert_true(g->score == 0);
   assert_int_equal(g->last_touch_at, 0);
   assert_false(g->overdue);
@@ -803,6 +813,115 @@ static void test_store_list_every_sort_paginates(void **state) {
     assert_string_not_equal(p2[k].id, early.id);
 }
 
+/* A filter matching many contacts is checked while walking the sort index;
+ * one matching few drives the query. Both must page the same way: every
+ * match once, in order, with and without range bounds beside the cursor. */
+#define NBIG 3100
+
+typedef struct {
+  char id[RP_ID_LEN];
+  char key[16];
+  double score;
+  bool common, rare, overdue;
+} big_row;
+
+static int g_big_by_score;
+
+static int cmp_big(const void *pa, const void *pb) {
+  const big_row *a = pa, *b = pb;
+  int c = g_big_by_score ? (a->score < b->score) - (a->score > b->score) /* desc */
+                         : strcmp(a->key, b->key);
+  if (!c) c = g_big_by_score ? -strcmp(a->id, b->id) : strcmp(a->id, b->id);
+  return c;
+}
+
+static void test_store_list_walk_and_drive_agree(void **state) {
+  fx *f = *state;
+  big_row *rows = calloc(NBIG, sizeof *rows);
+  const char *t_common[] = {"common"}, *t_both[] = {"common", "rare"}, *t_rare[] = {"rare"};
+  assert_int_equal(rp_store_begin(f->s, true), 0);
+  for (int i = 0; i < NBIG; i++) {
+    char last[16];
+    snprintf(last, sizeof last, "Name%04d", (i * 7919) % NBIG);
+    rp_contact c = person(&f->a, "P", last, T0 + i);
+    rows[i].common = i % 3 != 0;
+    rows[i].rare = i % 100 == 0;
+    c.tags = rows[i].common ? (rows[i].rare ? t_both : t_common) : (rows[i].rare ? t_rare : NULL);
+    c.n_tags = (size_t)rows[i].common + (size_t)rows[i].rare;
+    create(f, &c);
+    rows[i].score = (i % 13) * 1.5;
+    rows[i].overdue = i % 50 != 0;
+    assert_int_equal(rp_store_contact_set_derived(f->s, f->a.id, c.id, 0,
+                                                  rows[i].overdue ? T0 - 1 : 0, rows[i].score),
+                     0);
+    memcpy(rows[i].id, c.id, RP_ID_LEN);
+    for (size_t k = 0; k <= strlen(last); k++)
+      rows[i].key[k] = (char)(last[k] >= 'A' && last[k] <= 'Z' ? last[k] + 32 : last[k]);
+  }
+  assert_int_equal(rp_store_commit(f->s), 0);
+
+  struct {
+    const char *tag, *q;
+    int overdue;
+    bool bounds;
+  } cases[] = {
+      {"common", NULL, -1, false},                           /* 2066 matches: walk */
+      {"rare", NULL, -1, false},                             /* 31: drive */
+      {NULL, "name", -1, false},                             /* all: walk */
+      {NULL, "name0001", -1, false}, {NULL, NULL, 1, false}, /* 3038 overdue: walk */
+      {"rare", NULL, 1, false},                              /* drive by the tag */
+      {"common", NULL, -1, true},                            /* score bounds beside the cursor */
+      {"rare", NULL, -1, true},
+  };
+  big_row *want = calloc(NBIG, sizeof *want);
+  for (size_t ci = 0; ci < sizeof cases / sizeof cases[0]; ci++) {
+    for (int by_score = 0; by_score < 2; by_score++) {
+      size_t nw = 0;
+      for (int i = 0; i < NBIG; i++) {
+        const big_row *r = &rows[i];
+        if (cases[ci].tag && !strcmp(cases[ci].tag, "common") && !r->common) continue;
+        if (cases[ci].tag && !strcmp(cases[ci].tag, "rare") && !r->rare) continue;
+        if (cases[ci].q && strncmp(r->key, cases[ci].q, strlen(cases[ci].q))) continue;
+        if (cases[ci].overdue == 1 && !r->overdue) continue;
+        if (cases[ci].bounds && (r->score < 3 || r->score > 12)) continue;
+        want[nw++] = *r;
+      }
+      g_big_by_score = by_score;
+      qsort(want, nw, sizeof *want, cmp_big);
+      rp_contact_query q = query(&f->a);
+      q.tag = cases[ci].tag;
+      q.q = cases[ci].q;
+      q.overdue = cases[ci].overdue;
+      q.has_score_min = q.has_score_max = cases[ci].bounds;
+      q.score_min = 3;
+      q.score_max = 12;
+      q.sort = by_score ? RP_SORT_SCORE : RP_SORT_LAST_NAME;
+      q.desc = by_score;
+      q.limit = 97;
+      q.count = true;
+      size_t seen = 0;
+      char *cursor = NULL;
+      do {
+        rp_contact *items;
+        size_t n;
+        int64_t total = -1;
+        q.cursor = cursor;
+        if (rp_store_contact_list(f->s, &f->ar, &q, &items, &n, &cursor, &total))
+          fail_msg("case %zu: %s", ci, rp_error_last()->message);
+        if (total != (int64_t)nw)
+          fail_msg("case %zu by_score %d: total %lld, want %zu", ci, by_score, (long long)total,
+                   nw);
+        for (size_t k = 0; k < n; k++, seen++)
+          if (seen >= nw || strcmp(items[k].id, want[seen].id))
+            fail_msg("case %zu by_score %d: row %zu differs", ci, by_score, seen);
+      } while (cursor);
+      assert_int_equal(seen, nw);
+    }
+  }
+  free(want);
+  free(rows);
+}
+
 static void test_store_list_name_sort_folds_case_and_accents(void **state) {
   fx *f = *state;
   const char *lasts[] = {"baker", "Ávila", "adams", "Zed", "Čapek", "ÉVANS"};
@@ -877,10 +996,24 @@ static void test_store_search_text(void **state) {
   rp_contact o = person(&f->a, "Bedřich", "Smetana", T0 + 1);
   create(f, &o);
 
-  const char *hits[] = {"dvo",         "dvorak", "DVOŘÁK",    "Dvořák",
-                        "antonin dvo", "ANT",    "symph",     "antonin@symphony",
-                        "trains",      "czech",  "  dvo  ",   "\"dvo",
-                        "dvo*",        "dvo)",   "world, new"};
+  const char *hits[] = {"dvo",
+                        "dvorak",
+                        "DVOŘÁK",
+                        "Dvořák",
+                        "antonin dvo",
+                        "ANT",
+                        "symph",
+                        "antonin@symphony",
+                        "trains",
+                        "czech",
+                        "  dvo  ",
+                        "\"dvo",
+                        "dvo*",
+                        "dvo)",
+                        "world, new",
+                        "dvo \xF0\x9F\x98\x80" /* an emoji */,
+                        "\xE2\x80\x9C"
+                        "dvo\xE2\x80\x9D" /* curly quotes */};
   for (size_t i = 0; i < sizeof hits / sizeof hits[0]; i++) {
     rp_contact_query q = query(&f->a);
     q.q = hits[i];
@@ -1041,7 +1174,21 @@ static void test_store_purge_removes_everything(void **state) {
   memcpy(h.contact_id, c.id, RP_ID_LEN);
   assert_int_equal(rp_store_history_add(f->s, f->a.id, &h), 0);
 
+  /* a party to a listing */
+  rp_deal_party party = {.role = RP_DEAL_SELLER};
+  memcpy(party.contact_id, c.id, RP_ID_LEN);
+  rp_property listing = {.status = RP_PROP_ACTIVE,
+                         .contacts = &party,
+                         .n_contacts = 1,
+                         .created_at = T0,
+                         .updated_at = T0};
+  memcpy(listing.account_id, f->a.id, RP_ID_LEN);
+  assert_int_equal(rp_store_property_create(f->s, &listing), 0);
+
   assert_int_equal(rp_store_contact_purge(f->s, f->a.id, c.id), 0);
+  rp_property gp;
+  assert_int_equal(rp_store_property_get(f->s, &f->ar, &gp, f->a.id, listing.id), 0);
+  assert_int_equal(gp.n_contacts, 0);
   rp_contact out;
   assert_int_equal(rp_store_contact_get(f->s, &f->ar, &out, f->a.id, c.id), RP_ENOTFOUND);
   rp_activity ga;
@@ -1136,6 +1283,24 @@ static void test_store_activities(void **state) {
   rp_activity_query t = {.account_id = f->a.id, .from = T0 + 60, .to = T0 + 120, .limit = 100};
   assert_int_equal(rp_store_activity_list(f->s, &f->ar, &t, &items, &n, &next, NULL), 0);
   assert_int_equal(n, 4); /* i = 2..5 */
+  /* a time window paged through: every row of it once, newest first */
+  rp_activity_query w = {
+      .account_id = f->a.id, .from = T0 + 60, .to = T0 + 600, .limit = 3, .count = true};
+  int in_window = 0;
+  prev_t = INT64_MAX;
+  cursor = NULL;
+  do {
+    int64_t total = 0;
+    w.cursor = cursor;
+    assert_int_equal(rp_store_activity_list(f->s, &f->ar, &w, &items, &n, &cursor, &total), 0);
+    assert_int_equal(total, 20); /* i = 2..21 */
+    for (size_t j = 0; j < n; j++, in_window++) {
+      assert_true(items[j].occurred_at >= T0 + 60 && items[j].occurred_at <= T0 + 600);
+      assert_true(items[j].occurred_at <= prev_t);
+      prev_t = items[j].occurred_at;
+    }
+  } while (cursor);
+  assert_int_equal(in_window, 20);
   rp_activity_query other = {.account_id = f->b.id, .limit = 100};
   assert_int_equal(rp_store_activity_list(f->s, &f->ar, &other, &items, &n, &next, NULL), 0);
   assert_int_equal(n, 0);
@@ -1241,6 +1406,23 @@ static void test_store_transactions(void **state) {
   assert_int_equal(rp_store_commit(f->s), RP_EINTERNAL); /* none open */
 }
 
+/* WAL: a second connection (another server thread) reads while the first
+ * writes, and sees the write once committed. */
+static void test_store_second_connection_reads_committed(void **state) {
+  fx *f = *state;
+  rp_store *s2 = NULL;
+  assert_int_equal(rp_store_open(&s2, f->path), 0);
+  assert_int_equal(rp_store_begin(f->s, true), 0);
+  rp_contact c = person(&f->a, "Two", "Threads", T0);
+  create(f, &c);
+  rp_contact out;
+  assert_int_equal(rp_store_contact_get(s2, &f->ar, &out, f->a.id, c.id), RP_ENOTFOUND);
+  assert_int_equal(rp_store_commit(f->s), 0);
+  assert_int_equal(rp_store_contact_get(s2, &f->ar, &out, f->a.id, c.id), 0);
+  assert_string_equal(out.last_name, "Threads");
+  rp_store_close(s2);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_store_migrations_idempotent, setup, teardown),
@@ -1252,6 +1434,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_store_account_isolation, setup, teardown),
       cmocka_unit_test_setup_teardown(test_store_list_filters, setup, teardown),
       cmocka_unit_test_setup_teardown(test_store_list_every_sort_paginates, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_store_list_walk_and_drive_agree, setup, teardown),
       cmocka_unit_test_setup_teardown(test_store_list_name_sort_folds_case_and_accents, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(test_store_list_bad_cursor, setup, teardown),
@@ -1262,6 +1445,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_store_activities, setup, teardown),
       cmocka_unit_test_setup_teardown(test_store_M3_history_oldest_first, setup, teardown),
       cmocka_unit_test_setup_teardown(test_store_transactions, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_store_second_connection_reads_committed, setup,
+                                      teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -125,12 +125,19 @@ CREATE TABLE contacts (
   FOREIGN KEY (account_id, referred_by) REFERENCES contacts (account_id, id),
   FOREIGN KEY (account_id, owner_id) REFERENCES users (account_id, id)
 );
--- One index per sort of the contact list, so a page is an index walk.
-CREATE INDEX contacts_created ON contacts (account_id, archived, created_at, id);
-CREATE INDEX contacts_updated ON contacts (account_id, archived, updated_at, id);
-CREATE INDEX contacts_name ON contacts (account_id, archived, name_key, id);
-CREATE INDEX contacts_score ON contacts (account_id, archived, score, id);
-CREATE INDEX contacts_touch ON contacts (account_id, archived, last_touch_at, id);
+-- One index per sort of the contact list, so a page is an index walk; the
+-- trailing columns let the walk check the usual filters (status, stage,
+-- category, type, an agent's own contacts) without reading the rows.
+CREATE INDEX contacts_created ON contacts
+  (account_id, archived, created_at, id, status, stage, category, type, owner_id);
+CREATE INDEX contacts_updated ON contacts
+  (account_id, archived, updated_at, id, status, stage, category, type, owner_id);
+CREATE INDEX contacts_name ON contacts
+  (account_id, archived, name_key, id, status, stage, category, type, owner_id);
+CREATE INDEX contacts_score ON contacts
+  (account_id, archived, score, id, status, stage, category, type, owner_id);
+CREATE INDEX contacts_touch ON contacts
+  (account_id, archived, last_touch_at, id, status, stage, category, type, owner_id);
 CREATE INDEX contacts_referred_by ON contacts (account_id, referred_by)
   WHERE referred_by IS NOT NULL;
 CREATE INDEX contacts_owner ON contacts (account_id, owner_id) WHERE owner_id IS NOT NULL;
@@ -193,7 +200,8 @@ CREATE TABLE activities (
   FOREIGN KEY (account_id, contact_id) REFERENCES contacts (account_id, id)
 ) WITHOUT ROWID;
 CREATE INDEX activities_contact ON activities (account_id, contact_id, occurred_at, id);
-CREATE INDEX activities_time ON activities (account_id, occurred_at, id);
+-- kind rides along so that a kind filter is checked without reading rows
+CREATE INDEX activities_time ON activities (account_id, occurred_at, id, kind);
 
 -- Change history (DOMAIN.md M3): appended, never rewritten.
 CREATE TABLE history (

@@ -51,3 +51,45 @@ export async function walkPages(req, basePath, params, { between, maxPages = 200
   }
   return { items, pages };
 }
+
+/** PATCHes path with body and returns the answer's object (asserts 200). */
+export async function patchOk(req, p, body, what = '') {
+  const r = await req('PATCH', p, { body });
+  expectStatus(r, 200, `PATCH ${p} ${what || JSON.stringify(body).slice(0, 200)}`);
+  return r.json;
+}
+
+/** POSTs a property (API.md Deals) and returns it (asserts 201). */
+export async function createProperty(req, body) {
+  const r = await req('POST', '/api/v1/properties', { body });
+  expectStatus(r, 201, `POST /api/v1/properties ${JSON.stringify(body).slice(0, 200)}`);
+  return r.json;
+}
+
+/** POSTs a transaction (API.md Deals) and returns it (asserts 201). */
+export async function createTransaction(req, body) {
+  const r = await req('POST', '/api/v1/transactions', { body });
+  expectStatus(r, 201, `POST /api/v1/transactions ${JSON.stringify(body).slice(0, 200)}`);
+  return r.json;
+}
+
+/** The history rows of a contact (GET /contacts/{id}/history items, asserts
+ * 200 and the {items} shape). */
+export async function historyOf(req, id) {
+  const r = await req('GET', `/api/v1/contacts/${id}/history`);
+  expectStatus(r, 200, `GET history of ${id}`);
+  if (!r.json || !Array.isArray(r.json.items)) throw new Error(`history answers {items: [...]}: ${r.text.slice(0, 200)}`);
+  return r.json.items;
+}
+
+/** A date (YYYY-MM-DD, UTC) `days` days from now. */
+export function dateDays(days) {
+  return new Date(Date.now() + days * 86400000).toISOString().slice(0, 10);
+}
+
+/** The dates (YYYY-MM-DD) that are "today" somewhere on Earth right now
+ * (UTC-12 to UTC+14): what a server may call today in any time zone. */
+export function todaysAnywhere() {
+  const now = Date.now();
+  return new Set([-12, 0, 14].map((h) => new Date(now + h * 3600000).toISOString().slice(0, 10)));
+}

@@ -1,0 +1,117 @@
+#include "jobs/lifecycle.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/contact.h"
+#include "util/error.h"
+
+void rp_automation_from_settings(rp_automation *out, const char *settings_json) {
+  *out = (rp_automation){true, true, true};
+  if (!settings_json) return;
+  json_t *root = json_loads(settings_json, 0, NULL);
+  json_t *a = json_object_get(root, "automation");
+  if (json_is_object(a)) {
+    json_t *v;
+    if (json_is_boolean(v = json_object_get(a, "status_rules"))) out->status_rules = json_is_true(v);
+    if (json_is_boolean(v = json_object_get(a, "stage_rules"))) out->stage_rules = json_is_true(v);
+    if (json_is_boolean(v = json_object_get(a, "category_rules")))
+      out->category_rules = json_is_true(v);
+  }
+  json_decref(root);
+}
+
+int rp_lifecycle_init(rp_lifecycle *lc, rp_store *s, rp_arena *ar, const char *account_id,
+                      const char *actor, rp_time now) {
+  rp_account a;
+  *lc = (rp_lifecycle){s, ar, account_id, actor, now, {true, true, true}};
+  int rc = rp_store_account_get(s, ar, &a, account_id);
+  if (rc) return rc;
+  rp_automation_from_settings(&lc->sw, a.settings_json);
+  return 0;
+}
+
+int rp_lifecycle_history(rp_lifecycle *lc, const char *contact_id, const char *field,
+                         const char *from, const char *to, const char *rule) {
+  rp_history h = {0};
+  snprintf(h.contact_id, sizeof h.contact_id, "%s", contact_id);
+  h.field = field;
+  h.from = from;
+  h.to = to;
+  h.rule = rule;
+  h.actor = lc->actor && lc->actor[0] ? lc->actor : NULL;
+  h.at = lc->now;
+  return rp_store_history_add(lc->store, lc->account_id, &h);
+}
+
+int rp_lifecycle_event(rp_lifecycle *lc, const char *contact_id, const rp_rule_event *e) {
+  rp_contact c;
+  rp_deal_counts dc;
+  rp_rule_change ch[RP_RULES_MAX_CHANGES];
+  int rc = rp_store_contact_get(lc->store, lc->arena, &c, lc->account_id, contact_id);
+  if (rc) return rc;
+  if (c.archived_at) return 0; /* an archived contact stays as it was left */
+  if ((rc = rp_store_contact_deal_counts(lc->store, lc->account_id, contact_id, &dc))) return rc;
+  rp_rule_facts f = {
+      .status = c.status,
+      .stage = c.stage,
+      .category = c.category,
+      .type = c.type,
+      .intent = c.intent,
+      .has_timeframe = c.timeframe != NULL,
+      .status_before_client = c.status_before_client,
+      .open_deals = dc.open,
+      .closed_deals = dc.closed,
+      .dead_deals = dc.dead,
+      .referral_count = c.referral_count,
+  };
+  size_t n = rp_rules_apply(&f, e, &lc->sw, c.last_purchase_date, c.last_sale_date, ch);
+  if (n == 0) return 0;
+  for (size_t i = 0; i < n; i++) {
+    switch (ch[i].field) {
+    case RP_CHANGE_STATUS: c.status = (rp_status)ch[i].to; break;
+    case RP_CHANGE_STAGE: c.stage = (rp_stage)ch[i].to; break;
+    case RP_CHANGE_CATEGORY: c.category = (rp_category)ch[i].to; break;
+    case RP_CHANGE_TYPE: c.type = (rp_ctype)ch[i].to; break;
+    case RP_CHANGE_STATUS_BEFORE_CLIENT: c.status_before_client = (rp_status)ch[i].to; break;
+    case RP_CHANGE_LAST_PURCHASE_DATE:
+      c.last_purchase_date = rp_arena_strdup(lc->arena, ch[i].date);
+      break;
+    case RP_CHANGE_LAST_SALE_DATE: c.last_sale_date = rp_arena_strdup(lc->arena, ch[i].date); break;
+    }
+  }
+  c.updated_at = lc->now;
+  if ((rc = rp_store_contact_update(lc->store, &c))) return rc;
+  for (size_t i = 0; i < n; i++) {
+    const char *field = rp_change_field_name(ch[i].field);
+    if (!field) continue; /* bookkeeping and dates: no history row */
+    rc = rp_lifecycle_history(lc, contact_id, field, rp_change_value_name(ch[i].field, ch[i].from),
+                              rp_change_value_name(ch[i].field, ch[i].to), ch[i].rule);
+    if (rc) return rc;
+  }
+  return 0;
+}
+
+int rp_lifecycle_referral(rp_lifecycle *lc, const char *referrer_id) {
+  if (!referrer_id || !referrer_id[0]) return 0;
+  rp_rule_event e = {.kind = RP_EVENT_REFERRAL};
+  int rc = rp_lifecycle_event(lc, referrer_id, &e);
+  return rc == RP_ENOTFOUND ? 0 : rc; /* a referrer purged meanwhile */
+}
+
+int rp_lifecycle_refresh(rp_lifecycle *lc, const char *contact_id, rp_contact *out) {
+  rp_contact c;
+  rp_time last_touch = 0;
+  int rc = rp_store_contact_get(lc->store, lc->arena, &c, lc->account_id, contact_id);
+  if (rc) return rc;
+  rc = rp_store_activity_last_two_way(lc->store, lc->account_id, c.id, lc->now, &last_touch);
+  if (rc) return rc;
+  c.last_touch_at = last_touch;
+  rp_time due = rp_contact_overdue_at(&c, last_touch);
+  rc = rp_store_contact_set_derived(lc->store, lc->account_id, c.id, last_touch, due, c.score);
+  if (rc) return rc;
+  c.overdue = due != 0 && due <= lc->now;
+  if (out) *out = c;
+  return 0;
+}

@@ -1,0 +1,54 @@
+/* lifecycle.h: the rules engine applied through the store.
+ *
+ * src/core/rules.c decides; this module gathers the facts a rule reads (the
+ * contact, its deal counts, the account's automation switches), writes the
+ * changes the rules return on the contact, appends one history row per
+ * change of status, stage, category or type (DOMAIN.md M3), and refreshes
+ * the derived fields (last touch, overdue). It runs inside the caller's
+ * transaction, so a rule's effect commits with its cause (M4). The HTTP
+ * handlers, the demo generator and (later) the importers all go through it.
+ */
+#ifndef RP_LIFECYCLE_H
+#define RP_LIFECYCLE_H
+
+#include <stdbool.h>
+
+#include "core/rules.h"
+#include "store/store.h"
+
+typedef struct rp_lifecycle {
+  rp_store *store;
+  rp_arena *arena;
+  const char *account_id;
+  const char *actor; /* user id written in history rows, or NULL */
+  rp_time now;
+  rp_automation sw; /* M2, from the account's settings */
+} rp_lifecycle;
+
+/* Prepares a lifecycle for one request or job: reads the account's
+ * automation switches. All pointers must outlive lc. */
+int rp_lifecycle_init(rp_lifecycle *lc, rp_store *s, rp_arena *ar, const char *account_id,
+                      const char *actor, rp_time now);
+
+/* The automation switches of a settings JSON text (API.md Settings
+ * "automation"); a missing switch is on. */
+void rp_automation_from_settings(rp_automation *out, const char *settings_json);
+
+/* Runs the rules for event e on the contact and writes what they change. */
+int rp_lifecycle_event(rp_lifecycle *lc, const char *contact_id, const rp_rule_event *e);
+
+/* The same for the contact that contact_id refers to, after its referral
+ * count may have changed (C1-C3, S6). NULL referrer is a no-op. */
+int rp_lifecycle_referral(rp_lifecycle *lc, const char *referrer_id);
+
+/* Appends one history row (M3) with lc's actor and time. from may be NULL. */
+int rp_lifecycle_history(rp_lifecycle *lc, const char *contact_id, const char *field,
+                         const char *from, const char *to, const char *rule);
+
+/* Recomputes the derived fields (SCORING.md last_touch, DOMAIN.md A4):
+ * last_touch_at from the two-way activities at or before now, overdue_at
+ * from it. When out is not NULL it gets the contact as stored afterwards
+ * (strings in lc's arena), with `overdue` computed for now. */
+int rp_lifecycle_refresh(rp_lifecycle *lc, const char *contact_id, rp_contact *out);
+
+#endif
