@@ -39,7 +39,9 @@ static void close_date(changes *c, rp_change_field field, const char *current, c
  * by hand (M1: the rules then leave it as the user set it). */
 static void status_rules(changes *c, rp_rule_facts *f, const rp_rule_event *e,
                          const char *last_purchase, const char *last_sale) {
-  bool status_by_hand = e->kind == RP_EVENT_FIELD_CHANGED && (e->fields & RP_FIELD_STATUS);
+  bool status_by_hand =
+      (e->kind == RP_EVENT_FIELD_CHANGED || e->kind == RP_EVENT_CREATED) &&
+      (e->fields & RP_FIELD_STATUS);
   switch (e->kind) {
   case RP_EVENT_ACTIVITY:
     /* L2: two-way communication begins; a web form is one-way. */
@@ -143,8 +145,7 @@ size_t rp_rules_apply(rp_rule_facts *f, const rp_rule_event *e, const rp_automat
   if (sw->status_rules) status_rules(&c, f, e, last_purchase_date, last_sale_date);
   /* Stage follows status after every status change (by rule or by hand) and
    * every change of the counts it reads (closings, referrals). */
-  bool recompute_stage = f->status != status_was || e->kind == RP_EVENT_CREATED ||
-                         e->kind == RP_EVENT_DEAL_CLOSED || e->kind == RP_EVENT_REFERRAL ||
+  bool recompute_stage = f->status != status_was || e->kind == RP_EVENT_DEAL_CLOSED || e->kind == RP_EVENT_REFERRAL ||
                          (e->kind == RP_EVENT_FIELD_CHANGED && (e->fields & RP_FIELD_STATUS) &&
                           !(e->fields & RP_FIELD_STAGE));
   if (sw->stage_rules && recompute_stage) stage_rules(&c, f);

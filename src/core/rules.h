@@ -49,7 +49,8 @@ typedef enum {
   RP_EVENT_REFERRAL,       /* its referral_count changed */
 } rp_event_kind;
 
-/* Which fields a RP_EVENT_FIELD_CHANGED set, as bits. */
+/* Which fields a RP_EVENT_FIELD_CHANGED set, as bits; on RP_EVENT_CREATED,
+ * RP_FIELD_STATUS says the status was given (L1: it wins over L2/L3). */
 enum {
   RP_FIELD_STATUS = 1,
   RP_FIELD_STAGE = 2,

@@ -204,11 +204,12 @@ int rp_h_contacts_create(rp_req *r) {
   if (given.type && (rc = add_history(r, c.id, "type", NULL, rp_ctype_name(c.type), "manual")))
     goto cleanup;
   /* L3 on needs and timeframe given at creation; L2 on a buyer/seller tag */
-  rp_rule_event created = {.kind = RP_EVENT_CREATED};
+  unsigned given_status = given.status ? RP_FIELD_STATUS : 0;
+  rp_rule_event created = {.kind = RP_EVENT_CREATED, .fields = given_status};
   rp_contact none = {0};
   bool any;
   rp_rule_event tagged = field_event(&none, &c, &any);
-  tagged.fields = RP_FIELD_TAGS;
+  tagged.fields = RP_FIELD_TAGS | given_status;
   if ((rc = rp_lifecycle_event(&lc, c.id, &created)) ||
       (tagged.tagged_buyer_seller && (rc = rp_lifecycle_event(&lc, c.id, &tagged))) ||
       (rc = rp_lifecycle_referral(&lc, c.referred_by)) ||

@@ -70,10 +70,16 @@ for driver in tests/fuzz/fuzz_*.c; do
     continue
   fi
   mkdir -p "$out/corpus/$name" "$out/crashes/$name"
+  # Seeds (tests/fuzz/seeds/NAME/) and a dictionary (tests/fuzz/NAME.dict)
+  # lead the fuzzer into the parser instead of its first byte checks.
+  seeds="" dict=""
+  [ -d "tests/fuzz/seeds/$name" ] && seeds="tests/fuzz/seeds/$name"
+  [ -f "tests/fuzz/$name.dict" ] && dict="-dict=tests/fuzz/$name.dict"
   echo "== $name: running for ${secs}s"
+  # shellcheck disable=SC2086 # empty options vanish
   if "$out/$name" -max_total_time="$secs" -max_len=4096 -timeout=10 -rss_limit_mb=1024 \
-      -print_final_stats=1 -artifact_prefix="$out/crashes/$name/" "$out/corpus/$name" \
-      >"$out/$name.log" 2>&1; then
+      -print_final_stats=1 -artifact_prefix="$out/crashes/$name/" $dict "$out/corpus/$name" \
+      $seeds >"$out/$name.log" 2>&1; then
     tail -n 12 "$out/$name.log" | grep -E '^(stat::number_of_executed_units|Done)' || true
     echo "== $name: ok"
   else

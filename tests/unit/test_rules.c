@@ -358,6 +358,21 @@ static void test_rules_M1_hand_status_is_not_overridden_by_L3(void **state) {
   assert_int_equal(f.status, RP_STATUS_PROSPECT);
 }
 
+static void test_rules_L1_status_given_on_create_wins_over_L3(void **state) {
+  (void)state;
+  rp_rule_change out[RP_RULES_MAX_CHANGES];
+  rp_rule_facts f = facts(RP_STATUS_PROSPECT, RP_STAGE_KNOW);
+  f.intent = RP_INTENT_BUY;
+  f.has_timeframe = true;
+  rp_rule_event e = {.kind = RP_EVENT_CREATED, .fields = RP_FIELD_STATUS};
+  assert_int_equal(rp_rules_apply(&f, &e, &all_on, NULL, NULL, out), 0);
+  assert_int_equal(f.status, RP_STATUS_PROSPECT);
+  e.fields = 0; /* status not given: L3 fires at creation */
+  size_t n = rp_rules_apply(&f, &e, &all_on, NULL, NULL, out);
+  assert_int_equal(f.status, RP_STATUS_LEAD);
+  assert_string_equal(find(out, n, RP_CHANGE_STATUS)->rule, "L3");
+}
+
 static void test_rules_M2_switched_off_does_nothing(void **state) {
   (void)state;
   rp_rule_change out[RP_RULES_MAX_CHANGES];
@@ -441,6 +456,7 @@ int main(void) {
       cmocka_unit_test(test_rules_C3_category_never_lowered),
       cmocka_unit_test(test_rules_M1_hand_set_value_then_event),
       cmocka_unit_test(test_rules_M1_hand_status_is_not_overridden_by_L3),
+      cmocka_unit_test(test_rules_L1_status_given_on_create_wins_over_L3),
       cmocka_unit_test(test_rules_M2_switched_off_does_nothing),
       cmocka_unit_test(test_rules_property_reachable_states),
   };
