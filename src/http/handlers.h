@@ -40,4 +40,23 @@ int rp_h_activities_get(rp_req *r);
 int rp_h_activities_patch(rp_req *r);
 int rp_h_activities_delete(rp_req *r);
 
+/* deals.c */
+int rp_h_properties_list(rp_req *r);
+int rp_h_properties_create(rp_req *r);
+int rp_h_properties_get(rp_req *r);
+int rp_h_properties_patch(rp_req *r);
+int rp_h_properties_delete(rp_req *r);
+int rp_h_transactions_list(rp_req *r);
+int rp_h_transactions_create(rp_req *r);
+int rp_h_transactions_get(rp_req *r);
+int rp_h_transactions_patch(rp_req *r);
+int rp_h_transactions_delete(rp_req *r);
+
+/* settings.c */
+int rp_h_settings_get(rp_req *r);
+int rp_h_settings_put(rp_req *r);
+
+/* timeline.c */
+int rp_h_contacts_timeline(rp_req *r);
+
 #endif

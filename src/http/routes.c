@@ -11,6 +11,8 @@ static const char *const q_purge[] = {"purge", NULL};
 static const char *const q_page[] = {"limit", "cursor", "count", NULL};
 static const char *const q_activities_list[] = {"contact_id", "kind", "from", "to",
                                                 "limit", "cursor", "count", NULL};
+static const char *const q_deals_list[] = {"status", "contact_id", "limit", "cursor", "count", NULL};
+static const char *const q_timeline[] = {"limit", "before", NULL};
 
 static const rp_route routes[] = {
     {"GET", "/healthz", rp_h_healthz, RP_ROUTE_PUBLIC | RP_ROUTE_NO_TXN},
@@ -37,12 +39,28 @@ static const rp_route routes[] = {
     {"PATCH", "/api/v1/contacts/:id", rp_h_contacts_patch, 0},
     {"DELETE", "/api/v1/contacts/:id", rp_h_contacts_delete, 0, q_purge},
     {"GET", "/api/v1/contacts/:id/history", rp_h_contacts_history, 0},
+    {"GET", "/api/v1/contacts/:id/timeline", rp_h_contacts_timeline, 0, q_timeline},
 
     {"GET", "/api/v1/activities", rp_h_activities_list, 0, q_activities_list},
     {"POST", "/api/v1/activities", rp_h_activities_create, 0},
     {"GET", "/api/v1/activities/:id", rp_h_activities_get, 0},
     {"PATCH", "/api/v1/activities/:id", rp_h_activities_patch, 0},
     {"DELETE", "/api/v1/activities/:id", rp_h_activities_delete, 0},
+
+    {"GET", "/api/v1/properties", rp_h_properties_list, 0, q_deals_list},
+    {"POST", "/api/v1/properties", rp_h_properties_create, 0},
+    {"GET", "/api/v1/properties/:id", rp_h_properties_get, 0},
+    {"PATCH", "/api/v1/properties/:id", rp_h_properties_patch, 0},
+    {"DELETE", "/api/v1/properties/:id", rp_h_properties_delete, 0},
+
+    {"GET", "/api/v1/transactions", rp_h_transactions_list, 0, q_deals_list},
+    {"POST", "/api/v1/transactions", rp_h_transactions_create, 0},
+    {"GET", "/api/v1/transactions/:id", rp_h_transactions_get, 0},
+    {"PATCH", "/api/v1/transactions/:id", rp_h_transactions_patch, 0},
+    {"DELETE", "/api/v1/transactions/:id", rp_h_transactions_delete, 0},
+
+    {"GET", "/api/v1/settings", rp_h_settings_get, 0},
+    {"PUT", "/api/v1/settings", rp_h_settings_put, RP_ROUTE_ADMIN},
 };
 
 /* Matches path against pattern; captures go into r->params. */
