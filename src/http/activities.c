@@ -16,7 +16,7 @@ static const char *id_param(rp_req *r) { return r->n_params ? r->params[0] : "";
  * the body's fault (400 on field contact_id). */
 static int check_contact(rp_req *r, const char *contact_id) {
   rp_contact c;
-  int rc = rp_store_contact_get(r->store, &r->arena, &c, r->auth.account_id, contact_id);
+  int rc = rp_req_contact_get(r, &c, contact_id);
   if (rc == RP_ENOTFOUND)
     return rp_error_set(RP_EINVALID_VALUE, "contact_id", "names no contact of this account");
   return rc;
@@ -32,6 +32,17 @@ static int after_write(rp_req *r, rp_lifecycle *lc, const rp_activity *a) {
     if ((rc = rp_lifecycle_event(lc, a->contact_id, &e))) return rc;
   }
   return rp_lifecycle_refresh(lc, a->contact_id, NULL);
+}
+
+/* An activity the caller may see: of the account, and of a contact the
+ * caller sees (an agent's view is its own contacts and the team's). */
+static int get_visible(rp_req *r, rp_activity *out) {
+  rp_contact c;
+  int rc = rp_store_activity_get(r->store, &r->arena, out, r->auth.account_id, id_param(r));
+  if (rc) return rc;
+  if (rp_req_visible_to(r) && rp_req_contact_get(r, &c, out->contact_id) == RP_ENOTFOUND)
+    return rp_error_set(RP_ENOTFOUND, NULL, "no such activity");
+  return 0;
 }
 
 static void answer(rp_req *r, int status, const rp_activity *a) {
@@ -69,7 +80,7 @@ cleanup:
 /* GET /api/v1/activities/:id */
 int rp_h_activities_get(rp_req *r) {
   rp_activity a;
-  int rc = rp_store_activity_get(r->store, &r->arena, &a, r->auth.account_id, id_param(r));
+  int rc = get_visible(r, &a);
   if (rc) return rc;
   answer(r, 200, &a);
   return 0;
@@ -81,7 +92,7 @@ int rp_h_activities_patch(rp_req *r) {
   json_t *patch = NULL, *merged = NULL;
   rp_activity cur, n;
   rp_lifecycle lc;
-  int rc = rp_store_activity_get(r->store, &r->arena, &cur, r->auth.account_id, id_param(r));
+  int rc = get_visible(r, &cur);
   if (rc) goto cleanup;
   if ((rc = rp_contacts_if_match(r, cur.version))) goto cleanup;
   if ((rc = rp_req_json_object(r, &patch))) goto cleanup;
@@ -125,7 +136,7 @@ cleanup:
  * recomputed without it. */
 int rp_h_activities_delete(rp_req *r) {
   rp_activity cur;
-  int rc = rp_store_activity_get(r->store, &r->arena, &cur, r->auth.account_id, id_param(r));
+  int rc = get_visible(r, &cur);
   if (rc) return rc;
   if ((rc = rp_contacts_if_match(r, cur.version))) return rc;
   rp_lifecycle lc;
@@ -155,6 +166,7 @@ int rp_h_activities_list(rp_req *r) {
   int64_t total = 0;
   int rc;
   q.account_id = r->auth.account_id;
+  q.visible_to = rp_req_visible_to(r);
   const char *s;
   if ((s = rp_req_query(r, "contact_id")) && *s) q.contact_id = s;
   if ((s = rp_req_query(r, "kind"))) {

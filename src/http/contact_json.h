@@ -98,6 +98,14 @@ json_t *rp_history_to_json(const rp_history *h);
 
 struct rp_req;
 
+/* The user id whose view of the account is limited (DOMAIN.md ownership:
+ * an agent or assistant sees the contacts it owns and the team's, those
+ * with no owner), or NULL for owners and admins, who see everything. */
+const char *rp_req_visible_to(struct rp_req *r);
+/* rp_store_contact_get limited to what the caller may see: a contact
+ * another agent owns is RP_ENOTFOUND, as another account's is. */
+int rp_req_contact_get(struct rp_req *r, rp_contact *out, const char *id);
+
 struct rp_lifecycle;
 /* Starts the lifecycle (src/jobs/lifecycle.h: rules, history, derived
  * fields) for this request: the account's automation switches, the acting

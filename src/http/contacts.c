@@ -23,6 +23,20 @@ void rp_contact_fill_overdue(rp_contact *c, rp_time now) {
   c->overdue = due != 0 && due <= now;
 }
 
+const char *rp_req_visible_to(rp_req *r) {
+  return r->auth.role == RP_ROLE_AGENT || r->auth.role == RP_ROLE_ASSISTANT ? r->auth.user_id
+                                                                           : NULL;
+}
+
+int rp_req_contact_get(rp_req *r, rp_contact *out, const char *id) {
+  int rc = rp_store_contact_get(r->store, &r->arena, out, r->auth.account_id, id);
+  if (rc) return rc;
+  const char *me = rp_req_visible_to(r);
+  if (me && out->owner_id && strcmp(out->owner_id, me) != 0)
+    return rp_error_set(RP_ENOTFOUND, NULL, "no such contact");
+  return 0;
+}
+
 int rp_req_lifecycle(rp_req *r, rp_lifecycle *lc) {
   return rp_lifecycle_init(lc, r->store, &r->arena, r->auth.account_id, r->auth.user_id, r->now);
 }
@@ -224,7 +238,7 @@ cleanup:
 /* GET /api/v1/contacts/:id */
 int rp_h_contacts_get(rp_req *r) {
   rp_contact c;
-  int rc = rp_store_contact_get(r->store, &r->arena, &c, r->auth.account_id, id_param(r));
+  int rc = rp_req_contact_get(r, &c, id_param(r));
   if (rc) return rc;
   rp_contact_fill_overdue(&c, r->now);
   answer(r, 200, &c);
@@ -241,7 +255,7 @@ int rp_h_contacts_patch(rp_req *r) {
   rp_contact cur, n, out;
   rp_contact_given given;
   rp_lifecycle lc;
-  int rc = rp_store_contact_get(r->store, &r->arena, &cur, r->auth.account_id, id_param(r));
+  int rc = rp_req_contact_get(r, &cur, id_param(r));
   if (rc) goto cleanup;
   if ((rc = rp_contacts_if_match(r, cur.version))) goto cleanup;
   if ((rc = rp_req_lifecycle(r, &lc))) goto cleanup;
@@ -320,7 +334,7 @@ int rp_h_contacts_delete(rp_req *r) {
   bool purge;
   int rc;
   if ((rc = rp_req_bool(r, "purge", false, &purge))) return rc;
-  if ((rc = rp_store_contact_get(r->store, &r->arena, &cur, r->auth.account_id, id_param(r))))
+  if ((rc = rp_req_contact_get(r, &cur, id_param(r))))
     return rc;
   if ((rc = rp_contacts_if_match(r, cur.version))) return rc;
   rp_lifecycle lc;
@@ -405,6 +419,7 @@ int rp_h_contacts_list(rp_req *r) {
   int rc;
   char phone[RP_PHONE_MAX];
   q.account_id = r->auth.account_id;
+  q.visible_to = rp_req_visible_to(r);
   q.now = r->now;
   const char *s = rp_req_query(r, "q");
   if (s) {
@@ -499,7 +514,7 @@ int rp_h_contacts_history(rp_req *r) {
   rp_contact c;
   rp_history *rows = NULL;
   size_t n = 0;
-  int rc = rp_store_contact_get(r->store, &r->arena, &c, r->auth.account_id, id_param(r));
+  int rc = rp_req_contact_get(r, &c, id_param(r));
   if (rc) return rc;
   if ((rc = rp_store_history_list(r->store, &r->arena, r->auth.account_id, c.id, &rows, &n)))
     return rc;

@@ -119,8 +119,7 @@ int rp_h_contacts_timeline(rp_req *r) {
   if (s && rp_time_parse(&l.before, s, strlen(s)) != 0)
     return rp_error_set(RP_EINVALID_VALUE, "before",
                         "before must be an RFC 3339 time such as 2026-11-24T14:05:00Z");
-  if ((rc = rp_store_contact_get(r->store, &r->arena, &c, r->auth.account_id,
-                                 r->n_params ? r->params[0] : "")))
+  if ((rc = rp_req_contact_get(r, &c, r->n_params ? r->params[0] : "")))
     return rc;
   rp_activity_query aq = {.account_id = r->auth.account_id,
                           .contact_id = c.id,

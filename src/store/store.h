@@ -139,6 +139,9 @@ typedef struct rp_contact_query {
   unsigned stage_mask, category_mask, type_mask;
   const char *tag;      /* lower-cased, or NULL */
   const char *owner_id; /* or NULL */
+  /* An agent's or assistant's user id: only contacts it owns and the
+   * team's (no owner). NULL: the whole account. */
+  const char *visible_to;
   bool has_score_min, has_score_max;
   double score_min, score_max;
   int overdue;   /* -1 any, 1 overdue only, 0 not overdue */
@@ -174,6 +177,9 @@ int rp_store_activity_last_two_way(rp_store *s, const char *account_id, const ch
 typedef struct rp_activity_query {
   const char *account_id;
   const char *contact_id; /* or NULL */
+  /* As in rp_contact_query: only activities of contacts this user owns or
+   * nobody owns. NULL: the whole account. */
+  const char *visible_to;
   unsigned kind_mask;     /* bit (1u << rp_activity_kind); 0 = any */
   rp_time from, to;       /* inclusive bounds on occurred_at; 0 = open */
   int limit;

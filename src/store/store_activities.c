@@ -210,7 +210,7 @@ int rp_store_activity_list(rp_store *s, rp_arena *ar, const rp_activity_query *q
     return rp_error_set(RP_EINVALID_VALUE, "cursor", "malformed cursor");
 
   /* fixed parameter numbers: ?1 account, ?2 contact, ?3 from, ?4 to,
-   * ?5 cursor time, ?6 cursor id, ?7 limit */
+   * ?5 cursor time, ?6 cursor id, ?7 limit, ?8 visible_to */
   rp_sb_puts(&where, "account_id = ?1");
   if (q->contact_id) rp_sb_puts(&where, " AND contact_id = ?2");
   if (q->kind_mask) {
@@ -222,6 +222,9 @@ int rp_store_activity_list(rp_store *s, rp_arena *ar, const rp_activity_query *q
     rp_sb_puts(&where, k ? ")" : "NULL)");
   }
   if (q->from) rp_sb_puts(&where, " AND occurred_at >= ?3");
+  if (q->visible_to)
+    rp_sb_puts(&where, " AND contact_id IN (SELECT v.id FROM contacts v WHERE v.account_id = ?1"
+                       " AND (v.owner_id = ?8 OR v.owner_id IS NULL))");
 
   if (q->count && total) {
     rp_sb_printf(&sql, "SELECT count(*) FROM activities WHERE %s%s", rp_sb_str(&where),
@@ -235,6 +238,7 @@ int rp_store_activity_list(rp_store *s, rp_arena *ar, const rp_activity_query *q
     if (q->contact_id) rp_bind_id(st, 2, q->contact_id);
     if (q->from) sqlite3_bind_int64(st, 3, q->from);
     if (q->to) sqlite3_bind_int64(st, 4, q->to);
+    if (q->visible_to) rp_bind_id(st, 8, q->visible_to);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
       *total = sqlite3_column_int64(st, 0);
@@ -271,6 +275,7 @@ int rp_store_activity_list(rp_store *s, rp_arena *ar, const rp_activity_query *q
     rp_bind_id(st, 6, cur.id);
   }
   sqlite3_bind_int(st, 7, limit + 1);
+  if (q->visible_to) rp_bind_id(st, 8, q->visible_to);
   rp_activity *out = rp_arena_alloc(ar, (size_t)limit * sizeof *out);
   size_t count = 0;
   int rc;

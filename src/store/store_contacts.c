@@ -1148,6 +1148,10 @@ int rp_store_contact_list(rp_store *s, rp_arena *ar, const rp_contact_query *q, 
     c = add_clause(&qp, K_PLAIN, "c.owner_id = ?");
     cl_id(c, q->owner_id);
   }
+  if (q->visible_to) { /* an agent: its own contacts and the team's */
+    c = add_clause(&qp, K_PLAIN, "(c.owner_id = ? OR c.owner_id IS NULL)");
+    cl_id(c, q->visible_to);
+  }
   /* sorting on score, the cursor bounds the walk on one side: a score
    * bound on that side as well would make SQLite seek from the bound and
    * walk every earlier page again, so the page leaves it out (the count
