@@ -66,29 +66,6 @@ static void put(char *o, unsigned v, int w) {
   }
 }
 
-char *rp_time_format(rp_time t, char out[static 21]) {
-  int64_t days = floordiv(t, 86400);
-  int64_t secs = t - days * 86400;
-  int64_t y;
-  unsigned m, d;
-  rp_civil_from_days(days, &y, &m, &d);
-  if (y < 0 || y > 9999) y = y < 0 ? 0 : 9999;
-  put(out, (unsigned)y, 4);
-  out[4] = '-';
-  put(out + 5, m, 2);
-  out[7] = '-';
-  put(out + 8, d, 2);
-  out[10] = 'T';
-  put(out + 11, (unsigned)(secs / 3600), 2);
-  out[13] = ':';
-  put(out + 14, (unsigned)(secs / 60 % 60), 2);
-  out[16] = ':';
-  put(out + 17, (unsigned)(secs % 60), 2);
-  out[19] = 'Z';
-  out[20] = '\0';
-  return out;
-}
-
 char *rp_date_format(rp_time t, char out[static 11]) {
   int64_t y;
   unsigned m, d;
@@ -100,6 +77,20 @@ char *rp_date_format(rp_time t, char out[static 11]) {
   out[7] = '-';
   put(out + 8, d, 2);
   out[10] = '\0';
+  return out;
+}
+
+char *rp_time_format(rp_time t, char out[static 21]) {
+  int64_t secs = t - floordiv(t, 86400) * 86400;
+  rp_date_format(t, out);
+  out[10] = 'T';
+  put(out + 11, (unsigned)(secs / 3600), 2);
+  out[13] = ':';
+  put(out + 14, (unsigned)(secs / 60 % 60), 2);
+  out[16] = ':';
+  put(out + 17, (unsigned)(secs % 60), 2);
+  out[19] = 'Z';
+  out[20] = '\0';
   return out;
 }
 
