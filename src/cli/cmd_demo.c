@@ -56,7 +56,8 @@ static int seed_opt(const rp_cli *c, uint64_t *out) {
   return 0;
 }
 
-/* `rapport demo`: N contacts (default 300) with two years of history into
+/* `rapport demo`: N contacts (default 300) with two years of history, their
+ * deals and referrals, every status reached by the rules, into
  * the account named by --account, else the first one; a database without
  * any account first gets "Demo Realty" with the owner demo@rapport.test
  * (password demo-password). The same seed gives the same data for the same
@@ -108,9 +109,9 @@ int rp_cli_cmd_demo(const rp_cli *c) {
   if (pg.drawn) fputs(rc ? "\n" : "\r\033[K", stderr);
   if (rc) goto cleanup;
 
-  printf("Generated %zu contacts, %zu activities, %zu history rows and %zu referrals in account "
-         "'%s' in %.2f s (seed %llu)\n",
-         st.contacts, st.activities, st.history, st.referrals, acct.name, secs,
+  printf("Generated %zu contacts, %zu activities, %zu listings, %zu transactions and %zu "
+         "referrals in account '%s' in %.2f s (seed %llu)\n",
+         st.contacts, st.activities, st.properties, st.transactions, st.referrals, acct.name, secs,
          (unsigned long long)seed);
   printf("  by status:");
   for (int k = 0; k < RP_STATUS_COUNT; k++)

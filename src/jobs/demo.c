@@ -1,19 +1,29 @@
 /* demo.c: the demo data generator (demo.h).
  *
  * Two passes. The plan pass decides, for every contact in order, who it is
- * (culture, name, type), where it stands (final status and the moments it
- * moved: DOMAIN.md L1 to L5 as they would have fired), when it was created
- * and known, and who referred it (an earlier contact already engaged at that
- * time). The write pass then builds each contact's details, replays its
- * status timeline through the S and C rules to get the change history and
- * the final status, stage and category, generates the activities of each
- * status phase so they agree with the rules (a suspect gets no inbound
- * message before the one that makes it a prospect, L2), and writes all of it
- * through the store.
+ * (culture, name, type), the status it is meant to reach and the moments of
+ * its life that get it there: its first answer (DOMAIN.md L2), the day its
+ * needs and timeframe became known (L3), its deals -- listings and
+ * transactions, with their steps from pre-listing or pending to closed or
+ * dead (L4 to L7) -- and who referred it (an earlier contact already
+ * engaged at that time, C1). Those moments become events, sorted by time
+ * over the whole database.
+ *
+ * The write pass replays the events in time order through the same code
+ * as the API: a contact is created with the creation rules (L1, S1/S2) and
+ * its activities; a reply, a field change, a deal write or a referral goes
+ * through the lifecycle (jobs/lifecycle.h), which applies the rules
+ * (core/rules.c) at the event's time and writes the changes and their
+ * history rows. No status, stage or category is set by hand except the
+ * category a contact was imported with: whatever the contacts end up as,
+ * the rules decided it. The activities of each status phase are generated
+ * so they agree with the rules (a suspect sends nothing before the answer
+ * that makes it a prospect, L2).
  *
  * Randomness comes from xoshiro256** seeded per contact and purpose with
- * splitmix64 from (seed, contact index), so contact i does not depend on the
- * number of contacts after it. All times derive from opts->now. */
+ * splitmix64 from (seed, contact index); a contact's referrer and the trade
+ * contacts on its deals are earlier contacts, so contact i does not depend
+ * on the number of contacts after it. All times derive from opts->now. */
 #include "jobs/demo.h"
 
 #include <math.h>
@@ -22,6 +32,8 @@
 #include <string.h>
 
 #include "core/contact.h"
+#include "core/deal_events.h"
+#include "jobs/lifecycle.h"
 #include "util/arena.h"
 #include "util/clock.h"
 #include "util/error.h"
@@ -35,7 +47,6 @@
 #define YEAR ((rp_time)31557600) /* 365.25 days */
 #define NEVER INT64_MAX
 #define MAX_ACTS 320 /* activities per contact, a safety cap */
-
 /* ---------------------------------------------------------------- PRNG */
 
 typedef struct rng {
@@ -218,57 +229,320 @@ typedef struct milestone {
   uint8_t status; /* rp_status reached at t */
 } milestone;
 
+/* A deal of the plan: a listing of the contact (it sells), the transaction
+ * that sells that listing (the contact is seller on both: one closed deal,
+ * DOMAIN.md), or a purchase (a transaction in which it buys). Its steps are
+ * the statuses it goes through (rp_property_status or rp_tx_status) and
+ * when; a step after now has not happened yet. */
+enum { DK_LISTING, DK_SALE, DK_PURCHASE };
+#define MAX_STEPS 5
+
+typedef struct deal {
+  uint32_t contact; /* the buyer or seller (plan index) */
+  int32_t other;    /* a vendor or another agent, role other (plan index), -1 = none */
+  int32_t listing;  /* DK_SALE: the deal (index) of the listing it sells, else -1 */
+  uint8_t kind, role, n_steps;
+  uint8_t status[MAX_STEPS];
+  rp_time at[MAX_STEPS];
+  rp_time close;      /* the closing (or the death) */
+  double price;       /* list price, or a transaction's price */
+  double close_price; /* a listing's sale price */
+  double rate;        /* commission rate */
+  uint32_t mls;       /* a listing's MLS number */
+  bool dies;          /* its last step is a dead status */
+  /* write pass */
+  int64_t version;
+  char id[RP_ID_LEN];
+  rp_address addr; /* a listing's address (strings in the run's arena) */
+} deal;
+
 typedef struct plan {
   uint8_t type, status, cat0, side, culture, female, source;
+  uint8_t intent;                /* rp_intent at creation, or from t_fields */
+  uint8_t reply_kind, reply_dir; /* its first answer's activity (write pass) */
   bool imported, repeat;
   uint16_t first, last;
-  int64_t known_day; /* known_since, days since the epoch */
-  rp_time created;   /* created_at */
-  uint8_t initial;   /* status at creation */
-  uint8_t n_ms;      /* status changes after creation, in time order */
-  milestone ms[4];
-  rp_time close;          /* the deal's closing (past or planned), 0 = none */
-  rp_time prev_close;     /* a repeat client's earlier closing, 0 = none */
-  rp_time engaged;        /* from when an inbound call fits its status (NEVER) */
+  int64_t known_day;  /* known_since, days since the epoch */
+  rp_time created;    /* created_at, always as a suspect or none (L1) */
+  rp_time t_prospect; /* its first answer, an inbound message or a meeting (L2); 0 = none */
+  rp_time t_import;   /* its past deals entered after the import (L5); 0 = none */
+  rp_time t_fields;   /* intent and timeframe told (L3 for a prospect); 0 = none */
+  rp_time t_client;   /* agreement signed: its deals open (L4, L7); 0 = none */
+  rp_time close;      /* its (last) closing, past or planned; 0 = none */
+  rp_time prev_close; /* a repeat client's earlier closing; 0 = none */
+  rp_time timeframe;  /* the date it gave at t_fields */
+  double budget;      /* 0 = none */
+  uint8_t n_ms;       /* status phases after creation, for the activities */
+  milestone ms[5];
+  rp_time engaged;        /* from when it is more than a suspect (NEVER) */
   int32_t referrer;       /* index of the contact who referred it, -1 = none */
   uint32_t ref_at, n_ref; /* its referrals: refs[ref_at .. ref_at + n_ref) */
+  uint32_t deal_at, n_deals;
+  uint32_t pending; /* events after its creation still to replay (write pass) */
 } plan;
+
+/* One moment of the replay. Sorted by (t, i, seq): a contact's own events
+ * keep the order they were planned in when they share a second. */
+enum { EV_CREATE, EV_REPLY, EV_FIELDS, EV_DEAL };
+typedef struct event {
+  rp_time t;
+  uint32_t i, deal;
+  uint16_t seq;
+  uint8_t kind, step;
+} event;
 
 typedef struct world {
   rp_time now, w0; /* w0: two years ago, when the agent started with rapport */
   size_t n;
   plan *p;
   uint32_t *refs; /* indices of referred contacts, grouped by referrer */
+  deal *deals;
+  size_t n_deals, cap_deals;
+  uint32_t *trade; /* vendors and agents planned so far, for role other */
+  size_t n_trade;
+  event *ev;
+  size_t n_ev, cap_ev;
 } world;
 
-static const unsigned type_w[RP_TYPE_COUNT] = {48, 4, 6, 8, 28, 4, 2};
-static const unsigned status_w_default[RP_STATUS_COUNT] = {0, 36, 30, 10, 6, 18};
-static const unsigned status_w_personal[RP_STATUS_COUNT] = {0, 20, 40, 5, 5, 30};
-static const unsigned status_w_farm[RP_STATUS_COUNT] = {0, 70, 25, 5, 0, 0};
+/* Weights. Types and statuses in a thousand, so that of 1000 contacts
+ * about 70 have no status (agents, vendors, hidden), 450 end as suspects,
+ * 300 prospects, 50 leads, 30 clients and 100 past clients. */
+static const unsigned type_w[RP_TYPE_COUNT] = {480, 30, 60, 80, 280, 30, 10};
+static const unsigned status_w_default[RP_STATUS_COUNT] = {0, 498, 321, 55, 33, 96};
+static const unsigned status_w_personal[RP_STATUS_COUNT] = {0, 200, 400, 50, 50, 300};
+static const unsigned status_w_farm[RP_STATUS_COUNT] = {0, 700, 250, 50, 0, 0};
 static const unsigned cat_w[RP_CATEGORY_COUNT] = {62, 4, 10, 14, 10};
 static const unsigned cat_w_trade[RP_CATEGORY_COUNT] = {70, 10, 10, 10, 0};
-static const unsigned side_w[3] = {55, 30, 15};
+static const unsigned side_w[3] = {60, 30, 10};
 static const unsigned new_source_w[SRC_COUNT] = {24, 16, 16, 10, 14, 8, 0, 0, 0};
 
 static bool trade_type(int type) {
   return type == RP_TYPE_AGENT || type == RP_TYPE_VENDOR || type == RP_TYPE_HIDDEN;
 }
 
-/* The status in force at creation and the changes after it, from the ideal
- * timeline ideal[0..n) (time order). */
-static void place_milestones(plan *p, const milestone *ideal, size_t n, rp_time now) {
-  p->initial = RP_STATUS_SUSPECT;
-  p->n_ms = 0;
-  for (size_t k = 0; k < n; k++) {
-    if (!ideal[k].t || ideal[k].t > now) continue;
-    if (ideal[k].t <= p->created)
-      p->initial = ideal[k].status;
-    else
-      p->ms[p->n_ms++] = ideal[k];
+static rp_time later(rp_time a, rp_time b) { return a > b ? a : b; }
+
+/* Dollars rounded to `step`. */
+static double round_to(double v, double step) { return floor(v / step + 0.5) * step; }
+
+/* A price within the market's range, 250,000 to 1,500,000, rounded to
+ * 5,000. */
+static double market_price(double v) {
+  if (v < 250000) v = 250000;
+  if (v > 1500000) v = 1500000;
+  return round_to(v, 5000);
+}
+
+/* A home price: median 450,000. */
+static double home_price(rng *r) { return market_price(rlognormal(r, 450000, 0.4)); }
+
+/* A new deal of contact i (index in w->deals; pointers move as it grows). */
+static uint32_t deal_new(world *w, rng *r, size_t i, uint8_t kind) {
+  if (w->n_deals == w->cap_deals) {
+    w->cap_deals = w->cap_deals ? w->cap_deals * 2 : 1024;
+    w->deals = rp_xrealloc(w->deals, w->cap_deals * sizeof *w->deals);
+  }
+  deal *d = &w->deals[w->n_deals];
+  memset(d, 0, sizeof *d);
+  d->contact = (uint32_t)i;
+  d->other = d->listing = -1;
+  d->kind = kind;
+  d->role = kind == DK_PURCHASE ? RP_DEAL_BUYER : RP_DEAL_SELLER;
+  d->price = home_price(r);
+  d->close_price = round_to(d->price * (0.95 + 0.07 * runif(r)), 1000);
+  d->rate = 0.025 + 0.0025 * (double)rint64(r, 0, 2); /* 2.5 to 3 % */
+  d->mls = (uint32_t)rint64(r, 1000000, 9999999);
+  return (uint32_t)w->n_deals++;
+}
+
+/* A working moment near t (biz_time), when that keeps it strictly
+ * between lo and hi; else t itself. */
+static rp_time biz_between(rng *r, rp_time t, rp_time lo, rp_time hi) {
+  rp_time b = biz_time(r, t);
+  return b > lo && b < hi ? b : t;
+}
+
+/* A fraction f of the way from a to b, at a working moment. */
+static rp_time biz_frac(rng *r, rp_time a, rp_time b, double f) {
+  return biz_between(r, a + (rp_time)(f * (double)(b - a)), a, b);
+}
+
+static void step(deal *d, rp_time t, int status) {
+  if (d->n_steps >= MAX_STEPS) return;
+  d->at[d->n_steps] = t;
+  d->status[d->n_steps++] = (uint8_t)status;
+}
+
+/* Half of the transactions name a lender, title officer, inspector or the
+ * other side's agent: an earlier vendor or agent already in the database
+ * when the deal opens. */
+static void pick_other(world *w, rng *r, deal *d) {
+  if (!w->n_trade || !rchance(r, 0.5)) return;
+  for (int tries = 0; tries < 8; tries++) {
+    uint32_t j = w->trade[rnext(r) % w->n_trade];
+    if (w->p[j].created < d->at[0]) {
+      d->other = (int32_t)j;
+      return;
+    }
   }
 }
 
-/* Decides contact i (everything but its details). */
+/* A deal that closed long ago, entered at `at` with its closing date. */
+static uint32_t deal_imported(world *w, rng *r, size_t i, uint8_t kind, rp_time at, rp_time close) {
+  uint32_t k = deal_new(w, r, i, kind);
+  deal *d = &w->deals[k];
+  d->close = close;
+  step(d, at, kind == DK_LISTING ? RP_PROP_CLOSED : RP_TX_CLOSED);
+  return k;
+}
+
+/* A listing from `open` (a pre-listing first, sometimes), under contract at
+ * `offer` and closed at `end`; or, with dead_as >= 0, dead at `end`. */
+static uint32_t deal_listing(world *w, rng *r, size_t i, rp_time open, rp_time offer, rp_time end,
+                             int dead_as) {
+  uint32_t k = deal_new(w, r, i, DK_LISTING);
+  deal *d = &w->deals[k];
+  d->close = end;
+  if (rchance(r, 0.4)) {
+    step(d, open, RP_PROP_PRE_LISTING);
+    step(d, biz_frac(r, open, dead_as >= 0 ? end : offer, 0.25), RP_PROP_ACTIVE);
+  } else {
+    step(d, open, RP_PROP_ACTIVE);
+  }
+  if (dead_as >= 0) {
+    step(d, end, dead_as);
+    d->dies = true;
+  } else {
+    step(d, offer, RP_PROP_PENDING);
+    step(d, end, RP_PROP_CLOSED);
+  }
+  return k;
+}
+
+/* The transaction that sells listing l, under contract at `open`. */
+static uint32_t deal_sale(world *w, rng *r, size_t i, uint32_t l, rp_time open, rp_time end) {
+  uint32_t k = deal_new(w, r, i, DK_SALE);
+  deal *d = &w->deals[k];
+  d->listing = (int32_t)l;
+  d->price = w->deals[l].close_price;
+  d->rate = w->deals[l].rate;
+  d->close = end;
+  step(d, open, RP_TX_PENDING);
+  rp_time gap = (end - open) / 3 < 5 * DAY ? (end - open) / 3 : 5 * DAY;
+  step(d, biz_between(r, end - gap, open, end), RP_TX_CLEAR_TO_CLOSE);
+  step(d, end, RP_TX_CLOSED);
+  pick_other(w, r, d);
+  return k;
+}
+
+/* A purchase: agreement at `open`, under contract at `offer`, closed at
+ * `end`; or canceled then when it dies. */
+static uint32_t deal_purchase(world *w, rng *r, size_t i, rp_time open, rp_time offer, rp_time end,
+                              bool dies) {
+  uint32_t k = deal_new(w, r, i, DK_PURCHASE);
+  deal *d = &w->deals[k];
+  d->close = end;
+  d->dies = dies;
+  step(d, open, RP_TX_PENDING);
+  step(d, offer, RP_TX_CONTINGENCY);
+  if (dies) {
+    step(d, end, RP_TX_CANCELED);
+  } else {
+    rp_time ctc = end - rint64(r, 3, 7) * DAY;
+    if (ctc <= offer) ctc = offer + (end - offer) / 2;
+    step(d, biz_between(r, ctc, offer, end), RP_TX_CLEAR_TO_CLOSE);
+    step(d, end, RP_TX_CLOSED);
+  }
+  pick_other(w, r, d);
+  return k;
+}
+
+/* The deals behind contact i's life (DOMAIN.md L4-L7): a repeat client's
+ * earlier purchase; an old client's deals, entered closed after the
+ * import; a client's listing (with, half the time, the transaction that
+ * sells it) and/or purchase from agreement to closing, some after a first
+ * deal that died (an expired listing relisted, a contract canceled in the
+ * option period); a lead whose only deal died. */
+static void plan_deals(world *w, size_t i, uint64_t seed) {
+  plan *p = &w->p[i];
+  rng r;
+  rng_init(&r, seed, i, 3);
+  bool sells = p->side != SIDE_BUY, buys = p->side != SIDE_SELL;
+  p->deal_at = (uint32_t)w->n_deals;
+  if (p->prev_close) {
+    uint32_t k = deal_imported(w, &r, i, DK_PURCHASE, p->t_import, p->prev_close);
+    w->deals[k].price = round_to(w->deals[k].price * 0.7, 5000); /* years ago */
+  }
+  if (p->t_import && !p->t_client && p->status == RP_STATUS_PAST_CLIENT) {
+    rp_time end_l = p->side == SIDE_BOTH ? p->close - rint64(&r, 0, 4) * DAY : p->close;
+    if (sells) {
+      uint32_t l = deal_imported(w, &r, i, DK_LISTING, p->t_import, end_l);
+      if (rchance(&r, 0.5)) {
+        uint32_t k = deal_imported(w, &r, i, DK_SALE, p->t_import, end_l);
+        w->deals[k].listing = (int32_t)l;
+        w->deals[k].price = w->deals[l].close_price;
+        w->deals[k].rate = w->deals[l].rate;
+      }
+    }
+    if (buys) deal_imported(w, &r, i, DK_PURCHASE, p->t_import, p->close);
+  } else if (p->t_client) {
+    rp_time tc = p->t_client, end = p->close;
+    rp_time end_l = p->side == SIDE_BOTH ? end - rint64(&r, 0, 4) * DAY : end;
+    bool dead_first = rchance(&r, 0.15);
+    bool sell_dies = dead_first && sells && (!buys || rchance(&r, 0.5));
+    bool buy_dies = dead_first && buys && !sell_dies;
+    if (sells) {
+      uint32_t l;
+      rp_time offer;
+      if (sell_dies) {
+        /* relisted at a lower price a minute before the old one expires:
+         * still a client all along */
+        rp_time relist = biz_frac(&r, tc, end, 0.35);
+        uint32_t old = deal_listing(w, &r, i, tc, 0, relist + MINUTE,
+                                    rchance(&r, 0.7) ? RP_PROP_EXPIRED : RP_PROP_WITHDRAWN);
+        offer = biz_frac(&r, relist, end_l, 0.4);
+        l = deal_listing(w, &r, i, relist, offer, end_l, -1);
+        w->deals[l].price = market_price(w->deals[old].price * 0.95);
+        w->deals[l].close_price = round_to(w->deals[l].price * (0.97 + 0.03 * runif(&r)), 1000);
+      } else {
+        offer = biz_frac(&r, tc, end_l, 0.4);
+        l = deal_listing(w, &r, i, tc, offer, end_l, -1);
+      }
+      if (rchance(&r, 0.5)) deal_sale(w, &r, i, l, offer + 10 * MINUTE, end_l);
+    }
+    if (buys) {
+      if (buy_dies) {
+        /* back to lead (L5) until the next contract (L4) */
+        rp_time cancel = biz_frac(&r, tc, end, 0.35), again = biz_frac(&r, cancel, end, 0.12);
+        uint32_t k1 = deal_purchase(w, &r, i, tc, biz_frac(&r, tc, cancel, 0.55), cancel, true);
+        uint32_t k2 = deal_purchase(w, &r, i, again, biz_frac(&r, again, end, 0.3), end, false);
+        w->deals[k2].price = market_price(w->deals[k1].price * (0.92 + 0.16 * runif(&r)));
+      } else {
+        deal_purchase(w, &r, i, tc, biz_frac(&r, tc, end, 0.4), end, false);
+      }
+    }
+  } else if (p->status == RP_STATUS_LEAD && p->t_fields && rchance(&r, 0.15)) {
+    /* signed, then the deal died: back to lead (L4, then L5) */
+    rp_time open = biz_time(&r, p->t_fields + rtime(&r, 5 * DAY, 40 * DAY));
+    rp_time end = biz_time(&r, open + rtime(&r, 12 * DAY, 60 * DAY));
+    if (end <= w->now - 2 * DAY) {
+      if (sells && (!buys || rchance(&r, 0.5)))
+        deal_listing(w, &r, i, open, 0, end,
+                     rchance(&r, 0.4)    ? RP_PROP_WITHDRAWN
+                     : rchance(&r, 0.67) ? RP_PROP_EXPIRED
+                                         : RP_PROP_CANCELED);
+      else
+        deal_purchase(w, &r, i, open, biz_frac(&r, open, end, 0.5), end, true);
+    }
+  }
+  p->n_deals = (uint32_t)w->n_deals - p->deal_at;
+  /* a buyer's budget fits the home it buys */
+  for (uint32_t k = p->deal_at; k < p->deal_at + p->n_deals; k++)
+    if (p->budget > 0 && w->deals[k].kind == DK_PURCHASE && w->deals[k].at[0] > p->created)
+      p->budget = round_to(w->deals[k].price * 1.05, 5000);
+}
+
+/* Decides contact i (everything but its details and deals). */
 static void plan_contact(world *w, size_t i, uint64_t seed, uint32_t *hubs, size_t *n_hubs) {
   plan *p = &w->p[i];
   rng r;
@@ -300,9 +574,7 @@ static void plan_contact(world *w, size_t i, uint64_t seed, uint32_t *hubs, size
   /* the import: the agent's existing database went in over three weeks */
   rp_time import = biz_time(&r, w0 + rtime(&r, 0, 20 * DAY));
   rp_time known = now - rtime(&r, 2 * YEAR, 8 * YEAR);
-  rp_time created_ideal = 0;
-  milestone ideal[4];
-  size_t n_ideal = 0;
+  rp_time created_ideal = 0, tp = 0, tl = 0, tc = 0;
   p->close = p->prev_close = 0;
 
   switch (p->status) {
@@ -317,72 +589,105 @@ static void plan_contact(world *w, size_t i, uint64_t seed, uint32_t *hubs, size
   case RP_STATUS_PROSPECT: {
     p->imported = rchance(&r, 0.35);
     rp_time c = biz_time(&r, rtime(&r, w0 + 30 * DAY, now - 10 * DAY));
-    rp_time tp = c + (rp_time)(rlognormal(&r, 1.0, 1.3) * (double)DAY);
+    tp = c + (rp_time)(rlognormal(&r, 1.0, 1.3) * (double)DAY);
     if (tp < c + 20 * MINUTE) tp = c + 20 * MINUTE;
     if (tp > c + 12 * DAY) tp = c + 12 * DAY;
     created_ideal = p->imported ? known : c;
-    ideal[n_ideal++] = (milestone){p->imported ? known : tp, RP_STATUS_PROSPECT};
     break;
   }
   case RP_STATUS_LEAD:
     p->imported = rchance(&r, 0.3);
     if (p->imported) {
       created_ideal = known;
-      ideal[n_ideal++] = (milestone){known, RP_STATUS_PROSPECT};
-      ideal[n_ideal++] =
-          (milestone){biz_time(&r, rtime(&r, now - 240 * DAY, now - 3 * DAY)), RP_STATUS_LEAD};
+      tl = biz_time(&r, rtime(&r, now - 240 * DAY, now - 3 * DAY));
     } else {
       rp_time c = biz_time(&r, rtime(&r, now - 600 * DAY, now - 45 * DAY));
-      rp_time tp = c + rtime(&r, HOUR, 10 * DAY);
+      tp = c + rtime(&r, HOUR, 10 * DAY);
       rp_time hi = tp + 150 * DAY < now - 2 * DAY ? tp + 150 * DAY : now - 2 * DAY;
       created_ideal = c;
-      ideal[n_ideal++] = (milestone){tp, RP_STATUS_PROSPECT};
-      ideal[n_ideal++] = (milestone){biz_time(&r, rtime(&r, tp + 7 * DAY, hi)), RP_STATUS_LEAD};
+      tl = biz_time(&r, rtime(&r, tp + 7 * DAY, hi));
     }
     break;
   case RP_STATUS_CLIENT: {
     p->close = biz_time(&r, now + rtime(&r, 5 * DAY, 60 * DAY));
-    rp_time tc = biz_time(&r, now - rtime(&r, 15 * DAY, 100 * DAY));
+    tc = biz_time(&r, now - rtime(&r, 3 * DAY, 100 * DAY));
     p->repeat = rchance(&r, 0.25);
     if (p->repeat) { /* a past client buying or selling again (L7) */
-      p->imported = true;
       p->prev_close = biz_time(&r, now - rtime(&r, 3 * YEAR, 9 * YEAR));
       created_ideal = known < p->prev_close ? known : p->prev_close - 90 * DAY;
-      ideal[n_ideal++] = (milestone){p->prev_close, RP_STATUS_PAST_CLIENT};
-      ideal[n_ideal++] = (milestone){tc, RP_STATUS_CLIENT};
       break;
     }
-    rp_time tl = biz_time(&r, tc - rtime(&r, 7 * DAY, 90 * DAY));
-    rp_time tp = tl - rtime(&r, 5 * DAY, 150 * DAY);
+    tl = biz_time(&r, tc - rtime(&r, 7 * DAY, 90 * DAY));
+    tp = tl - rtime(&r, 5 * DAY, 150 * DAY);
     created_ideal = biz_time(&r, tp - rtime(&r, HOUR, 10 * DAY));
-    ideal[n_ideal++] = (milestone){tp, RP_STATUS_PROSPECT};
-    ideal[n_ideal++] = (milestone){tl, RP_STATUS_LEAD};
-    ideal[n_ideal++] = (milestone){tc, RP_STATUS_CLIENT};
-    p->imported = created_ideal < w0 + 30 * DAY;
     break;
   }
   case RP_STATUS_PAST_CLIENT: {
     bool recent = rchance(&r, 0.45);
     p->close = recent ? biz_time(&r, rtime(&r, w0 + 90 * DAY, now - 20 * DAY))
                       : biz_time(&r, rtime(&r, now - 8 * YEAR, w0 - 30 * DAY));
-    rp_time tc = biz_time(&r, p->close - rtime(&r, 25 * DAY, 70 * DAY));
-    rp_time tl = biz_time(&r, tc - rtime(&r, 7 * DAY, 90 * DAY));
-    rp_time tp = tl - rtime(&r, 5 * DAY, 150 * DAY);
+    tc = biz_time(&r, p->close - rtime(&r, 25 * DAY, 70 * DAY));
+    tl = biz_time(&r, tc - rtime(&r, 7 * DAY, 90 * DAY));
+    tp = tl - rtime(&r, 5 * DAY, 150 * DAY);
     created_ideal = biz_time(&r, tp - rtime(&r, HOUR, 7 * DAY));
-    ideal[n_ideal++] = (milestone){tp, RP_STATUS_PROSPECT};
-    ideal[n_ideal++] = (milestone){tl, RP_STATUS_LEAD};
-    ideal[n_ideal++] = (milestone){tc, RP_STATUS_CLIENT};
-    ideal[n_ideal++] = (milestone){p->close, RP_STATUS_PAST_CLIENT};
-    p->imported = created_ideal < w0 + 30 * DAY;
+    p->repeat = rchance(&r, 0.08);
+    if (p->repeat) { /* it had bought its home with the agent before */
+      p->prev_close = biz_time(&r, p->close - rtime(&r, 3 * YEAR, 9 * YEAR));
+      created_ideal = known < p->prev_close ? known : p->prev_close - 90 * DAY;
+    }
     break;
   }
   }
+  if (p->repeat)
+    p->imported = true;
+  else if (p->status == RP_STATUS_CLIENT || p->status == RP_STATUS_PAST_CLIENT)
+    p->imported = created_ideal < w0 + 30 * DAY;
   p->created = p->imported ? import : created_ideal;
   if (p->created > now) p->created = now;
   rp_time k0 = created_ideal < p->created ? created_ideal : p->created;
   p->known_day = floordiv(k0, DAY);
-  place_milestones(p, ideal, n_ideal, now);
-  if (p->type == RP_TYPE_HIDDEN || p->status == RP_STATUS_NONE) p->initial = p->status;
+
+  /* its life after creation, each step after the one before: what
+   * happened before the import is left to the import */
+  p->t_prospect = p->t_import = p->t_fields = p->t_client = 0;
+  if (p->repeat || (p->status == RP_STATUS_PAST_CLIENT && p->close < p->created)) {
+    /* its closed deals entered right after the import (L5); a repeat
+     * client signs again (L7) */
+    p->t_import = p->created + rint64(&r, 10, 90) * MINUTE;
+    if (p->close > p->t_import) {
+      p->t_client = later(tc, p->t_import + 7 * DAY);
+      p->t_fields = later(p->t_client - rint64(&r, 3, 20) * DAY, p->t_import + HOUR);
+    }
+    /* the old CRM had typed it a client */
+    if (p->type == RP_TYPE_PROSPECT) p->type = RP_TYPE_CLIENT;
+  } else if (p->status >= RP_STATUS_PROSPECT) {
+    if (tp <= p->created) {
+      double d = rlognormal(&r, 3.0, 1.0);
+      tp = p->created + (d < 0.05 ? HOUR : d > 20 ? 20 * DAY : (rp_time)(d * (double)DAY));
+    }
+    p->t_prospect = tp;
+    if (p->status >= RP_STATUS_LEAD) p->t_fields = tl > tp + DAY ? tl : tp + rint64(&r, 1, 5) * DAY;
+    if (p->status >= RP_STATUS_CLIENT)
+      p->t_client = tc > p->t_fields + DAY ? tc : p->t_fields + rint64(&r, 1, 5) * DAY;
+  }
+
+  /* what it wants: intent and timeframe once told (L3), a budget for
+   * buyers; a few prospects said what they want but not when */
+  rp_intent side_intent = p->side == SIDE_BUY    ? RP_INTENT_BUY
+                          : p->side == SIDE_SELL ? RP_INTENT_SELL
+                                                 : RP_INTENT_BUY_SELL;
+  bool buys = p->side != SIDE_SELL;
+  p->intent = RP_INTENT_NONE;
+  p->timeframe = 0;
+  p->budget = 0;
+  if (p->t_fields) {
+    p->intent = side_intent;
+    p->timeframe = p->t_client ? p->close : now + rtime(&r, 14 * DAY, 270 * DAY);
+    if (buys && rchance(&r, 0.7)) p->budget = home_price(&r);
+  } else if (p->status == RP_STATUS_PROSPECT && rchance(&r, 0.25)) {
+    p->intent = side_intent;
+    if (buys && rchance(&r, 0.3)) p->budget = home_price(&r);
+  }
 
   /* where it came from */
   if (trade_type(p->type))
@@ -391,16 +696,15 @@ static void plan_contact(world *w, size_t i, uint64_t seed, uint32_t *hubs, size
     p->source = rchance(&r, 0.7) ? SRC_SPHERE : (uint8_t)rweighted(&r, new_source_w, SRC_COUNT);
   else {
     p->source = (uint8_t)rweighted(&r, new_source_w, SRC_COUNT);
-    /* a sign call is an inbound call: the contact starts as a prospect */
-    if (p->source == SRC_SIGN_CALL && p->initial == RP_STATUS_SUSPECT && p->n_ms &&
-        p->ms[0].status == RP_STATUS_PROSPECT)
-      p->ms[0].t = p->created;
+    /* a sign call is an inbound call: the contact answers at once (L2) */
+    if (p->source == SRC_SIGN_CALL && p->t_prospect)
+      p->t_prospect = p->created;
     else if (p->source == SRC_SIGN_CALL)
       p->source = SRC_WEBSITE;
   }
   if (p->type == RP_TYPE_FARM && p->source != SRC_SPHERE) p->source = SRC_NONE;
   /* an open house sign-in happens on a weekend afternoon */
-  if (p->source == SRC_OPEN_HOUSE && !p->imported && p->initial == RP_STATUS_SUSPECT) {
+  if (p->source == SRC_OPEN_HOUSE && !p->imported) {
     int64_t d = local_day(p->created);
     d -= (weekday(d) + 1) % 7; /* back to Saturday */
     if (rchance(&r, 0.4) && local_at(d + 1, 16, 0) <= p->created) d++;
@@ -411,12 +715,15 @@ static void plan_contact(world *w, size_t i, uint64_t seed, uint32_t *hubs, size
     }
   }
 
-  /* engaged: from when an inbound call agrees with its status (L2) */
-  p->engaged = NEVER;
-  if (p->initial != RP_STATUS_SUSPECT)
-    p->engaged = p->created;
-  else if (p->n_ms)
-    p->engaged = p->ms[0].t;
+  /* the status phases the activities follow */
+  p->n_ms = 0;
+  if (p->t_prospect) p->ms[p->n_ms++] = (milestone){p->t_prospect, RP_STATUS_PROSPECT};
+  if (p->t_import) p->ms[p->n_ms++] = (milestone){p->t_import, RP_STATUS_PAST_CLIENT};
+  if (p->t_fields && !p->t_import) p->ms[p->n_ms++] = (milestone){p->t_fields, RP_STATUS_LEAD};
+  if (p->t_client) p->ms[p->n_ms++] = (milestone){p->t_client, RP_STATUS_CLIENT};
+  if (p->t_client && p->close <= now)
+    p->ms[p->n_ms++] = (milestone){p->close, RP_STATUS_PAST_CLIENT};
+  p->engaged = p->t_prospect ? p->t_prospect : p->t_import ? p->t_import : NEVER;
 
   /* referred by an earlier contact engaged a few days before (C1); people
    * who referred before are likelier to refer again (hubs), up to five */
@@ -437,13 +744,38 @@ static void plan_contact(world *w, size_t i, uint64_t seed, uint32_t *hubs, size
   }
 }
 
-/* Plans every contact and groups the referrals by referrer (each group in
- * time order). */
+/* Appends an event of contact i at t unless it lies ahead of now; every
+ * event after the creation is one more the contact waits for. */
+static void push_event(world *w, rp_time t, size_t i, uint8_t kind, uint32_t k, uint8_t s,
+                       uint16_t *seq) {
+  if (t > w->now) return;
+  if (w->n_ev == w->cap_ev) {
+    w->cap_ev = w->cap_ev ? w->cap_ev * 2 : 4096;
+    w->ev = rp_xrealloc(w->ev, w->cap_ev * sizeof *w->ev);
+  }
+  w->ev[w->n_ev++] = (event){t, (uint32_t)i, k, (*seq)++, kind, s};
+  if (kind != EV_CREATE) w->p[i].pending++;
+}
+
+static int event_cmp(const void *x, const void *y) {
+  const event *a = x, *b = y;
+  if (a->t != b->t) return a->t < b->t ? -1 : 1;
+  if (a->i != b->i) return a->i < b->i ? -1 : 1;
+  return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* Plans every contact and its deals, groups the referrals by referrer
+ * (each group in time order) and lists the events in time order. */
 static void plan_all(world *w, uint64_t seed) {
   uint32_t *hubs = rp_xcalloc(w->n + 1, sizeof *hubs);
   size_t n_hubs = 0;
-  for (size_t i = 0; i < w->n; i++)
+  w->trade = rp_xcalloc(w->n + 1, sizeof *w->trade);
+  for (size_t i = 0; i < w->n; i++) {
     plan_contact(w, i, seed, hubs, &n_hubs);
+    plan_deals(w, i, seed);
+    if (w->p[i].type == RP_TYPE_VENDOR || w->p[i].type == RP_TYPE_AGENT)
+      w->trade[w->n_trade++] = (uint32_t)i;
+  }
   free(hubs);
   for (size_t i = 0; i < w->n; i++)
     w->p[i].n_ref = 0;
@@ -469,8 +801,20 @@ static void plan_all(world *w, uint64_t seed) {
     }
     g[k] = (uint32_t)i;
   }
-}
 
+  for (size_t i = 0; i < w->n; i++) {
+    plan *p = &w->p[i];
+    uint16_t seq = 0;
+    p->pending = p->n_ref; /* each referral it receives is an event for it */
+    push_event(w, p->created, i, EV_CREATE, 0, 0, &seq);
+    if (p->t_prospect) push_event(w, p->t_prospect, i, EV_REPLY, 0, 0, &seq);
+    if (p->t_fields) push_event(w, p->t_fields, i, EV_FIELDS, 0, 0, &seq);
+    for (uint32_t k = p->deal_at; k < p->deal_at + p->n_deals; k++)
+      for (uint8_t s = 0; s < w->deals[k].n_steps; s++)
+        push_event(w, w->deals[k].at[s], i, EV_DEAL, k, s, &seq);
+  }
+  qsort(w->ev, w->n_ev, sizeof *w->ev, event_cmp);
+}
 static void plan_name(const plan *p, const char **first, const char **last) {
   const rp_demo_culture *cu = &rp_demo_cultures[p->culture];
   *first = p->female ? cu->female.items[p->first] : cu->male.items[p->first];
@@ -644,14 +988,6 @@ static int64_t year_of(rp_time t) {
   return y;
 }
 
-/* A price in dollars, rounded to 5,000: median m. */
-static double price(rng *r, double m) {
-  double v = rlognormal(r, m, 0.45);
-  if (v < 120000) v = 120000;
-  if (v > 4000000) v = 4000000;
-  return floor(v / 5000.0 + 0.5) * 5000.0;
-}
-
 typedef struct tagset {
   const char *v[12];
   size_t n;
@@ -666,7 +1002,7 @@ static void tag(tagset *t, const char *s) {
 /* Everything a person record holds beyond status: names, emails, phones,
  * address, company, personal details, tags, intent. */
 static void fill_details(rng *r, rp_arena *ar, const world *w, const plan *p, rp_contact *c,
-                         const rp_demo_city **city_out, rp_address *deal, tagset *tags) {
+                         const rp_demo_city **city_out, rp_address *home, tagset *tags) {
   const rp_demo_culture *cu = &rp_demo_cultures[p->culture];
   const char *first, *last;
   plan_name(p, &first, &last);
@@ -709,17 +1045,19 @@ static void fill_details(rng *r, rp_arena *ar, const world *w, const plan *p, rp
                               .country = "US"};
   }
 
-  /* the property of its deal (or inquiry) in the agent's market; a buyer
-   * who closed lives there now */
+  /* the property of its deal (or inquiry) in the agent's market: the home
+   * a seller lists (it lives there until it sold), the one a buyer buys
+   * (it lives there once it closed) */
   const rp_demo_city *dc = pick_city(r, true);
-  *deal = (rp_address){.street = street_line(r, ar),
+  *home = (rp_address){.street = street_line(r, ar),
                        .city = dc->city,
                        .region = dc->region,
                        .postal_code = word(ar, dc->postal_codes, rnext(r)),
                        .country = "US"};
-  if (p->status == RP_STATUS_PAST_CLIENT && p->side != SIDE_SELL && rchance(r, 0.9)) {
+  if ((p->status == RP_STATUS_PAST_CLIENT && p->side != SIDE_SELL && rchance(r, 0.9)) ||
+      (p->side != SIDE_BUY && (p->status == RP_STATUS_LEAD || p->status == RP_STATUS_CLIENT))) {
     c->has_address = true;
-    c->address = *deal;
+    c->address = *home;
   }
 
   /* emails */
@@ -1116,16 +1454,29 @@ static void phase_suspect(gen *g, const plan *p, rp_time a, rp_time b) {
         "Homes sold, new listings and prices in your neighbourhood this quarter.", -1, false);
 }
 
-/* The contact's first answer: an inbound message that makes a suspect a
- * prospect (L2). */
-static void first_inbound(gen *g, const plan *p, rp_time t) {
+/* The contact's first answer, which makes a suspect a prospect (L2): an
+ * inbound message, or for an old acquaintance a coffee. The activity is
+ * remembered in p for the replay of the rules. */
+static void first_inbound(gen *g, plan *p, rp_time t) {
   if (p->source == SRC_SIGN_CALL) {
     add(g, RP_KIND_CALL, RP_DIR_INBOUND, t,
         rp_arena_printf(g->ar, "Sign call: %s", g->deal_addr ? g->deal_addr : g->city),
         "Called from the yard sign; asked about price and schools.", rint64(g->r, 90, 600), false);
+    p->reply_kind = RP_KIND_CALL;
+    p->reply_dir = RP_DIR_INBOUND;
+    return;
+  }
+  if (p->imported && rchance(g->r, 0.2)) {
+    add(g, RP_KIND_MEETING, RP_DIR_NONE, t, "Coffee to catch up",
+        rp_arena_printf(g->ar, "%s is starting to think about moving.", g->first),
+        rint64(g->r, 1800, 4500), false);
+    p->reply_kind = RP_KIND_MEETING;
+    p->reply_dir = RP_DIR_NONE;
     return;
   }
   rp_activity_kind k = channel(g, 45, 35, 20);
+  p->reply_kind = (uint8_t)k;
+  p->reply_dir = RP_DIR_INBOUND;
   const char *re = p->source == SRC_OPEN_HOUSE ? "Re: Thanks for stopping by"
                    : p->imported               ? "Hello again"
                                                : "Re: Following up on your inquiry";
@@ -1138,7 +1489,7 @@ static void first_inbound(gen *g, const plan *p, rp_time t) {
 }
 
 /* Status prospect: conversations every few weeks, both ways. */
-static void phase_prospect(gen *g, const plan *p, rp_time a, rp_time b, bool via_l2) {
+static void phase_prospect(gen *g, plan *p, rp_time a, rp_time b, bool via_l2) {
   g->lo = a;
   g->hi = b;
   if (via_l2) first_inbound(g, p, a);
@@ -1316,104 +1667,6 @@ static int act_cmp(const void *x, const void *y) {
   if (a->at != b->at) return a->at < b->at ? -1 : 1;
   return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
-
-/* ---------------------------------------------------------------- rules replay */
-
-/* DOMAIN.md S1-S5 (core) and S6 for referrals: client or past_client with
- * more than one referral earns trust. */
-static rp_stage stage_for(rp_status st, rp_stage cur, int64_t nref, const char **rule) {
-  rp_stage s = rp_contact_stage_for_status(st, cur, rule);
-  if ((st == RP_STATUS_CLIENT || st == RP_STATUS_PAST_CLIENT) && s != RP_STAGE_TRUST && nref > 1) {
-    *rule = "S6";
-    s = RP_STAGE_TRUST;
-  }
-  return s;
-}
-
-typedef struct hist_row {
-  const char *field, *from, *to, *rule;
-  rp_time at;
-  bool manual;
-} hist_row;
-
-typedef struct replay {
-  hist_row rows[24];
-  size_t n;
-  rp_status status;
-  rp_stage stage;
-  rp_category category;
-  rp_ctype type;
-  rp_time last_change;
-} replay;
-
-static void row(replay *h, const char *field, const char *from, const char *to, const char *rule,
-                rp_time at) {
-  if (h->n >= sizeof h->rows / sizeof h->rows[0]) return;
-  h->rows[h->n++] = (hist_row){field, from, to, rule, at, !strcmp(rule, "manual")};
-  if (at > h->last_change) h->last_change = at;
-}
-
-static void set_stage(replay *h, rp_time at, int64_t nref) {
-  const char *rule;
-  rp_stage s = stage_for(h->status, h->stage, nref, &rule);
-  if (s != h->stage) row(h, "stage", rp_stage_name(h->stage), rp_stage_name(s), rule, at);
-  h->stage = s;
-}
-
-/* Replays the contact's timeline: the create rows (L1 or manual, the S
- * rule, a hand-set category), then in time order its status changes (L2,
- * L3; client and past client by hand until deals exist: TODO(deals) L4/L5
- * with the deal), and each referral it made (C2, C3, S6). */
-static void replay_history(replay *h, const world *w, const plan *p, bool l1_default) {
-  memset(h, 0, sizeof *h);
-  rp_time c0 = p->created;
-  h->status = (rp_status)p->initial;
-  h->category = (rp_category)p->cat0;
-  h->type = (rp_ctype)p->type;
-  /* a prospect-type contact imported as a client is a client type (L4) */
-  if ((p->initial == RP_STATUS_CLIENT || p->initial == RP_STATUS_PAST_CLIENT) &&
-      h->type == RP_TYPE_PROSPECT)
-    h->type = RP_TYPE_CLIENT;
-  const char *srule;
-  h->stage = stage_for(h->status, RP_STAGE_NONE, 0, &srule);
-  row(h, "status", NULL, rp_status_name(h->status), l1_default ? "L1" : "manual", c0);
-  row(h, "stage", NULL, rp_stage_name(h->stage), srule, c0);
-  if (h->category != RP_CATEGORY_NONE)
-    row(h, "category", NULL, rp_category_name(h->category), "manual", c0);
-
-  size_t ri = 0, mi = 0;
-  int64_t nref = 0;
-  const uint32_t *refs = w->refs + p->ref_at;
-  while (ri < p->n_ref || mi < p->n_ms) {
-    rp_time tr = ri < p->n_ref ? w->p[refs[ri]].created : NEVER;
-    rp_time tm = mi < p->n_ms ? p->ms[mi].t : NEVER;
-    if (tr > w->now && tm > w->now) break;
-    if (tm <= tr) {
-      rp_status to = (rp_status)p->ms[mi++].status;
-      const char *rule = to == RP_STATUS_PROSPECT ? "L2" : to == RP_STATUS_LEAD ? "L3" : "manual";
-      row(h, "status", rp_status_name(h->status), rp_status_name(to), rule, tm);
-      h->status = to;
-      if (to == RP_STATUS_CLIENT && h->type == RP_TYPE_PROSPECT) {
-        row(h, "type", rp_ctype_name(h->type), rp_ctype_name(RP_TYPE_CLIENT), "manual", tm);
-        h->type = RP_TYPE_CLIENT;
-      }
-      set_stage(h, tm, nref);
-    } else {
-      ri++;
-      nref++;
-      rp_category cat = h->category;
-      if (nref == 1 && (cat == RP_CATEGORY_NONE || cat == RP_CATEGORY_C || cat == RP_CATEGORY_D))
-        cat = RP_CATEGORY_B;
-      if (nref > 1) cat = RP_CATEGORY_A;
-      if (cat != h->category)
-        row(h, "category", rp_category_name(h->category), rp_category_name(cat),
-            nref == 1 ? "C2" : "C3", tr);
-      h->category = cat;
-      set_stage(h, tr, nref);
-    }
-  }
-}
-
 /* ---------------------------------------------------------------- writing */
 
 typedef struct owners {
@@ -1444,92 +1697,147 @@ static int load_owners(rp_store *s, rp_arena *ar, const char *account_id, owners
   return 0;
 }
 
-/* Writes contact i: the record, its history, its activities, its derived
- * fields. ids[i] receives its id. */
-static int write_contact(rp_store *s, const world *w, size_t i, uint64_t seed,
-                         const char *account_id, const char *owner_id, char (*ids)[RP_ID_LEN],
-                         gen *g, idgen *idg, rp_demo_stats *st) {
-  const plan *p = &w->p[i];
+/* The write pass. */
+typedef struct replayer {
+  rp_store *s;
+  world *w;
+  uint64_t seed;
+  const char *account_id;
+  owners own;
+  char (*ids)[RP_ID_LEN]; /* contact i's id once created */
+  gen *g;
+  idgen idg;
+  rp_demo_stats *st;
+  rp_lifecycle lc; /* lc.now and lc.actor are set for each event */
+  rp_arena ev_ar;  /* freed after each event */
+  rp_arena keep;   /* lives as long as the run (listing addresses) */
+} replayer;
+
+static const char *owner_of(const replayer *x, size_t i) {
+  return x->own.n ? x->own.ids[i % x->own.n] : NULL;
+}
+
+/* The contact's last event has been replayed: its derived fields (last
+ * touch, overdue) as of now, and its final status in the counts. */
+static int settle(replayer *x, size_t i) {
+  plan *p = &x->w->p[i];
+  if (p->pending == 0 || --p->pending > 0) return 0;
+  rp_contact out;
+  rp_time at = x->lc.now;
+  x->lc.now = x->w->now;
+  int rc = rp_lifecycle_refresh(&x->lc, x->ids[i], &out);
+  x->lc.now = at;
+  if (rc) return rc;
+  x->st->by_status[out.status]++;
+  return 0;
+}
+
+static void side_tags(tagset *tags, const plan *p) {
+  if (p->side != SIDE_SELL) tag(tags, "buyer");
+  if (p->side != SIDE_BUY) tag(tags, "seller");
+}
+
+/* A note on the day a deal died (or, for a listing, was relisted). */
+static void deal_notes(gen *g, const world *w, const plan *p) {
+  g->lo = p->created;
+  g->hi = w->now + 1;
+  for (uint32_t k = p->deal_at; k < p->deal_at + p->n_deals; k++) {
+    const deal *d = &w->deals[k];
+    if (!d->dies) continue;
+    rp_time t = d->at[d->n_steps - 1] + rint64(g->r, 5, 40) * MINUTE;
+    if (d->kind == DK_LISTING) {
+      int how = d->status[d->n_steps - 1];
+      const char *subject = how == RP_PROP_EXPIRED    ? "Listing expired"
+                            : how == RP_PROP_CANCELED ? "Listing canceled"
+                                                      : "Listing withdrawn";
+      const char *body;
+      if (p->status != RP_STATUS_LEAD) /* relisted at once */
+        body =
+            rp_arena_printf(g->ar, "No offer on %s; relisting it at a lower price.", g->deal_addr);
+      else if (how == RP_PROP_EXPIRED)
+        body = rp_arena_printf(g->ar, "%s expired without an offer; %s will wait a season.",
+                               g->deal_addr, g->first);
+      else if (how == RP_PROP_CANCELED)
+        body = rp_arena_printf(g->ar, "%s canceled the listing agreement for %s: job change.",
+                               g->first, g->deal_addr);
+      else
+        body = rp_arena_printf(g->ar, "Took %s off the market; %s wants to wait.", g->deal_addr,
+                               g->first);
+      add(g, RP_KIND_NOTE, RP_DIR_NONE, t, subject, body, -1, true);
+    } else {
+      static const char *const why[] = {
+          "Terminated in the option period after the inspection.",
+          "The buyer's financing fell through; the contract was canceled.",
+          "The appraisal came in low and the seller would not move; contract canceled."};
+      add(g, RP_KIND_NOTE, RP_DIR_NONE, t, "Contract terminated", why[rnext(g->r) % 3], -1, true);
+    }
+    if (p->status == RP_STATUS_LEAD) /* the agreement signed for the deal that died */
+      add(g, RP_KIND_MEETING, RP_DIR_NONE, d->at[0],
+          d->kind == DK_LISTING ? "Signed the listing agreement"
+                                : "Signed the buyer representation agreement",
+          NULL, rint64(g->r, 1800, 3600), true);
+  }
+}
+
+/* EV_CREATE: contact i as the API creates one (L1, S1/S2, the creation
+ * rows of M3; the category it was imported with by hand), its referrer's
+ * count and rules (C1-C3, S6), and all its activities. A contact whose
+ * closed deals come with the import is tagged buyer/seller from the start
+ * (L2, as the API applies it on create). */
+static int create_contact(replayer *x, size_t i) {
+  world *w = x->w;
+  plan *p = &w->p[i];
+  gen *g = x->g;
   rp_arena ar = {0};
   rng r1, r2;
-  rng_init(&r1, seed, i, 1);
-  rng_init(&r2, seed, i, 2);
+  rng_init(&r1, x->seed, i, 1);
+  rng_init(&r2, x->seed, i, 2);
   rp_contact c = {0};
   tagset tags = {0};
   const rp_demo_city *city = NULL;
-  rp_address deal = {0};
+  rp_address home = {0};
+  const char *owner_id = owner_of(x, i);
+  bool evented = false;
   int rc = 0;
 
-  memcpy(c.account_id, account_id, RP_ID_LEN);
+  memcpy(c.account_id, x->account_id, RP_ID_LEN);
   c.custom_json = "{}";
   c.owner_id = owner_id;
-  fill_details(&r1, &ar, w, p, &c, &city, &deal, &tags);
+  fill_details(&r1, &ar, w, p, &c, &city, &home, &tags);
 
-  /* status, stage, category, type through the rules */
-  bool l1_default = p->initial == (trade_type(p->type) ? RP_STATUS_NONE : RP_STATUS_SUSPECT);
-  replay h;
-  replay_history(&h, w, p, l1_default);
-  c.type = h.type;
-  c.status = h.status;
-  c.category = h.category;
-  bool status_default = c.status == (trade_type(c.type) ? RP_STATUS_NONE : RP_STATUS_SUSPECT);
-  c.stage = h.stage;
-  rp_contact_apply_create_rules(&c, !status_default, h.stage == RP_STAGE_TRUST);
+  /* L1 and the S rules at creation, unless switched off (M2) */
+  c.type = (rp_ctype)p->type;
+  c.category = (rp_category)p->cat0;
+  bool status_by_rule = x->lc.sw.status_rules, stage_by_rule = x->lc.sw.stage_rules;
+  const char *status_rule = rp_contact_apply_create_rules(&c, !status_by_rule, !stage_by_rule);
+  const char *stage_rule = NULL;
+  if (stage_by_rule) rp_contact_stage_for_status(c.status, RP_STAGE_NONE, &stage_rule);
 
-  /* intent, timeframe, budget, close dates: what each status implies */
-  rp_intent side_intent = p->side == SIDE_BUY    ? RP_INTENT_BUY
-                          : p->side == SIDE_SELL ? RP_INTENT_SELL
-                                                 : RP_INTENT_BUY_SELL;
+  /* what it wants, when already said without a timeframe (L3 comes with
+   * the timeframe, at t_fields) */
+  if (!p->t_fields) {
+    c.intent = (rp_intent)p->intent;
+    c.has_budget = p->budget > 0;
+    c.budget = p->budget;
+  }
   bool buys = p->side != SIDE_SELL, sells = p->side != SIDE_BUY;
-  switch (c.status) {
-  case RP_STATUS_PROSPECT:
-    if (rchance(&r1, 0.25)) c.intent = side_intent;
-    break;
-  case RP_STATUS_LEAD:
-    c.intent = side_intent;
-    c.timeframe = date_str(&ar, w->now + rtime(&r1, 14 * DAY, 270 * DAY));
-    break;
-  case RP_STATUS_CLIENT:
-    c.intent = side_intent;
-    c.timeframe = date_str(&ar, p->close);
-    break;
-  case RP_STATUS_PAST_CLIENT:
-    if (buys) c.last_purchase_date = date_str(&ar, p->close);
-    if (sells) c.last_sale_date = date_str(&ar, p->close - (buys ? rint64(&r1, 0, 4) * DAY : 0));
-    break;
-  default: break;
-  }
-  if (p->repeat) c.last_purchase_date = date_str(&ar, p->prev_close);
-  if (c.intent != RP_INTENT_NONE && c.intent != RP_INTENT_SELL &&
-      rchance(&r1, c.status == RP_STATUS_PROSPECT ? 0.3 : 0.7)) {
-    c.has_budget = true;
-    c.budget = price(&r1, 450000);
-  }
-  /* tags (buyer/seller only from prospect on: on a suspect they are L2) */
-  bool engaged_status = c.status >= RP_STATUS_PROSPECT;
-  if (engaged_status && (c.intent == RP_INTENT_BUY || c.intent == RP_INTENT_BUY_SELL ||
-                         (c.status == RP_STATUS_PAST_CLIENT && buys)))
-    tag(&tags, "buyer");
-  if (engaged_status && (c.intent == RP_INTENT_SELL || c.intent == RP_INTENT_BUY_SELL ||
-                         (c.status == RP_STATUS_PAST_CLIENT && sells)))
-    tag(&tags, "seller");
-  bool deal_minded = c.intent != RP_INTENT_NONE || c.status == RP_STATUS_PAST_CLIENT;
-  if (deal_minded && buys && c.status != RP_STATUS_PAST_CLIENT && !p->repeat && rchance(&r1, 0.3))
+  bool engaged = p->status >= RP_STATUS_PROSPECT;
+  bool deal_minded = p->intent != RP_INTENT_NONE || p->status == RP_STATUS_PAST_CLIENT;
+  if (p->t_import) side_tags(&tags, p);
+  if (deal_minded && buys && p->status != RP_STATUS_PAST_CLIENT && !p->repeat && rchance(&r1, 0.3))
     tag(&tags, "first-time-buyer");
   if (deal_minded && sells && rchance(&r1, 0.25)) tag(&tags, "downsizing");
-  if (engaged_status && rchance(&r1, 0.07)) tag(&tags, "investor");
-  if (city && !city->home && buys && engaged_status) tag(&tags, "relocation");
+  if (engaged && rchance(&r1, 0.07)) tag(&tags, "investor");
+  if (city && !city->home && buys && engaged) tag(&tags, "relocation");
   if (p->type == RP_TYPE_PERSONAL || p->source == SRC_SPHERE) tag(&tags, "sphere");
   if (p->source == SRC_OPEN_HOUSE) tag(&tags, "open-house");
   if (p->type == RP_TYPE_FARM) tag(&tags, "farm");
   if (c.category == RP_CATEGORY_A && rchance(&r1, 0.5)) tag(&tags, "vip");
   c.tags = tags.v;
   c.n_tags = tags.n;
-  if (p->referrer >= 0) c.referred_by = ids[p->referrer];
+  if (p->referrer >= 0) c.referred_by = x->ids[p->referrer];
   c.known_since = date_str(&ar, p->known_day * DAY);
-  c.created_at = p->created;
-  c.updated_at = h.last_change > p->created ? h.last_change : p->created;
-  if (c.updated_at > w->now) c.updated_at = w->now;
+  c.created_at = c.updated_at = p->created;
   if (rchance(&r1, 0.15)) {
     static const char *const notes[] = {
         "Wants a home office and a big yard for the dog.",
@@ -1545,33 +1853,40 @@ static int write_contact(rp_store *s, const world *w, size_t i, uint64_t seed,
   }
   c.display_name = rp_contact_display_name(&ar, &c);
 
-  idgen_next(idg, c.id);
-  rc = rp_store_contact_create(s, &c);
+  idgen_next(&x->idg, c.id);
+  rc = rp_store_contact_create(x->s, &c);
   if (rc) goto cleanup;
-  memcpy(ids[i], c.id, RP_ID_LEN);
+  memcpy(x->ids[i], c.id, RP_ID_LEN);
 
-  for (size_t k = 0; k < h.n; k++) {
-    rp_history hr = {.field = h.rows[k].field,
-                     .from = h.rows[k].from,
-                     .to = h.rows[k].to,
-                     .rule = h.rows[k].rule,
-                     .actor = h.rows[k].manual ? owner_id : NULL,
-                     .at = h.rows[k].at};
-    memcpy(hr.contact_id, c.id, RP_ID_LEN);
-    idgen_next(idg, hr.id);
-    rc = rp_store_history_add(s, account_id, &hr);
-    if (rc) goto cleanup;
+  /* the creation rows (M3), as the API writes them */
+  if (status_by_rule &&
+      (rc = rp_lifecycle_history(&x->lc, c.id, "status", NULL, rp_status_name(c.status),
+                                 status_rule ? status_rule : "manual")))
+    goto cleanup;
+  if (stage_by_rule &&
+      (rc = rp_lifecycle_history(&x->lc, c.id, "stage", NULL, rp_stage_name(c.stage),
+                                 stage_rule ? stage_rule : "manual")))
+    goto cleanup;
+  if (c.category != RP_CATEGORY_NONE &&
+      (rc = rp_lifecycle_history(&x->lc, c.id, "category", NULL, rp_category_name(c.category),
+                                 "manual")))
+    goto cleanup;
+  if (p->t_import) {
+    rp_rule_event e = {
+        .kind = RP_EVENT_FIELD_CHANGED, .fields = RP_FIELD_TAGS, .tagged_buyer_seller = true};
+    if ((rc = rp_lifecycle_event(&x->lc, c.id, &e))) goto cleanup;
+    evented = true;
   }
-  st->history += h.n;
 
-  /* DEALS AND RULES (next issue): here each client and past client gets
-   * the deal behind its timeline: p->close is its closing (planned when in
-   * the future), p->side says buyer, seller or both, p->prev_close a repeat
-   * client's earlier deal, `deal` the property. Write the property or
-   * transaction with the contact as party, and let the status rows of
-   * replay_history() name L4 (client), L5 (past client) and L6 (close
-   * dates) instead of "manual". The account's workflows and automation
-   * settings belong next to load_owners(). */
+  /* its listings are at the address of its deal */
+  for (uint32_t k = p->deal_at; k < p->deal_at + p->n_deals; k++) {
+    deal *d = &w->deals[k];
+    if (d->kind != DK_LISTING) continue;
+    d->addr = (rp_address){
+        rp_arena_strdup(&x->keep, home.street), rp_arena_strdup(&x->keep, home.city),
+        rp_arena_strdup(&x->keep, home.region), rp_arena_strdup(&x->keep, home.postal_code),
+        rp_arena_strdup(&x->keep, home.country)};
+  }
 
   /* activities, phase by phase */
   g->r = &r2;
@@ -1581,15 +1896,15 @@ static int write_contact(rp_store *s, const world *w, size_t i, uint64_t seed,
   g->now = w->now;
   g->first = c.first_name ? c.first_name : c.company ? c.company : "there";
   g->city = c.has_address ? c.address.city : city->city;
-  g->buyer = p->side != SIDE_SELL;
-  g->seller = p->side != SIDE_BUY;
-  g->deal_addr = rp_arena_printf(&ar, "%s, %s", deal.street, deal.city);
+  g->buyer = buys;
+  g->seller = sells;
+  g->deal_addr = rp_arena_printf(&ar, "%s, %s", home.street, home.city);
   if (p->type == RP_TYPE_HIDDEN) {
     /* hidden contacts stay out of the way: nothing to show */
   } else if (p->status == RP_STATUS_NONE) {
     phase_trade(g, p, p->created, w->now + 1);
   } else {
-    rp_status cur = (rp_status)p->initial;
+    rp_status cur = RP_STATUS_SUSPECT;
     rp_time from = p->created;
     for (size_t k = 0; k <= p->n_ms; k++) {
       rp_time to = k < p->n_ms ? p->ms[k].t : w->now + 1;
@@ -1602,7 +1917,8 @@ static int write_contact(rp_store *s, const world *w, size_t i, uint64_t seed,
         phase_client(g, from, to, p->close && p->close >= from ? p->close : to);
         break;
       case RP_STATUS_PAST_CLIENT:
-        phase_past(g, &c, from, to, p->repeat && p->prev_close < from ? p->prev_close : p->close);
+        /* the closing it remembers: the latest one by then */
+        phase_past(g, &c, from, to, p->close && p->close <= from ? p->close : p->prev_close);
         break;
       default: break;
       }
@@ -1612,6 +1928,7 @@ static int write_contact(rp_store *s, const world *w, size_t i, uint64_t seed,
         from = to;
       }
     }
+    deal_notes(g, w, p);
   }
   /* the referrals it made: the call that brought each one (C1) */
   g->lo = p->engaged;
@@ -1638,54 +1955,190 @@ static int write_contact(rp_store *s, const world *w, size_t i, uint64_t seed,
   qsort(g->v, g->n, sizeof g->v[0], act_cmp);
 
   for (size_t k = 0; k < g->n; k++) {
-    const act *x = &g->v[k];
-    rp_activity a = {.kind = x->kind,
-                     .direction = x->dir,
-                     .occurred_at = x->at,
-                     .subject = x->subject,
-                     .body = x->body,
-                     .duration_s = x->dur,
-                     .importance = x->high ? RP_IMPORTANCE_HIGH : RP_IMPORTANCE_NORMAL,
-                     .source = x->kind == RP_KIND_WEB ? c.source : NULL,
+    const act *a0 = &g->v[k];
+    rp_activity a = {.kind = a0->kind,
+                     .direction = a0->dir,
+                     .occurred_at = a0->at,
+                     .subject = a0->subject,
+                     .body = a0->body,
+                     .duration_s = a0->dur,
+                     .importance = a0->high ? RP_IMPORTANCE_HIGH : RP_IMPORTANCE_NORMAL,
+                     .source = a0->kind == RP_KIND_WEB ? c.source : NULL,
                      .owner_id = owner_id};
-    memcpy(a.account_id, account_id, RP_ID_LEN);
+    memcpy(a.account_id, x->account_id, RP_ID_LEN);
     memcpy(a.contact_id, c.id, RP_ID_LEN);
-    if (x->at > w->now) /* a planned calendar item, entered a few days ago */
+    if (a0->at > w->now) /* a planned calendar item, entered a few days ago */
       a.created_at = w->now - rint64(&r2, 1, 5) * DAY;
     else
-      a.created_at = x->at + rint64(&r2, 0, 10) * MINUTE;
+      a.created_at = a0->at + rint64(&r2, 0, 10) * MINUTE;
     if (a.created_at > w->now) a.created_at = w->now;
     if (a.created_at < p->created) a.created_at = p->created;
     a.updated_at = a.created_at;
-    idgen_next(idg, a.id);
-    rc = rp_store_activity_create(s, &a, rp_activity_is_two_way(&a));
+    idgen_next(&x->idg, a.id);
+    rc = rp_store_activity_create(x->s, &a, rp_activity_is_two_way(&a));
     if (rc) goto cleanup;
   }
-  st->activities += g->n;
+  x->st->activities += g->n;
+  x->st->contacts++;
+  if (c.referred_by) x->st->referrals++;
 
-  /* derived: last two-way touch and the A4 overdue moment (score: later) */
-  rp_time last = 0;
-  rc = rp_store_activity_last_two_way(s, account_id, c.id, w->now, &last);
-  if (rc) goto cleanup;
-  rc = rp_store_contact_set_derived(s, account_id, c.id, last, rp_contact_overdue_at(&c, last), 0);
-  if (rc) goto cleanup;
-  st->contacts++;
-  st->by_status[c.status]++;
-  if (c.referred_by) st->referrals++;
+  /* nothing more will happen to it: its derived fields now */
+  if (p->pending == 0 && !evented) {
+    rp_time last = 0;
+    rc = rp_store_activity_last_two_way(x->s, x->account_id, c.id, w->now, &last);
+    if (rc) goto cleanup;
+    c.last_touch_at = last;
+    rc = rp_store_contact_set_derived(x->s, x->account_id, c.id, last,
+                                      rp_contact_overdue_at(&c, last), 0);
+    if (rc) goto cleanup;
+    x->st->by_status[c.status]++;
+  } else if (p->pending == 0) {
+    p->pending = 1;
+    if ((rc = settle(x, i))) goto cleanup;
+  }
+  /* C1-C3 and S6 for its referrer */
+  if (p->referrer >= 0) {
+    if ((rc = rp_lifecycle_referral(&x->lc, x->ids[p->referrer]))) goto cleanup;
+    rc = settle(x, (size_t)p->referrer);
+  }
 cleanup:
   rp_arena_free(&ar);
   return rc;
+}
+
+/* EV_REPLY: the activity of its first answer, written with the others at
+ * its creation, reaches the rules now (L2). */
+static int replay_reply(replayer *x, size_t i) {
+  const plan *p = &x->w->p[i];
+  rp_rule_event e = {.kind = RP_EVENT_ACTIVITY,
+                     .activity_kind = (rp_activity_kind)p->reply_kind,
+                     .direction = (rp_direction)p->reply_dir};
+  return rp_lifecycle_event(&x->lc, x->ids[i], &e);
+}
+
+/* EV_FIELDS: the agent writes down its intent, timeframe and budget and
+ * tags it buyer or seller (L3 for a prospect). */
+static int replay_fields(replayer *x, size_t i) {
+  const plan *p = &x->w->p[i];
+  rp_contact c;
+  int rc = rp_store_contact_get(x->s, &x->ev_ar, &c, x->account_id, x->ids[i]);
+  if (rc) return rc;
+  tagset tags = {0};
+  for (size_t k = 0; k < c.n_tags; k++)
+    tag(&tags, c.tags[k]);
+  size_t had = tags.n;
+  side_tags(&tags, p);
+  c.tags = rp_arena_alloc(&x->ev_ar, (tags.n + 1) * sizeof *c.tags);
+  memcpy(c.tags, tags.v, tags.n * sizeof *c.tags);
+  c.n_tags = tags.n;
+  c.intent = (rp_intent)p->intent;
+  c.timeframe = date_str(&x->ev_ar, p->timeframe);
+  c.has_budget = p->budget > 0;
+  c.budget = p->budget;
+  c.updated_at = x->lc.now;
+  if ((rc = rp_store_contact_update(x->s, &c))) return rc;
+  rp_rule_event e = {.kind = RP_EVENT_FIELD_CHANGED,
+                     .fields =
+                         RP_FIELD_INTENT | RP_FIELD_TIMEFRAME | (tags.n > had ? RP_FIELD_TAGS : 0),
+                     .tagged_buyer_seller = tags.n > had};
+  return rp_lifecycle_event(&x->lc, x->ids[i], &e);
+}
+
+/* A deal's close date at a status: a listing's once closed; a
+ * transaction's from contract (the planned closing) unless it dies. */
+static const char *close_date_at(rp_arena *ar, const deal *d, int status) {
+  if (d->kind == DK_LISTING) return status == RP_PROP_CLOSED ? date_str(ar, d->close) : NULL;
+  if (d->dies || (d->kind == DK_PURCHASE && status == RP_TX_PENDING)) return NULL;
+  return date_str(ar, d->close);
+}
+
+static rp_deal_state state_at(const deal *d, int status) {
+  return d->kind == DK_LISTING ? rp_property_state((rp_property_status)status)
+                               : rp_tx_state((rp_tx_status)status);
+}
+
+/* EV_DEAL: step s of deal k, written as the API writes it (the whole
+ * deal), then the rule events of the write for its buyer or seller
+ * (core/deal_events.h: L4-L7 and L6 close dates) through the lifecycle. */
+static int replay_deal(replayer *x, uint32_t k, uint8_t s) {
+  world *w = x->w;
+  deal *d = &w->deals[k];
+  rp_arena *ar = &x->ev_ar;
+  int status = d->status[s];
+  rp_deal_party parties[2];
+  size_t np = 0;
+  memcpy(parties[np].contact_id, x->ids[d->contact], RP_ID_LEN);
+  parties[np++].role = (rp_deal_role)d->role;
+  if (d->other >= 0) {
+    memcpy(parties[np].contact_id, x->ids[d->other], RP_ID_LEN);
+    parties[np++].role = RP_DEAL_OTHER;
+  }
+  rp_deal_side before = {.exists = false}, after = {.exists = true};
+  if (s > 0)
+    before = (rp_deal_side){true, state_at(d, d->status[s - 1]),
+                            close_date_at(ar, d, d->status[s - 1]), parties, np};
+  after = (rp_deal_side){true, state_at(d, status), close_date_at(ar, d, status), parties, np};
+  if (s == 0) idgen_next(&x->idg, d->id);
+  int rc;
+  if (d->kind == DK_LISTING) {
+    bool closed = status == RP_PROP_CLOSED;
+    rp_property pr = {.version = d->version,
+                      .has_address = d->addr.street != NULL,
+                      .address = d->addr,
+                      .mls_id = status == RP_PROP_PRE_LISTING
+                                    ? NULL
+                                    : rp_arena_printf(ar, "%u", (unsigned)d->mls),
+                      .status = (rp_property_status)status,
+                      .has_list_price = true,
+                      .list_price = d->price,
+                      .has_close_price = closed,
+                      .close_price = closed ? d->close_price : 0,
+                      .has_commission = true,
+                      .commission = round_to((closed ? d->close_price : d->price) * d->rate, 1),
+                      .close_date = after.close_date,
+                      .contacts = parties,
+                      .n_contacts = np,
+                      .created_at = d->at[0],
+                      .updated_at = d->at[s]};
+    memcpy(pr.account_id, x->account_id, RP_ID_LEN);
+    memcpy(pr.id, d->id, RP_ID_LEN);
+    rc = s == 0 ? rp_store_property_create(x->s, &pr) : rp_store_property_update(x->s, &pr);
+    if (rc) return rc;
+    d->version = pr.version;
+    if (s == 0) x->st->properties++;
+  } else {
+    rp_transaction t = {.version = d->version,
+                        .property_id = d->listing >= 0 ? w->deals[d->listing].id : NULL,
+                        .status = (rp_tx_status)status,
+                        .has_price = true,
+                        .price = d->price,
+                        .has_commission = true,
+                        .commission = round_to(d->price * d->rate, 1),
+                        .close_date = after.close_date,
+                        .contacts = parties,
+                        .n_contacts = np,
+                        .created_at = d->at[0],
+                        .updated_at = d->at[s]};
+    memcpy(t.account_id, x->account_id, RP_ID_LEN);
+    memcpy(t.id, d->id, RP_ID_LEN);
+    rc = s == 0 ? rp_store_transaction_create(x->s, &t) : rp_store_transaction_update(x->s, &t);
+    if (rc) return rc;
+    d->version = t.version;
+    if (s == 0) x->st->transactions++;
+  }
+  rp_deal_event ev[4];
+  size_t n = rp_deal_events(&before, &after, ev);
+  for (size_t j = 0; j < n; j++)
+    if ((rc = rp_lifecycle_event(&x->lc, ev[j].contact_id, &ev[j].event))) return rc;
+  return 0;
 }
 
 int rp_demo_generate(rp_store *s, const char *account_id, const rp_demo_opts *o,
                      rp_demo_stats *out) {
   rp_demo_stats st = {0};
   world w = {0};
+  replayer x = {0};
   rp_arena ar = {0};
-  owners own = {0};
-  char(*ids)[RP_ID_LEN] = NULL;
-  gen *g = NULL;
-  idgen idg;
   bool in_txn = false;
   int rc = 0;
 
@@ -1698,37 +2151,67 @@ int rp_demo_generate(rp_store *s, const char *account_id, const rp_demo_opts *o,
   w.n = o->contacts ? o->contacts : 300;
   size_t batch = o->batch ? o->batch : 5000;
 
-  rc = load_owners(s, &ar, account_id, &own);
+  x.s = s;
+  x.w = &w;
+  x.seed = o->seed;
+  x.account_id = account_id;
+  x.st = &st;
+  rc = load_owners(s, &ar, account_id, &x.own);
+  if (rc) goto cleanup;
+  rc = rp_lifecycle_init(&x.lc, s, &x.ev_ar, account_id, NULL, o->now);
   if (rc) goto cleanup;
   w.p = rp_xcalloc(w.n, sizeof *w.p);
-  ids = rp_xcalloc(w.n, sizeof *ids);
-  g = rp_xcalloc(1, sizeof *g);
+  x.ids = rp_xcalloc(w.n, sizeof *x.ids);
+  x.g = rp_xcalloc(1, sizeof *x.g);
   plan_all(&w, o->seed);
-  idgen_init(&idg);
+  idgen_init(&x.idg);
 
-  for (size_t i = 0; i < w.n; i++) {
+  size_t created = 0;
+  for (size_t k = 0; k < w.n_ev; k++) {
+    const event *e = &w.ev[k];
     if (!in_txn) {
       rc = rp_store_begin(s, true);
       if (rc) goto cleanup;
       in_txn = true;
     }
-    const char *owner = own.n ? own.ids[i % own.n] : NULL;
-    rc = write_contact(s, &w, i, o->seed, account_id, owner, ids, g, &idg, &st);
+    x.lc.now = e->t;
+    x.lc.actor = owner_of(&x, e->i);
+    switch (e->kind) {
+    case EV_CREATE: rc = create_contact(&x, e->i); break;
+    case EV_REPLY: rc = replay_reply(&x, e->i); break;
+    case EV_FIELDS: rc = replay_fields(&x, e->i); break;
+    default: rc = replay_deal(&x, e->deal, e->step); break;
+    }
+    if (!rc && e->kind != EV_CREATE) rc = settle(&x, e->i);
+    rp_arena_free(&x.ev_ar);
     if (rc) goto cleanup;
-    if ((i + 1) % batch == 0 || i + 1 == w.n) {
+    if (e->kind != EV_CREATE) continue;
+    created++;
+    if (created % batch == 0 && created < w.n) {
       rc = rp_store_commit(s);
       if (rc) goto cleanup;
       in_txn = false;
     }
-    if (o->progress) o->progress(o->progress_ctx, i + 1, w.n);
+    if (o->progress && created < w.n) o->progress(o->progress_ctx, created, w.n);
   }
+  if (in_txn) {
+    rc = rp_store_commit(s);
+    if (rc) goto cleanup;
+    in_txn = false;
+  }
+  if (o->progress) o->progress(o->progress_ctx, w.n, w.n);
 cleanup:
   if (in_txn) rp_store_rollback(s);
   if (out) *out = st;
   free(w.p);
   free(w.refs);
-  free(ids);
-  free(g);
+  free(w.deals);
+  free(w.trade);
+  free(w.ev);
+  free(x.ids);
+  free(x.g);
+  rp_arena_free(&x.ev_ar);
+  rp_arena_free(&x.keep);
   rp_arena_free(&ar);
   return rc;
 }

@@ -1,14 +1,26 @@
 /* demo.h: the demo data generator (`rapport demo`, scripts/demo).
  *
- * Fills an account with a believable real-estate agent's database: contacts
- * of many cultures with emails, phones, addresses and personal details, every
- * status, stage, type and category in realistic proportions, referral
- * chains, the change history (DOMAIN.md M3) and two years of activities with
- * the rhythm of each status. The output depends only on the seed, the
- * number of contacts and the options' `now` (never on the wall clock or
- * rand()); contact i is the same person with the same timeline whatever the
- * number of contacts after it (only the referrals it receives from later
- * contacts, and what they raise, change). Ids are random.
+ * Fills an account with a believable real-estate agent's book: contacts of
+ * many cultures with emails, phones, addresses and personal details; two
+ * years of activities with the rhythm of each status; listings and
+ * transactions (pre-listing to closed, some expired, withdrawn or canceled,
+ * with lenders, title officers and other agents as role "other");
+ * referral chains. No status or stage is set by hand (only the category a
+ * contact came with): every contact is created as the API creates one
+ * (DOMAIN.md L1) and its life -- its first answer, its needs and
+ * timeframe, its deals, the referrals it makes -- is replayed in time order
+ * through the lifecycle (jobs/lifecycle.h), so statuses, stages,
+ * categories, close dates and the change history (M3) are what the rules
+ * make of it, honouring the account's automation switches (M2). Of 1000
+ * contacts about 450 end as suspects, 300 prospects, 50 leads, 30
+ * clients, 100 past clients and 70 with no status (agents, vendors,
+ * hidden).
+ *
+ * The output depends only on the seed, the number of contacts and the
+ * options' `now` (never on the wall clock or rand()); contact i is the
+ * same person with the same life whatever the number of contacts after it
+ * (only the referrals it receives from later contacts, what they raise,
+ * and the deals that name it as "other" change). Ids are random.
  * Callable without the CLI (tests, future jobs). */
 #ifndef RP_JOBS_DEMO_H
 #define RP_JOBS_DEMO_H
@@ -34,16 +46,19 @@ typedef struct rp_demo_opts {
 } rp_demo_opts;
 
 typedef struct rp_demo_stats {
-  size_t contacts, activities, history, referrals;
-  size_t by_status[RP_STATUS_COUNT];
+  size_t contacts, activities, referrals;
+  size_t properties, transactions;   /* deals written */
+  size_t by_status[RP_STATUS_COUNT]; /* the contacts' final statuses */
 } rp_demo_stats;
 
-/* Generates o->contacts contacts into the account account_id (which must
- * exist). Contact owners: round robin over the account's agents when it has
- * several users and some agents, else its owner (else its first user).
- * Writes in transactions of o->batch contacts through the store's normal
- * functions; on failure the current batch is rolled back (earlier batches
- * stay) and the store's error is returned. *out (may be NULL) gets the
+/* Generates o->contacts contacts, their deals and their history into the
+ * account account_id (which must exist). Contact owners: round robin over
+ * the account's agents when it has several users and some agents, else its
+ * owner (else its first user); the owner is the actor of its history rows.
+ * Writes through the store's normal functions and the lifecycle, in
+ * transactions that each hold o->batch contact creations and the events
+ * between them; on failure the current transaction is rolled back (earlier
+ * ones stay) and the store's error is returned. *out (may be NULL) gets the
  * counts of what was written. */
 int rp_demo_generate(rp_store *s, const char *account_id, const rp_demo_opts *o,
                      rp_demo_stats *out);

@@ -52,7 +52,12 @@ int rp_lifecycle_event(rp_lifecycle *lc, const char *contact_id, const rp_rule_e
   int rc = rp_store_contact_get(lc->store, lc->arena, &c, lc->account_id, contact_id);
   if (rc) return rc;
   if (c.archived_at) return 0; /* an archived contact stays as it was left */
-  if ((rc = rp_store_contact_deal_counts(lc->store, lc->account_id, contact_id, &dc))) return rc;
+  /* An activity moves suspects and prospects (L2, L3), which no deal count
+   * decides: skip the query then. */
+  dc = (rp_deal_counts){0, 0, 0};
+  if (e->kind != RP_EVENT_ACTIVITY &&
+      (rc = rp_store_contact_deal_counts(lc->store, lc->account_id, contact_id, &dc)))
+    return rc;
   rp_rule_facts f = {
       .status = c.status,
       .stage = c.stage,
@@ -82,7 +87,7 @@ int rp_lifecycle_event(rp_lifecycle *lc, const char *contact_id, const rp_rule_e
     }
   }
   c.updated_at = lc->now;
-  if ((rc = rp_store_contact_update(lc->store, &c))) return rc;
+  if ((rc = rp_store_contact_set_lifecycle(lc->store, &c))) return rc;
   for (size_t i = 0; i < n; i++) {
     const char *field = rp_change_field_name(ch[i].field);
     if (!field) continue; /* bookkeeping and dates: no history row */

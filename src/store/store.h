@@ -112,6 +112,10 @@ int rp_store_contact_get(rp_store *s, rp_arena *ar, rp_contact *out, const char 
  * the caller read (RP_ECONFLICT when it moved on) and is incremented on
  * success. Re-indexes for search; keeps old and new referrers' counts exact. */
 int rp_store_contact_update(rp_store *s, rp_contact *c);
+/* Writes only what the rules change (status, stage, category, type,
+ * status_before_client, last_purchase_date, last_sale_date, updated_at) when
+ * c->version is the stored one (RP_ECONFLICT otherwise), and bumps it. */
+int rp_store_contact_set_lifecycle(rp_store *s, rp_contact *c);
 /* Sets archived_at (and bumps version); archived contacts leave the default
  * list and stop counting as referrals. Archiving an archived one is a no-op. */
 int rp_store_contact_archive(rp_store *s, const char *account_id, const char *id, rp_time at);

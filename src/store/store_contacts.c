@@ -1300,3 +1300,32 @@ cleanup:
   rp_sb_free(&fts);
   return ret;
 }
+
+/* Writes the fields the rules change (status, stage, category, type,
+ * status_before_client, last_purchase_date, last_sale_date) and
+ * updated_at, and bumps the version: the lifecycle's write, which leaves the
+ * side tables and the search index alone since nothing they hold moved. */
+int rp_store_contact_set_lifecycle(rp_store *s, rp_contact *c) {
+  sqlite3_stmt *st = rp_sql_dyn(
+      s, "UPDATE contacts SET status = ?, stage = ?, category = ?, type = ?,"
+         " status_before_client = ?, last_purchase_date = ?, last_sale_date = ?,"
+         " updated_at = ?, version = version + 1"
+         " WHERE account_id = ? AND id = ? AND version = ?");
+  if (!st) return rp_error_last()->code;
+  rp_bind_text(st, 1, rp_status_name(c->status));
+  rp_bind_text(st, 2, rp_stage_name(c->stage));
+  rp_bind_text(st, 3, rp_category_name(c->category));
+  rp_bind_text(st, 4, rp_ctype_name(c->type));
+  rp_bind_text(st, 5, rp_status_name(c->status_before_client));
+  rp_bind_text(st, 6, c->last_purchase_date);
+  rp_bind_text(st, 7, c->last_sale_date);
+  sqlite3_bind_int64(st, 8, c->updated_at);
+  rp_bind_id(st, 9, c->account_id);
+  rp_bind_id(st, 10, c->id);
+  sqlite3_bind_int64(st, 11, c->version);
+  int ret = rp_sql_run(s, st, NULL);
+  if (ret) return ret;
+  if (sqlite3_changes(s->db) == 0) return rp_error_set(RP_ECONFLICT, NULL, "version moved on");
+  c->version++;
+  return 0;
+}

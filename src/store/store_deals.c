@@ -417,8 +417,9 @@ static int list_deals(rp_store *s, rp_arena *ar, const rp_deal_query *q, deal_ki
     rp_sb_puts(&where, c ? ")" : "NULL)");
   }
   if (q->contact_id)
-    rp_sb_puts(&where, " AND EXISTS (SELECT 1 FROM deal_parties p WHERE p.account_id = ?1"
-                       " AND p.contact_id = ?2 AND p.deal_kind = ?3 AND p.deal_id = d.id)");
+    rp_sb_puts(&where, " AND d.id IN (SELECT p.deal_id FROM deal_parties p"
+                       " INDEXED BY deal_parties_contact WHERE p.account_id = ?1"
+                       " AND p.contact_id = ?2 AND p.deal_kind = ?3)");
   if (q->count && total) {
     rp_sb_printf(&sql, "SELECT count(*) FROM %s d WHERE %s", table, rp_sb_str(&where));
     sqlite3_stmt *st = prepare(s, rp_sb_str(&sql));
@@ -522,12 +523,14 @@ int rp_store_contact_deal_counts(rp_store *s, const char *account_id, const char
                                  rp_deal_counts *out) {
   /* The contact's deals as buyer or seller: kind, id, status, property. */
   sqlite3_stmt *st = prepare(
-      s, "SELECT 'p', x.id, x.status, NULL FROM deal_parties dp JOIN properties x"
+      s, "SELECT 'p', x.id, x.status, NULL FROM deal_parties dp"
+         " INDEXED BY deal_parties_contact JOIN properties x"
          " ON x.account_id = dp.account_id AND x.id = dp.deal_id"
          " WHERE dp.account_id = ?1 AND dp.contact_id = ?2 AND dp.deal_kind = 'property'"
          " AND dp.role IN ('buyer', 'seller')"
          " UNION"
-         " SELECT 't', t.id, t.status, t.property_id FROM deal_parties dp JOIN transactions t"
+         " SELECT 't', t.id, t.status, t.property_id FROM deal_parties dp"
+         " INDEXED BY deal_parties_contact JOIN transactions t"
          " ON t.account_id = dp.account_id AND t.id = dp.deal_id"
          " WHERE dp.account_id = ?1 AND dp.contact_id = ?2 AND dp.deal_kind = 'transaction'"
          " AND dp.role IN ('buyer', 'seller')");

@@ -1,10 +1,15 @@
 /* test_demo.c: the demo data generator (jobs/demo.h) on real databases in
- * /tmp: the same seed gives the same database and another seed another
- * one; every status is present; every contact can be reached (a display
- * name and an email or an E.164 phone); the data agrees with the rules
- * (C1 referral counts, S stages, L2 quiet suspects, L3 leads, M3 history
- * ending in the contact's values); activities per contact stay sane; owners
- * rotate over a team's agents. */
+ * /tmp: the same seed gives the same database (contacts, activities, deals,
+ * history) and another seed another one; every status is present in
+ * realistic proportions; every contact can be reached (a display name and
+ * an email or an E.164 phone); and the data is what the rules make of the
+ * contacts' lives: statuses reached by rule ids only (M3 history, no
+ * "manual" status), clients with an open deal and past clients with closed
+ * ones only (L4, L5), close dates from the closed deals (L6), exact
+ * referral counts (C1-C3), stages by the S rules (trust only with two
+ * closings or two referrals, S6), quiet suspects (L2), leads with needs and
+ * a timeframe (L3); activities per contact stay sane; owners rotate over a
+ * team's agents; rules switched off write nothing (M2). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,7 +30,7 @@
 
 #define NOW 1795615500 /* 2026-11-24T14:05:00Z */
 #define DAY 86400
-#define N_CONTACTS 200
+#define N_CONTACTS 300
 
 typedef struct db {
   char path[64];
@@ -36,10 +41,15 @@ typedef struct db {
   rp_demo_stats st;
   rp_contact *c; /* every contact, after load() */
   size_t n;
+  rp_property *props; /* every deal, after load() */
+  size_t n_props;
+  rp_transaction *txs;
+  size_t n_txs;
 } db;
 
-/* A new database with one account and its owner, plus `agents` agents. */
-static db *db_new(int agents) {
+/* A new database with one account (settings as given) and its owner, plus
+ * `agents` agents. */
+static db *db_new_with(int agents, const char *settings_json) {
   db *d = calloc(1, sizeof *d);
   snprintf(d->path, sizeof d->path, "/tmp/rapport-test-demo-XXXXXX");
   int fd = mkstemp(d->path);
@@ -49,7 +59,7 @@ static db *db_new(int agents) {
   assert_int_equal(rp_store_migrate(d->s, NULL), 0);
   d->acct = (rp_account){.name = "Demo Test Realty",
                          .default_region = "US",
-                         .settings_json = "{}",
+                         .settings_json = settings_json,
                          .created_at = NOW - 800 * DAY};
   assert_int_equal(rp_store_account_create(d->s, &d->acct), 0);
   d->owner = (rp_user){.email = rp_arena_printf(&d->ar, "owner-%s@example.com", d->path + 23),
@@ -73,6 +83,8 @@ static db *db_new(int agents) {
   return d;
 }
 
+static db *db_new(int agents) { return db_new_with(agents, "{}"); }
+
 static void db_free(db *d) {
   if (!d) return;
   rp_store_close(d->s);
@@ -92,7 +104,21 @@ static void generate(db *d, size_t n, uint64_t seed) {
   if (rc) fail_msg("rp_demo_generate: %s", rp_error_last()->message);
 }
 
-/* Every contact of the account, all pages. */
+/* Appends n items of size elem to a growing array in the arena. */
+static void *append(rp_arena *ar, void *arr, size_t *len, size_t *cap, const void *items, size_t n,
+                    size_t elem) {
+  if (*len + n > *cap) {
+    *cap = (*len + n) * 2;
+    void *bigger = rp_arena_alloc(ar, *cap * elem);
+    if (*len) memcpy(bigger, arr, *len * elem);
+    arr = bigger;
+  }
+  if (n) memcpy((char *)arr + *len * elem, items, n * elem);
+  *len += n;
+  return arr;
+}
+
+/* Every contact and every deal of the account, all pages. */
 static void load(db *d) {
   size_t cap = 0;
   char *cursor = NULL;
@@ -105,15 +131,31 @@ static void load(db *d) {
     char *next = NULL;
     int rc = rp_store_contact_list(d->s, &d->ar, &q, &items, &n, &next, NULL);
     if (rc) fail_msg("rp_store_contact_list: %s", rp_error_last()->message);
-    if (d->n + n > cap) {
-      cap = (d->n + n) * 2;
-      rp_contact *bigger = rp_arena_alloc(&d->ar, cap * sizeof *bigger);
-      if (d->n) memcpy(bigger, d->c, d->n * sizeof *bigger);
-      d->c = bigger;
-    }
-    for (size_t i = 0; i < n; i++)
-      d->c[d->n + i] = items[i];
-    d->n += n;
+    d->c = append(&d->ar, d->c, &d->n, &cap, items, n, sizeof *items);
+    cursor = next;
+  } while (cursor);
+  cap = 0;
+  d->n_props = 0;
+  do {
+    rp_deal_query q = {.account_id = d->acct.id, .limit = 500, .cursor = cursor};
+    rp_property *items = NULL;
+    size_t n = 0;
+    char *next = NULL;
+    int rc = rp_store_property_list(d->s, &d->ar, &q, &items, &n, &next, NULL);
+    if (rc) fail_msg("rp_store_property_list: %s", rp_error_last()->message);
+    d->props = append(&d->ar, d->props, &d->n_props, &cap, items, n, sizeof *items);
+    cursor = next;
+  } while (cursor);
+  cap = 0;
+  d->n_txs = 0;
+  do {
+    rp_deal_query q = {.account_id = d->acct.id, .limit = 500, .cursor = cursor};
+    rp_transaction *items = NULL;
+    size_t n = 0;
+    char *next = NULL;
+    int rc = rp_store_transaction_list(d->s, &d->ar, &q, &items, &n, &next, NULL);
+    if (rc) fail_msg("rp_store_transaction_list: %s", rp_error_last()->message);
+    d->txs = append(&d->ar, d->txs, &d->n_txs, &cap, items, n, sizeof *items);
     cursor = next;
   } while (cursor);
 }
@@ -122,6 +164,65 @@ static const rp_contact *by_id(const db *d, const char *id) {
   for (size_t i = 0; i < d->n; i++)
     if (!strcmp(d->c[i].id, id)) return &d->c[i];
   return NULL;
+}
+
+static const rp_property *property_by_id(const db *d, const char *id) {
+  for (size_t i = 0; id && i < d->n_props; i++)
+    if (!strcmp(d->props[i].id, id)) return &d->props[i];
+  return NULL;
+}
+
+/* The role of contact_id in a deal's parties: buyer or seller (as the
+ * rules see it), other, or -1 when it is no party. */
+static int role_in(const rp_deal_party *p, size_t n, const char *contact_id) {
+  int role = -1;
+  for (size_t i = 0; i < n; i++)
+    if (!strcmp(p[i].contact_id, contact_id) && (role == -1 || p[i].role != RP_DEAL_OTHER))
+      role = (int)p[i].role;
+  return role;
+}
+
+/* A contact's deals as buyer or seller, as DOMAIN.md counts them: a closed
+ * transaction and the closed property it sells count once. last_purchase
+ * and last_sale get the latest close date as buyer / seller. */
+typedef struct deal_facts {
+  int open, closed, dead;
+  const char *last_purchase, *last_sale;
+} deal_facts;
+
+static void latest(const char **cur, const char *date) {
+  if (date && (!*cur || strcmp(date, *cur) > 0)) *cur = date;
+}
+
+static deal_facts deals_of(const db *d, const char *contact_id) {
+  deal_facts f = {0};
+  for (size_t i = 0; i < d->n_props; i++) {
+    const rp_property *p = &d->props[i];
+    int role = role_in(p->contacts, p->n_contacts, contact_id);
+    if (role != RP_DEAL_BUYER && role != RP_DEAL_SELLER) continue;
+    rp_deal_state st = rp_property_state(p->status);
+    f.open += st == RP_DEAL_OPEN;
+    f.closed += st == RP_DEAL_CLOSED;
+    f.dead += st == RP_DEAL_DEAD;
+    if (st == RP_DEAL_CLOSED)
+      latest(role == RP_DEAL_BUYER ? &f.last_purchase : &f.last_sale, p->close_date);
+  }
+  for (size_t i = 0; i < d->n_txs; i++) {
+    const rp_transaction *t = &d->txs[i];
+    int role = role_in(t->contacts, t->n_contacts, contact_id);
+    if (role != RP_DEAL_BUYER && role != RP_DEAL_SELLER) continue;
+    rp_deal_state st = rp_tx_state(t->status);
+    const rp_property *sold = property_by_id(d, t->property_id);
+    int prole = sold ? role_in(sold->contacts, sold->n_contacts, contact_id) : -1;
+    bool once = st == RP_DEAL_CLOSED && sold && rp_property_state(sold->status) == RP_DEAL_CLOSED &&
+                (prole == RP_DEAL_BUYER || prole == RP_DEAL_SELLER);
+    f.open += st == RP_DEAL_OPEN;
+    f.closed += st == RP_DEAL_CLOSED && !once;
+    f.dead += st == RP_DEAL_DEAD;
+    if (st == RP_DEAL_CLOSED)
+      latest(role == RP_DEAL_BUYER ? &f.last_purchase : &f.last_sale, t->close_date);
+  }
+  return f;
 }
 
 static rp_activity *activities(db *d, const char *contact_id, size_t *n) {
@@ -134,10 +235,25 @@ static rp_activity *activities(db *d, const char *contact_id, size_t *n) {
   return items;
 }
 
+static rp_history *history(db *d, const char *contact_id, size_t *n) {
+  rp_history *h = NULL;
+  int rc = rp_store_history_list(d->s, &d->ar, d->acct.id, contact_id, &h, n);
+  if (rc) fail_msg("rp_store_history_list: %s", rp_error_last()->message);
+  return h;
+}
+
 static const char *s_(const char *s) { return s ? s : "~"; }
 
-/* Everything a user sees of a contact and its activities, ids and owners
- * aside (ids are random), the referrer named by its display name. */
+static void party_print(rp_sb *sb, db *d, const rp_deal_party *p, size_t n) {
+  for (size_t k = 0; k < n; k++) {
+    const rp_contact *c = by_id(d, p[k].contact_id);
+    rp_sb_printf(sb, "%s/%s,", c ? c->display_name : "?", rp_deal_role_name(p[k].role));
+  }
+}
+
+/* Everything a user sees of a contact, its activities, its history and its
+ * deals, ids and owners aside (ids are random), other contacts named by
+ * their display names. */
 static char *fingerprint(db *d, const rp_contact *c) {
   rp_sb sb = {0};
   rp_sb_printf(&sb, "%s|%s|%s|", s_(c->first_name), s_(c->last_name), s_(c->display_name));
@@ -170,6 +286,29 @@ static char *fingerprint(db *d, const rp_contact *c) {
     rp_sb_printf(&sb, "%s/%s/%lld/%s/%s/%lld/%s;", rp_kind_name(a[k].kind),
                  rp_direction_name(a[k].direction), (long long)a[k].occurred_at, s_(a[k].subject),
                  s_(a[k].body), (long long)a[k].duration_s, rp_importance_name(a[k].importance));
+  rp_history *h = history(d, c->id, &n);
+  for (size_t k = 0; k < n; k++)
+    rp_sb_printf(&sb, "h:%s/%s/%s/%s/%lld;", h[k].field, s_(h[k].from), s_(h[k].to), s_(h[k].rule),
+                 (long long)h[k].at);
+  /* its deals, in the order the store lists them (newest first) */
+  for (size_t i = 0; i < d->n_props; i++) {
+    const rp_property *p = &d->props[i];
+    if (role_in(p->contacts, p->n_contacts, c->id) < 0) continue;
+    rp_sb_printf(&sb, "p:%s|%s|%s|%s|%.0f|%.0f|%.0f|%s|%lld|%lld|", s_(p->address.street),
+                 s_(p->address.city), s_(p->mls_id), rp_property_status_name(p->status),
+                 p->list_price, p->close_price, p->commission, s_(p->close_date),
+                 (long long)p->created_at, (long long)p->updated_at);
+    party_print(&sb, d, p->contacts, p->n_contacts);
+  }
+  for (size_t i = 0; i < d->n_txs; i++) {
+    const rp_transaction *t = &d->txs[i];
+    if (role_in(t->contacts, t->n_contacts, c->id) < 0) continue;
+    const rp_property *sold = property_by_id(d, t->property_id);
+    rp_sb_printf(&sb, "t:%s|%s|%.0f|%.0f|%s|%lld|%lld|", sold ? s_(sold->address.street) : "~",
+                 rp_tx_status_name(t->status), t->price, t->commission, s_(t->close_date),
+                 (long long)t->created_at, (long long)t->updated_at);
+    party_print(&sb, d, t->contacts, t->n_contacts);
+  }
   char *out = rp_arena_strdup(&d->ar, rp_sb_str(&sb));
   rp_sb_free(&sb);
   return out;
@@ -213,9 +352,14 @@ static void test_demo_same_seed_same_data(void **state) {
   generate(c, N_CONTACTS, 8);
   assert_int_equal(a->st.contacts, N_CONTACTS);
   assert_int_equal(a->st.activities, b->st.activities);
+  assert_int_equal(a->st.properties, b->st.properties);
+  assert_int_equal(a->st.transactions, b->st.transactions);
   char **fa = fingerprints(a), **fb = fingerprints(b), **fc = fingerprints(c);
   assert_int_equal(a->n, N_CONTACTS);
   assert_int_equal(b->n, N_CONTACTS);
+  assert_true(a->n_props + a->n_txs > 0);
+  assert_int_equal(a->n_props, b->n_props);
+  assert_int_equal(a->n_txs, b->n_txs);
   for (size_t i = 0; i < N_CONTACTS; i++)
     assert_string_equal(fa[i], fb[i]);
   size_t same = 0;
@@ -243,9 +387,20 @@ static void test_demo_every_status_type_category_present(void **state) {
     if (!type[k]) fail_msg("no contact of type %s", rp_ctype_name((rp_ctype)k));
   for (int k = 0; k < RP_CATEGORY_COUNT; k++)
     if (!cat[k]) fail_msg("no contact of category %s", rp_category_name((rp_category)k));
-  /* realistic proportions: most suspects and prospects, a few clients */
-  assert_true(status[RP_STATUS_SUSPECT] + status[RP_STATUS_PROSPECT] > N_CONTACTS / 2);
+  /* an agent's real book: mostly suspects and prospects, a few leads, a
+   * handful of clients, more past clients (of 1000: ~450, 300, 50, 30, 100,
+   * and ~70 agents, vendors and hidden contacts) */
+  size_t n = N_CONTACTS;
+  assert_true(status[RP_STATUS_SUSPECT] > n * 35 / 100 && status[RP_STATUS_SUSPECT] < n * 55 / 100);
+  assert_true(status[RP_STATUS_PROSPECT] > n * 22 / 100 &&
+              status[RP_STATUS_PROSPECT] < n * 38 / 100);
+  assert_true(status[RP_STATUS_LEAD] > n * 2 / 100 && status[RP_STATUS_LEAD] < n * 10 / 100);
+  assert_true(status[RP_STATUS_CLIENT] < n * 7 / 100);
+  assert_true(status[RP_STATUS_PAST_CLIENT] > n * 5 / 100 &&
+              status[RP_STATUS_PAST_CLIENT] < n * 16 / 100);
+  assert_true(status[RP_STATUS_NONE] > n * 3 / 100 && status[RP_STATUS_NONE] < n * 12 / 100);
   assert_true(status[RP_STATUS_CLIENT] < status[RP_STATUS_PAST_CLIENT]);
+  assert_true(status[RP_STATUS_LEAD] < status[RP_STATUS_PROSPECT]);
   assert_true(cat[RP_CATEGORY_NONE] > N_CONTACTS / 3);
   for (int k = 0; k < RP_STATUS_COUNT; k++)
     assert_int_equal(d->st.by_status[k], status[k]);
@@ -264,18 +419,16 @@ static bool e164(const char *p) {
 
 static void test_demo_every_contact_reachable(void **state) {
   db *d = *state;
-  size_t intl = 0, with_email = 0, diacritics = 0;
+  size_t with_email = 0, diacritics = 0;
   for (size_t i = 0; i < d->n; i++) {
     const rp_contact *c = &d->c[i];
     assert_non_null(c->display_name);
     assert_true(strlen(c->display_name) > 0);
     assert_string_not_equal(c->display_name, "(no name)");
     if (c->n_emails + c->n_phones == 0) fail_msg("%s has no email and no phone", c->display_name);
-    for (size_t k = 0; k < c->n_phones; k++) {
+    for (size_t k = 0; k < c->n_phones; k++)
       if (!e164(c->phones[k].number))
         fail_msg("%s: phone %s is not E.164", c->display_name, c->phones[k].number);
-      intl += c->phones[k].number[1] != '1';
-    }
     for (size_t k = 0; k < c->n_emails; k++) {
       char out[256];
       const char *e = c->emails[k].address;
@@ -294,7 +447,6 @@ static void test_demo_every_contact_reachable(void **state) {
   }
   assert_true(with_email > N_CONTACTS * 7 / 10);
   assert_true(diacritics > 0); /* Dvořák, García, Müller... */
-  (void)intl;
 }
 
 static void test_demo_C1_referral_counts_match_links(void **state) {
@@ -319,25 +471,126 @@ static void test_demo_C1_referral_counts_match_links(void **state) {
     if (d->c[i].referred_by) assert_string_equal(d->c[i].source, "referral");
 }
 
+/* S1-S6: the stage follows the status; trust only for two closings or two
+ * referrals (and then always, for a client or past client), earned by S6
+ * in the history and never taken away. */
 static void test_demo_S_rules_stage_follows_status(void **state) {
   db *d = *state;
+  size_t trust = 0;
   for (size_t i = 0; i < d->n; i++) {
     const rp_contact *c = &d->c[i];
+    deal_facts f = deals_of(d, c->id);
+    bool earned = f.closed > 1 || c->referral_count > 1;
+    bool business = c->status == RP_STATUS_CLIENT || c->status == RP_STATUS_PAST_CLIENT;
+    if (c->stage == RP_STAGE_TRUST) {
+      trust++;
+      if (!earned) fail_msg("%s has trust without two closings or referrals", c->display_name);
+      size_t n = 0;
+      rp_history *h = history(d, c->id, &n);
+      bool s6 = false;
+      for (size_t k = 0; k < n; k++)
+        s6 |= !strcmp(h[k].field, "stage") && !strcmp(h[k].to, "trust") && !strcmp(h[k].rule, "S6");
+      assert_true(s6);
+      continue;
+    }
+    if (business && earned) fail_msg("%s should have earned trust (S6)", c->display_name);
     switch (c->status) {
     case RP_STATUS_NONE: assert_int_equal(c->stage, RP_STAGE_NONE); break;
     case RP_STATUS_SUSPECT: assert_int_equal(c->stage, RP_STAGE_AWARE); break;
     case RP_STATUS_PROSPECT:
     case RP_STATUS_LEAD: assert_int_equal(c->stage, RP_STAGE_KNOW); break;
-    default:
-      if (c->referral_count > 1)
-        assert_int_equal(c->stage, RP_STAGE_TRUST); /* S6 */
-      else
-        assert_int_equal(c->stage, RP_STAGE_LIKE);
+    default: assert_int_equal(c->stage, RP_STAGE_LIKE); break;
     }
     /* L1: agents, vendors and hidden contacts have no status */
     if (c->type == RP_TYPE_AGENT || c->type == RP_TYPE_VENDOR || c->type == RP_TYPE_HIDDEN)
       assert_int_equal(c->status, RP_STATUS_NONE);
   }
+  assert_true(trust >= 1);
+}
+
+/* L4, L5, L7: a client is party, as buyer or seller, to an open deal; a
+ * past client to a closed one and to no open one; nobody else to an open
+ * one. L6: the close dates are those of the latest closed deals. */
+static void test_demo_L4_L5_L6_deals_behind_statuses(void **state) {
+  db *d = *state;
+  size_t with_deals = 0, dead = 0, two_closed = 0;
+  for (size_t i = 0; i < d->n; i++) {
+    const rp_contact *c = &d->c[i];
+    deal_facts f = deals_of(d, c->id);
+    with_deals += f.open + f.closed + f.dead > 0;
+    dead += f.dead > 0;
+    two_closed += f.closed > 1;
+    if (c->status == RP_STATUS_CLIENT && f.open == 0)
+      fail_msg("client %s has no open deal", c->display_name);
+    if (c->status == RP_STATUS_PAST_CLIENT && (f.closed == 0 || f.open > 0))
+      fail_msg("past client %s: %d closed, %d open deals", c->display_name, f.closed, f.open);
+    if (c->status != RP_STATUS_CLIENT && f.open > 0)
+      fail_msg("%s (%s) has an open deal", c->display_name, rp_status_name(c->status));
+    if (c->status != RP_STATUS_CLIENT && c->status != RP_STATUS_PAST_CLIENT && f.closed > 0)
+      fail_msg("%s (%s) has a closed deal", c->display_name, rp_status_name(c->status));
+    assert_string_equal(s_(c->last_purchase_date), s_(f.last_purchase));
+    assert_string_equal(s_(c->last_sale_date), s_(f.last_sale));
+  }
+  assert_true(with_deals > N_CONTACTS / 20);
+  assert_true(dead >= 1);       /* some deals died */
+  assert_true(two_closed >= 1); /* some closed twice */
+}
+
+/* The deals themselves: prices of the market, commissions of 2.5 to 3 %,
+ * MLS numbers once listed, close dates on closed deals, parties that are
+ * contacts (a lender, attorney or agent only as other). */
+static void test_demo_deals_look_real(void **state) {
+  db *d = *state;
+  size_t others = 0, linked = 0;
+  assert_int_equal(d->n_props, d->st.properties);
+  assert_int_equal(d->n_txs, d->st.transactions);
+  assert_true(d->n_props > 0 && d->n_txs > 0);
+  for (size_t i = 0; i < d->n_props; i++) {
+    const rp_property *p = &d->props[i];
+    assert_true(p->has_list_price && p->list_price >= 250000 && p->list_price <= 1500000);
+    assert_true(p->has_commission);
+    double base = p->status == RP_PROP_CLOSED ? p->close_price : p->list_price;
+    assert_true(p->commission >= base * 0.0249 && p->commission <= base * 0.0301);
+    assert_true(p->has_address && p->address.street && p->address.city);
+    assert_int_equal(p->mls_id == NULL, p->status == RP_PROP_PRE_LISTING);
+    assert_int_equal(p->close_date != NULL, p->status == RP_PROP_CLOSED);
+    assert_int_equal(p->has_close_price, p->status == RP_PROP_CLOSED);
+    assert_true(p->created_at <= p->updated_at && p->updated_at <= NOW);
+    for (size_t k = 0; k < p->n_contacts; k++) {
+      const rp_contact *c = by_id(d, p->contacts[k].contact_id);
+      assert_non_null(c);
+      if (p->contacts[k].role == RP_DEAL_OTHER) continue;
+      assert_int_equal(p->contacts[k].role, RP_DEAL_SELLER);
+    }
+  }
+  for (size_t i = 0; i < d->n_txs; i++) {
+    const rp_transaction *t = &d->txs[i];
+    assert_true(t->has_price && t->price >= 150000 && t->price <= 1600000);
+    assert_true(t->commission >= t->price * 0.0249 && t->commission <= t->price * 0.0301);
+    if (t->status == RP_TX_CLOSED) assert_non_null(t->close_date);
+    if (t->status == RP_TX_CANCELED) assert_null(t->close_date);
+    assert_true(t->created_at <= t->updated_at && t->updated_at <= NOW);
+    if (t->property_id) {
+      const rp_property *sold = property_by_id(d, t->property_id);
+      assert_non_null(sold);
+      linked++;
+      if (t->status == RP_TX_CLOSED) {
+        assert_int_equal(sold->status, RP_PROP_CLOSED);
+        assert_string_equal(sold->close_date, t->close_date);
+      }
+    }
+    for (size_t k = 0; k < t->n_contacts; k++) {
+      const rp_contact *c = by_id(d, t->contacts[k].contact_id);
+      assert_non_null(c);
+      if (t->contacts[k].role == RP_DEAL_OTHER) {
+        others++;
+        assert_true(c->type == RP_TYPE_VENDOR || c->type == RP_TYPE_AGENT);
+        assert_true(c->created_at < t->created_at);
+      }
+    }
+  }
+  assert_true(others >= 1);
+  assert_true(linked >= 1); /* a sale naming its listing */
 }
 
 static void test_demo_L3_leads_and_past_clients_complete(void **state) {
@@ -357,6 +610,9 @@ static void test_demo_L3_leads_and_past_clients_complete(void **state) {
     }
     if (c->status == RP_STATUS_PROSPECT || c->status == RP_STATUS_SUSPECT)
       assert_true(c->intent == RP_INTENT_NONE || !c->timeframe); /* else L3 would fire */
+    if (c->status == RP_STATUS_SUSPECT)
+      for (size_t k = 0; k < c->n_tags; k++) /* else L2 would fire */
+        assert_true(strcmp(c->tags[k], "buyer") && strcmp(c->tags[k], "seller"));
     assert_non_null(c->known_since);
     assert_true(strcmp(c->known_since, today) <= 0);
     assert_true(c->created_at <= NOW && c->updated_at >= c->created_at && c->updated_at <= NOW);
@@ -376,7 +632,7 @@ static void test_demo_L2_suspects_have_not_answered(void **state) {
       assert_int_not_equal(a[k].direction, RP_DIR_INBOUND);
       assert_true(a[k].kind != RP_KIND_MEETING && a[k].kind != RP_KIND_VISIT);
     }
-    assert_true(n <= 8);
+    assert_true(n <= 12); /* an inquiry and follow-ups, or a farm's newsletters */
   }
 }
 
@@ -402,7 +658,7 @@ static void test_demo_activities_per_contact_sane(void **state) {
   }
   assert_int_equal(total, d->st.activities);
   double avg = (double)total / (double)d->n;
-  if (avg < 12 || avg > 28) fail_msg("%.1f activities per contact on average", avg);
+  if (avg < 10 || avg > 28) fail_msg("%.1f activities per contact on average", avg);
   assert_true(most < 320);
   assert_true(quiet > N_CONTACTS / 5); /* many quiet suspects */
   /* rhythm: clients busier than prospects, prospects than suspects */
@@ -412,33 +668,104 @@ static void test_demo_activities_per_contact_sane(void **state) {
   assert_true(susp < pros && pros < cli);
 }
 
-/* M3: each contact's history starts with its creation rows and its last
- * status, stage and category rows give the contact's values. */
-static void test_demo_M3_history_ends_in_contact_values(void **state) {
+static bool one_of(const char *s, const char *const *set) {
+  for (; *set; set++)
+    if (!strcmp(s, *set)) return true;
+  return false;
+}
+
+/* M3: each contact's history starts with its creation rows (L1 and S1 or
+ * S2, a category given by hand), then every change by rule: status by L2
+ * to L7 and never by hand, stage by S rules, type by L4, category by C2 or
+ * C3; each row goes on from the one before (so any past moment can be
+ * rebuilt) and the last rows give the contact's values. Every rule id
+ * happens somewhere. */
+static void test_demo_M3_history_by_rules_ends_in_contact_values(void **state) {
   db *d = *state;
-  size_t rows = 0;
+  static const char *const status_rules[] = {"L2", "L3", "L4", "L5", "L7", NULL};
+  static const char *const stage_rules[] = {"S2", "S3", "S4", "S5", "S6", NULL};
+  static const char *const every[] = {"L1", "L2", "L3", "L4", "L5", "L7", "S1", "S2",
+                                      "S3", "S4", "S5", "S6", "C2", "C3", NULL};
+  bool seen[14] = {false};
   for (size_t i = 0; i < d->n; i++) {
     const rp_contact *c = &d->c[i];
-    rp_history *h = NULL;
     size_t n = 0;
-    assert_int_equal(rp_store_history_list(d->s, &d->ar, d->acct.id, c->id, &h, &n), 0);
+    rp_history *h = history(d, c->id, &n);
     assert_true(n >= 2);
-    rows += n;
-    const char *status = NULL, *stage = NULL, *category = "none";
-    for (size_t k = 0; k < n; k++) {
-      if (k) assert_true(h[k].at >= h[k - 1].at);
-      if (!strcmp(h[k].field, "status")) status = h[k].to;
-      if (!strcmp(h[k].field, "stage")) stage = h[k].to;
-      if (!strcmp(h[k].field, "category")) category = h[k].to;
-      assert_non_null(h[k].rule);
-    }
+    assert_string_equal(h[0].field, "status");
     assert_null(h[0].from);
+    assert_string_equal(h[0].rule, "L1");
     assert_int_equal(h[0].at, c->created_at);
+    assert_string_equal(h[1].field, "stage");
+    assert_string_equal(h[1].rule, c->type == RP_TYPE_AGENT || c->type == RP_TYPE_VENDOR ||
+                                           c->type == RP_TYPE_HIDDEN
+                                       ? "S1"
+                                       : "S2");
+    const char *status = NULL, *stage = NULL, *category = "none", *type = NULL;
+    for (size_t k = 0; k < n; k++) {
+      const rp_history *r = &h[k];
+      if (k) assert_true(r->at >= h[k - 1].at);
+      assert_true(r->at >= c->created_at && r->at <= NOW);
+      assert_non_null(r->rule);
+      for (size_t e = 0; every[e]; e++)
+        seen[e] |= !strcmp(r->rule, every[e]);
+      bool creation = r->from == NULL;
+      if (creation) assert_int_equal(r->at, c->created_at);
+      if (!strcmp(r->field, "status")) {
+        if (!creation) {
+          assert_true(one_of(r->rule, status_rules));
+          assert_string_equal(r->from, status);
+        }
+        status = r->to;
+      } else if (!strcmp(r->field, "stage")) {
+        if (!creation) {
+          assert_true(one_of(r->rule, stage_rules));
+          assert_string_equal(r->from, stage);
+        }
+        stage = r->to;
+      } else if (!strcmp(r->field, "category")) {
+        if (creation) {
+          assert_string_equal(r->rule, "manual"); /* as it came with the import */
+        } else {
+          assert_true(!strcmp(r->rule, "C2") || !strcmp(r->rule, "C3"));
+          assert_string_equal(r->from, category);
+        }
+        category = r->to;
+      } else {
+        assert_string_equal(r->field, "type");
+        assert_string_equal(r->rule, "L4");
+        assert_string_equal(r->from, "prospect");
+        type = r->to;
+      }
+    }
     assert_string_equal(status, rp_status_name(c->status));
     assert_string_equal(stage, rp_stage_name(c->stage));
     assert_string_equal(category, rp_category_name(c->category));
+    if (type) assert_string_equal(type, rp_ctype_name(c->type));
   }
-  assert_int_equal(rows, d->st.history);
+  for (size_t e = 0; every[e]; e++)
+    if (!seen[e]) fail_msg("no history row by rule %s", every[e]);
+}
+
+/* M2: with the status rules switched off, no contact gets a status and no
+ * status row is written, deals or not; the other rules still work. */
+static void test_demo_M2_rules_switched_off(void **state) {
+  (void)state;
+  db *d = db_new_with(0, "{\"automation\":{\"status_rules\":false}}");
+  generate(d, 120, 7);
+  load(d);
+  assert_int_equal(d->n, 120);
+  assert_int_equal(d->st.by_status[RP_STATUS_NONE], 120);
+  assert_true(d->n_props + d->n_txs > 0);
+  for (size_t i = 0; i < d->n; i++) {
+    assert_int_equal(d->c[i].status, RP_STATUS_NONE);
+    assert_int_equal(d->c[i].stage, RP_STAGE_NONE); /* S1 */
+    size_t n = 0;
+    rp_history *h = history(d, d->c[i].id, &n);
+    for (size_t k = 0; k < n; k++)
+      assert_string_not_equal(h[k].field, "status");
+  }
+  db_free(d);
 }
 
 static void test_demo_owners_round_robin_over_agents(void **state) {
@@ -490,14 +817,17 @@ int main(void) {
       cmocka_unit_test(test_demo_every_contact_reachable),
       cmocka_unit_test(test_demo_C1_referral_counts_match_links),
       cmocka_unit_test(test_demo_S_rules_stage_follows_status),
+      cmocka_unit_test(test_demo_L4_L5_L6_deals_behind_statuses),
+      cmocka_unit_test(test_demo_deals_look_real),
       cmocka_unit_test(test_demo_L3_leads_and_past_clients_complete),
       cmocka_unit_test(test_demo_L2_suspects_have_not_answered),
       cmocka_unit_test(test_demo_activities_per_contact_sane),
-      cmocka_unit_test(test_demo_M3_history_ends_in_contact_values),
+      cmocka_unit_test(test_demo_M3_history_by_rules_ends_in_contact_values),
   };
   const struct CMUnitTest own[] = {
       cmocka_unit_test(test_demo_ascii_for_emails),
       cmocka_unit_test(test_demo_same_seed_same_data),
+      cmocka_unit_test(test_demo_M2_rules_switched_off),
       cmocka_unit_test(test_demo_owners_round_robin_over_agents),
   };
   rp_crypto_init();
