@@ -33,6 +33,9 @@ int rp_h_contacts_patch(rp_req *r);
 int rp_h_contacts_delete(rp_req *r);
 int rp_h_contacts_history(rp_req *r);
 
+/* merge.c */
+int rp_h_contacts_merge(rp_req *r);
+
 /* activities.c */
 int rp_h_activities_list(rp_req *r);
 int rp_h_activities_create(rp_req *r);

@@ -39,6 +39,7 @@ static const rp_route routes[] = {
     {"PATCH", "/api/v1/contacts/:id", rp_h_contacts_patch, 0},
     {"DELETE", "/api/v1/contacts/:id", rp_h_contacts_delete, 0, q_purge},
     {"GET", "/api/v1/contacts/:id/history", rp_h_contacts_history, 0},
+    {"POST", "/api/v1/contacts/:id/merge", rp_h_contacts_merge, 0},
     {"GET", "/api/v1/contacts/:id/timeline", rp_h_contacts_timeline, 0, q_timeline},
 
     {"GET", "/api/v1/activities", rp_h_activities_list, 0, q_activities_list},

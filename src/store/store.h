@@ -122,6 +122,13 @@ int rp_store_contact_archive(rp_store *s, const char *account_id, const char *id
 /* Erases the contact and everything that names it (activities, history,
  * side tables, search entry); contacts it referred keep no referrer. */
 int rp_store_contact_purge(rp_store *s, const char *account_id, const char *id);
+/* Moves everything that names `other` onto `survivor` (API.md merge): its
+ * activities, history rows, deal parties (a deal both are party to keeps
+ * the survivor's part) and the contacts it referred, then recounts both
+ * referral counts (C1). The caller writes the survivor's own merged fields
+ * and archives the other. */
+int rp_store_contact_merge_rows(rp_store *s, const char *account_id, const char *survivor_id,
+                                const char *other_id);
 /* Sets the derived fields written by the core: last_touch_at, overdue_at
  * (0 = never overdue), score. Does not bump version. */
 int rp_store_contact_set_derived(rp_store *s, const char *account_id, const char *id,

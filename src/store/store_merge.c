@@ -1,0 +1,39 @@
+/* store_merge.c: moving everything that names one contact onto another
+ * (API.md "POST /api/v1/contacts/{id}/merge"). */
+#include "store/sqlite_internal.h"
+#include "util/error.h"
+
+/* Runs one statement binding (account, survivor, other) as ?1 ?2 ?3. */
+static int run3(rp_store *s, const char *sql, const char *account_id, const char *survivor,
+                const char *other) {
+  sqlite3_stmt *st = rp_sql_dyn(s, sql);
+  if (!st) return rp_error_last()->code;
+  rp_bind_id(st, 1, account_id);
+  rp_bind_id(st, 2, survivor);
+  rp_bind_id(st, 3, other);
+  return rp_sql_run(s, st, NULL);
+}
+
+int rp_store_contact_merge_rows(rp_store *s, const char *account_id, const char *survivor_id,
+                                const char *other_id) {
+  static const char *const steps[] = {
+      "UPDATE activities SET contact_id = ?2 WHERE account_id = ?1 AND contact_id = ?3",
+      "UPDATE history SET contact_id = ?2 WHERE account_id = ?1 AND contact_id = ?3",
+      /* a deal both are party to keeps the survivor's part */
+      "DELETE FROM deal_parties WHERE account_id = ?1 AND contact_id = ?3 AND EXISTS ("
+      "SELECT 1 FROM deal_parties o WHERE o.account_id = ?1 AND o.contact_id = ?2"
+      " AND o.deal_kind = deal_parties.deal_kind AND o.deal_id = deal_parties.deal_id)",
+      "UPDATE deal_parties SET contact_id = ?2 WHERE account_id = ?1 AND contact_id = ?3",
+      "UPDATE contacts SET referred_by = ?2 WHERE account_id = ?1 AND referred_by = ?3"
+      " AND id <> ?2",
+      /* C1: the survivor's referral count, the other's (now none) */
+      "UPDATE contacts SET referral_count = (SELECT count(*) FROM contacts r"
+      " WHERE r.account_id = ?1 AND r.referred_by = contacts.id AND r.archived = 0)"
+      " WHERE account_id = ?1 AND id IN (?2, ?3)",
+  };
+  bool sp;
+  int rc = rp_sql_sp_begin(s, &sp);
+  for (size_t i = 0; !rc && i < sizeof steps / sizeof steps[0]; i++)
+    rc = run3(s, steps[i], account_id, survivor_id, other_id);
+  return rp_sql_sp_end(s, sp, rc);
+}
