@@ -5,6 +5,7 @@
 # N demo contacts (goal p99 < 20 ms), and how long `rapport demo` took.
 # Everything listens on 127.0.0.1 and stops by itself.
 # Usage: bench/api/run.sh [--contacts 100000] [--seconds 10] [--connections 32]
+# BUILD=build-x bench/api/run.sh measures the binary of another build directory.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 contacts=100000 seconds=10 conns=32
@@ -19,8 +20,9 @@ done
 for t in wrk nginx curl; do
   command -v $t >/dev/null || { echo "bench: $t missing; run scripts/deps --bench" >&2; exit 1; }
 done
-make -j"$(nproc)" >/dev/null
-bin=$PWD/build/rapport
+build=${BUILD:-build}
+make BUILD="$build" -j"$(nproc)" >/dev/null
+bin=$PWD/$build/rapport
 tmp=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$tmp"; }

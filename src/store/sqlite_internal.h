@@ -34,8 +34,6 @@ typedef enum {
   RP_ST_COMMIT,
   RP_ST_ROLLBACK,
   RP_ST_SCHEMA_VERSION,
-  RP_ST_CACHE_BIG,
-  RP_ST_CACHE_NORMAL,
   /* accounts */
   RP_ST_ACCOUNT_INSERT,
   RP_ST_ACCOUNT_GET,
@@ -68,6 +66,8 @@ typedef enum {
   RP_ST_CONTACT_HEAD,
   RP_ST_CONTACT_EXISTS,
   RP_ST_CONTACT_UPDATE,
+  RP_ST_CONTACT_UPDATE_NOREF,
+  RP_ST_CONTACT_UPDATE_HEAD,
   RP_ST_CONTACT_ARCHIVE,
   RP_ST_CONTACT_DELETE,
   RP_ST_CONTACT_UNREFER,
@@ -100,6 +100,16 @@ typedef enum {
 
 #define RP_DYN_CACHE 32
 
+/* A queued write of the search index (store_contacts.c): rowid seq gets
+ * text as its entry (put) or loses it. */
+#define RP_FTS_COLS 6
+typedef struct {
+  int64_t seq;
+  size_t order; /* position in the queue, for a stable sort */
+  bool put;
+  char *text[RP_FTS_COLS]; /* names, emails, phones, company, notes, tags */
+} rp_fts_op;
+
 struct rp_store {
   sqlite3 *db;
   sqlite3_stmt *st[RP_ST_COUNT];
@@ -109,7 +119,11 @@ struct rp_store {
     uint64_t used;
   } dyn[RP_DYN_CACHE];
   uint64_t dyn_clock;
-  int64_t tx_changes; /* sqlite3_total_changes64 when the write began */
+  int64_t tx_changes; /* sqlite3_total_changes64 when the transaction began */
+  bool cache_big;     /* the page cache is raised for a bulk write */
+  bool in_tx;         /* inside rp_store_begin .. commit / rollback */
+  rp_fts_op *fts;     /* search-index writes queued in the transaction */
+  size_t n_fts, cap_fts;
 };
 
 /* The cached statement of slot id (prepared from sql on first use), reset
@@ -143,6 +157,18 @@ int rp_sql_sp_begin(rp_store *s, bool *taken);
 /* Ends what rp_sql_sp_begin took: released when rc == 0, else rolled back;
  * returns rc (with the caller's error kept). */
 int rp_sql_sp_end(rp_store *s, bool taken, int rc);
+
+/* Called by the writers a bulk insert repeats (contact, activity, history):
+ * once the open transaction has written a couple of thousand rows, raises
+ * this connection's page cache so that the bulk write does not spill; the
+ * commit lowers it again unless the transaction was large. */
+void rp_sql_bulk_note(rp_store *s);
+
+/* Applies the search-index writes queued in this transaction, in rowid
+ * order (store_contacts.c); done at commit and before a search reads the
+ * index. rp_sql_fts_clear drops them (rollback). */
+int rp_sql_fts_flush(rp_store *s);
+void rp_sql_fts_clear(rp_store *s);
 
 /* Binding: NULL strings bind NULL; the text must outlive the step. */
 void rp_bind_text(sqlite3_stmt *st, int i, const char *v);

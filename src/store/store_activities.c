@@ -79,6 +79,7 @@ int rp_store_activity_create(rp_store *s, rp_activity *a, bool two_way) {
   if (rc != SQLITE_DONE) ret = activity_write_error(s, rc);
   rp_sql_done(st);
   if (!ret) a->version = 1;
+  rp_sql_bulk_note(s);
   return ret;
 }
 

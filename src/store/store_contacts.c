@@ -6,9 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "store/sqlite_internal.h"
 #include "util/error.h"
+#include "util/mem.h"
+#include "util/text.h"
 
 /* ---- columns ---- */
 
@@ -33,6 +36,16 @@
   "timeframe = ?, budget = ?, tags_json = ?, source = ?, referred_by = ?, known_since = ?, "       \
   "last_purchase_date = ?, last_sale_date = ?, contact_interval_days = ?, sms_opt_out = ?, "       \
   "email_opt_out = ?, owner_id = ?, status_before_client = ?"
+/* The same without referred_by and owner_id (see rp_store_contact_update). */
+#define FIELD_SETS_NOREF                                                                           \
+  "first_name = ?, last_name = ?, display_name = ?, name_key = ?, emails_json = ?, "               \
+  "phones_json = ?, has_address = ?, address_street = ?, address_city = ?, address_region = ?, "   \
+  "address_postal_code = ?, address_country = ?, company = ?, website = ?, social_json = ?, "      \
+  "birthday = ?, anniversary = ?, partner = ?, children = ?, pets = ?, interests = ?, "            \
+  "notes = ?, custom_json = ?, status = ?, stage = ?, category = ?, type = ?, intent = ?, "        \
+  "timeframe = ?, budget = ?, tags_json = ?, source = ?, known_since = ?, "                        \
+  "last_purchase_date = ?, last_sale_date = ?, contact_interval_days = ?, sms_opt_out = ?, "       \
+  "email_opt_out = ?, status_before_client = ?"
 
 /* Every column read back, in the order read_contact reads them. */
 #define READ_COLS                                                                                  \
@@ -328,8 +341,11 @@ static int encode_contact(contact_enc *e, const rp_contact *c) {
 
 static void bind_bool(sqlite3_stmt *st, int i, bool v) { sqlite3_bind_int(st, i, v ? 1 : 0); }
 
-/* Binds the N_FIELDS writable fields from parameter `at` on. */
-static void bind_fields(sqlite3_stmt *st, int at, const rp_contact *c, const contact_enc *e) {
+/* Binds the N_FIELDS writable fields from parameter `at` on (N_FIELDS - 2
+ * without referred_by and owner_id when refs is false); returns the next
+ * parameter's index. */
+static int bind_fields(sqlite3_stmt *st, int at, const rp_contact *c, const contact_enc *e,
+                       bool refs) {
   int i = at;
   rp_bind_text(st, i++, c->first_name);
   rp_bind_text(st, i++, c->last_name);
@@ -368,24 +384,19 @@ static void bind_fields(sqlite3_stmt *st, int at, const rp_contact *c, const con
     sqlite3_bind_null(st, i++);
   rp_bind_text(st, i++, e->tags);
   rp_bind_text(st, i++, c->source);
-  rp_bind_id(st, i++, c->referred_by);
+  if (refs) rp_bind_id(st, i++, c->referred_by);
   rp_bind_text(st, i++, c->known_since);
   rp_bind_text(st, i++, c->last_purchase_date);
   rp_bind_text(st, i++, c->last_sale_date);
   sqlite3_bind_int64(st, i++, c->contact_interval_days);
   bind_bool(st, i++, c->sms_opt_out);
   bind_bool(st, i++, c->email_opt_out);
-  rp_bind_id(st, i++, c->owner_id);
+  if (refs) rp_bind_id(st, i++, c->owner_id);
   rp_bind_text(st, i++, rp_status_name(c->status_before_client));
+  return i;
 }
 
 /* ---- decoding ---- */
-
-static json_t *load_json(sqlite3_stmt *st, int col) {
-  const char *p = (const char *)sqlite3_column_text(st, col);
-  if (!p) return NULL;
-  return json_loadb(p, (size_t)sqlite3_column_bytes(st, col), 0, NULL);
-}
 
 static const char *jdup(rp_arena *ar, json_t *v) {
   return json_is_string(v) ? rp_arena_strndup(ar, json_string_value(v), json_string_length(v))
@@ -398,11 +409,148 @@ _Static_assert(offsetof(rp_email, label) == sizeof(char *) &&
                    sizeof(rp_email) == 2 * sizeof(char *) && sizeof(rp_phone) == 2 * sizeof(char *),
                "two string pointers");
 
+/* The fast path of the array columns. They hold what encode_contact wrote
+ * (json_dumps of an array of strings, or of {k1, k2} objects of strings or
+ * nulls), so reading a contact need not build and free a jansson tree for
+ * each. The scanner below takes only that plain shape, with strings
+ * without escapes; anything else (an escape, a number, a nested value,
+ * more than FAST_MAX items, malformed text) makes it give up, and the
+ * column is read by jansson as before, so both paths give the same
+ * result. */
+#define FAST_MAX 128
+
+typedef struct {
+  const char *p, *e;
+} scan;
+
+static void sc_ws(scan *c) {
+  while (c->p < c->e && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
+    c->p++;
+}
+
+static bool sc_char(scan *c, char ch) {
+  sc_ws(c);
+  if (c->p < c->e && *c->p == ch) {
+    c->p++;
+    return true;
+  }
+  return false;
+}
+
+/* A string without escapes; *s and *n point into the column text. */
+static bool sc_str(scan *c, const char **s, size_t *n) {
+  sc_ws(c);
+  if (c->p >= c->e || *c->p != '"') return false;
+  const char *b = ++c->p;
+  bool high = false;
+  while (c->p < c->e && *c->p != '"') {
+    unsigned char ch = (unsigned char)*c->p;
+    if (ch == '\\' || ch < 0x20) return false;
+    if (ch >= 0x80) high = true;
+    c->p++;
+  }
+  if (c->p >= c->e) return false;
+  *s = b;
+  *n = (size_t)(c->p - b);
+  c->p++;
+  return !high || rp_utf8_valid(b, *n);
+}
+
+/* A string (*s set) or null (*s NULL). */
+static bool sc_str_or_null(scan *c, const char **s, size_t *n) {
+  sc_ws(c);
+  if (c->e - c->p >= 4 && memcmp(c->p, "null", 4) == 0) {
+    c->p += 4;
+    *s = NULL;
+    *n = 0;
+    return true;
+  }
+  return sc_str(c, s, n);
+}
+
+static bool sc_end(scan *c) {
+  sc_ws(c);
+  return c->p == c->e;
+}
+
+static bool key_is(const char *s, size_t n, const char *k) {
+  return strlen(k) == n && memcmp(s, k, n) == 0;
+}
+
+static bool fast_pairs(const char *text, size_t len, rp_arena *ar, const char *k1, const char *k2,
+                       void **items, size_t *n, size_t size) {
+  scan c = {text, text + len};
+  const char *v[FAST_MAX][2];
+  size_t vl[FAST_MAX][2], count = 0;
+  if (!sc_char(&c, '[')) return false;
+  if (!sc_char(&c, ']')) {
+    do {
+      if (count == FAST_MAX || !sc_char(&c, '{')) return false;
+      v[count][0] = v[count][1] = NULL;
+      if (!sc_char(&c, '}')) {
+        do {
+          const char *k, *s;
+          size_t kl, sl;
+          if (!sc_str(&c, &k, &kl) || !sc_char(&c, ':') || !sc_str_or_null(&c, &s, &sl))
+            return false;
+          int slot = key_is(k, kl, k1) ? 0 : key_is(k, kl, k2) ? 1 : -1;
+          if (slot >= 0) v[count][slot] = s, vl[count][slot] = sl;
+        } while (sc_char(&c, ','));
+        if (!sc_char(&c, '}')) return false;
+      }
+      count++;
+    } while (sc_char(&c, ','));
+    if (!sc_char(&c, ']')) return false;
+  }
+  if (!sc_end(&c)) return false;
+  *items = NULL;
+  *n = count;
+  if (!count) return true;
+  char *base = rp_arena_alloc(ar, count * size);
+  for (size_t i = 0; i < count; i++) {
+    const char **slot = (const char **)(base + i * size);
+    for (int k = 0; k < 2; k++)
+      slot[k] = v[i][k] ? rp_arena_strndup(ar, v[i][k], vl[i][k]) : NULL;
+  }
+  *items = base;
+  return true;
+}
+
+static bool fast_strings(const char *text, size_t len, rp_arena *ar, const char ***items,
+                         size_t *n) {
+  scan c = {text, text + len};
+  const char *v[FAST_MAX];
+  size_t vl[FAST_MAX], count = 0;
+  if (!sc_char(&c, '[')) return false;
+  if (!sc_char(&c, ']')) {
+    do {
+      if (count == FAST_MAX || !sc_str(&c, &v[count], &vl[count])) return false;
+      count++;
+    } while (sc_char(&c, ','));
+    if (!sc_char(&c, ']')) return false;
+  }
+  if (!sc_end(&c)) return false;
+  *items = NULL;
+  *n = count;
+  if (!count) return true;
+  const char **out = rp_arena_alloc(ar, count * sizeof *out);
+  for (size_t i = 0; i < count; i++)
+    out[i] = rp_arena_strndup(ar, v[i], vl[i]);
+  *items = out;
+  return true;
+}
+
 static void decode_pairs(sqlite3_stmt *st, int col, rp_arena *ar, const char *k1, const char *k2,
                          void **items, size_t *n, size_t size) {
   *items = NULL;
   *n = 0;
-  json_t *arr = load_json(st, col);
+  const char *text = (const char *)sqlite3_column_text(st, col);
+  if (!text) return;
+  size_t len = (size_t)sqlite3_column_bytes(st, col);
+  if (fast_pairs(text, len, ar, k1, k2, items, n, size)) return;
+  *items = NULL;
+  *n = 0;
+  json_t *arr = json_loadb(text, len, 0, NULL);
   size_t count = json_is_array(arr) ? json_array_size(arr) : 0;
   if (count) {
     char *base = rp_arena_calloc(ar, count * size);
@@ -422,7 +570,13 @@ static void decode_strings(sqlite3_stmt *st, int col, rp_arena *ar, const char *
                            size_t *n) {
   *items = NULL;
   *n = 0;
-  json_t *arr = load_json(st, col);
+  const char *text = (const char *)sqlite3_column_text(st, col);
+  if (!text) return;
+  size_t len = (size_t)sqlite3_column_bytes(st, col);
+  if (fast_strings(text, len, ar, items, n)) return;
+  *items = NULL;
+  *n = 0;
+  json_t *arr = json_loadb(text, len, 0, NULL);
   size_t count = json_is_array(arr) ? json_array_size(arr) : 0;
   if (count) {
     const char **v = rp_arena_calloc(ar, count * sizeof *v);
@@ -584,28 +738,120 @@ static int check_refs(rp_store *s, const rp_contact *c) {
   return 0;
 }
 
-/* Deletes the side-table rows and the search entry of a contact. */
-static int drop_index(rp_store *s, const char *account_id, const char *id, int64_t seq) {
+/* ---- the search index's writes ---- */
+
+/* FTS5 keeps the terms a transaction writes in memory, but only while the
+ * rowids come in increasing order: a write to a lower rowid than the last
+ * one (updating or purging an older contact, after a newer one was
+ * written) first flushes them to disk as a new segment, which later
+ * merges must fold in again. A bulk job that updates contacts in time
+ * order (the demo replays events) then pays a flush and merge for nearly
+ * every update. So inside a transaction opened with rp_store_begin, the
+ * search-index writes are queued, and rp_sql_fts_flush applies them in
+ * rowid order: at commit, and before any query reads the search index
+ * (so the transaction still sees its own writes). Outside one, a write
+ * goes straight to the index. */
+
+static int fts_delete(rp_store *s, int64_t seq) {
+  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_FTS_DELETE, "DELETE FROM contacts_fts WHERE rowid = ?");
+  if (!st) return rp_error_last()->code;
+  sqlite3_bind_int64(st, 1, seq);
+  return rp_sql_run(s, st, NULL);
+}
+
+static int fts_insert(rp_store *s, int64_t seq, const char *const text[RP_FTS_COLS]) {
+  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_FTS_INSERT,
+                                 "INSERT INTO contacts_fts (rowid, names, emails, phones, company,"
+                                 " notes, tags) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  if (!st) return rp_error_last()->code;
+  sqlite3_bind_int64(st, 1, seq);
+  for (int k = 0; k < RP_FTS_COLS; k++)
+    rp_bind_text(st, 2 + k, text[k]);
+  return rp_sql_run(s, st, NULL);
+}
+
+static void fts_op_free(rp_fts_op *op) {
+  for (int k = 0; k < RP_FTS_COLS; k++)
+    free(op->text[k]);
+}
+
+/* Deletes the search entry of seq (text NULL) or writes text as its new
+ * one (the old one must have been deleted first, as drop_index does). */
+static int fts_op(rp_store *s, int64_t seq, const char *const text[RP_FTS_COLS]) {
+  if (!s->in_tx) return text ? fts_insert(s, seq, text) : fts_delete(s, seq);
+  if (s->n_fts == s->cap_fts) {
+    s->cap_fts = s->cap_fts ? s->cap_fts * 2 : 64;
+    s->fts = rp_xrealloc(s->fts, s->cap_fts * sizeof *s->fts);
+  }
+  rp_fts_op *op = &s->fts[s->n_fts];
+  memset(op, 0, sizeof *op);
+  op->seq = seq;
+  op->order = s->n_fts++;
+  op->put = text != NULL;
+  for (int k = 0; text && k < RP_FTS_COLS; k++)
+    op->text[k] = text[k] ? rp_xstrdup(text[k]) : NULL;
+  return 0;
+}
+
+static int fts_op_cmp(const void *a, const void *b) {
+  const rp_fts_op *x = a, *y = b;
+  if (x->seq != y->seq) return x->seq < y->seq ? -1 : 1;
+  return x->order < y->order ? -1 : x->order > y->order;
+}
+
+void rp_sql_fts_clear(rp_store *s) {
+  for (size_t i = 0; i < s->n_fts; i++)
+    fts_op_free(&s->fts[i]);
+  s->n_fts = 0;
+}
+
+/* Applies the queued writes in rowid order. Of a rowid's writes in queue
+ * order, the first says whether the entry existed before (a delete comes
+ * first) and the last what it becomes (written, or gone). */
+int rp_sql_fts_flush(rp_store *s) {
+  int ret = 0;
+  if (!s->n_fts) return 0;
+  qsort(s->fts, s->n_fts, sizeof *s->fts, fts_op_cmp);
+  for (size_t i = 0; i < s->n_fts && !ret;) {
+    size_t j = i;
+    while (j + 1 < s->n_fts && s->fts[j + 1].seq == s->fts[i].seq)
+      j++;
+    if (!s->fts[i].put) ret = fts_delete(s, s->fts[i].seq);
+    if (!ret && s->fts[j].put)
+      ret = fts_insert(s, s->fts[j].seq, (const char *const *)s->fts[j].text);
+    i = j + 1;
+  }
+  rp_sql_fts_clear(s);
+  return ret;
+}
+
+/* The parts of a contact's index: its side-table rows and search entry. */
+enum { IX_EMAILS = 1, IX_PHONES = 2, IX_TAGS = 4, IX_FTS = 8, IX_ALL = 15 };
+
+/* Deletes the parts in `parts` of a contact's index. */
+static int drop_index(rp_store *s, const char *account_id, const char *id, int64_t seq,
+                      int parts) {
   static const struct {
+    int part;
     rp_stmt_id slot;
     const char *sql;
   } dels[] = {
-      {RP_ST_EMAIL_DELETE, "DELETE FROM contact_emails WHERE account_id = ? AND contact_id = ?"},
-      {RP_ST_PHONE_DELETE, "DELETE FROM contact_phones WHERE account_id = ? AND contact_id = ?"},
-      {RP_ST_TAG_DELETE, "DELETE FROM contact_tags WHERE account_id = ? AND contact_id = ?"},
+      {IX_EMAILS, RP_ST_EMAIL_DELETE,
+       "DELETE FROM contact_emails WHERE account_id = ? AND contact_id = ?"},
+      {IX_PHONES, RP_ST_PHONE_DELETE,
+       "DELETE FROM contact_phones WHERE account_id = ? AND contact_id = ?"},
+      {IX_TAGS, RP_ST_TAG_DELETE, "DELETE FROM contact_tags WHERE account_id = ? AND contact_id = ?"},
   };
   int ret;
   for (size_t i = 0; i < sizeof dels / sizeof dels[0]; i++) {
+    if (!(parts & dels[i].part)) continue;
     sqlite3_stmt *st = rp_sql_stmt(s, dels[i].slot, dels[i].sql);
     if (!st) return rp_error_last()->code;
     rp_bind_id(st, 1, account_id);
     rp_bind_id(st, 2, id);
     if ((ret = rp_sql_run(s, st, NULL))) return ret;
   }
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_FTS_DELETE, "DELETE FROM contacts_fts WHERE rowid = ?");
-  if (!st) return rp_error_last()->code;
-  sqlite3_bind_int64(st, 1, seq);
-  return rp_sql_run(s, st, NULL);
+  return parts & IX_FTS ? fts_op(s, seq, NULL) : 0;
 }
 
 static int side_insert(rp_store *s, rp_stmt_id slot, const char *sql, const char *account_id,
@@ -618,11 +864,12 @@ static int side_insert(rp_store *s, rp_stmt_id slot, const char *sql, const char
   return rp_sql_run(s, st, NULL);
 }
 
-/* Writes the side-table rows and the search entry of c (stored at seq). */
-static int write_index(rp_store *s, const rp_contact *c, const contact_enc *e, int64_t seq) {
-  int ret;
+/* Writes the parts in `parts` of c's index (its search entry at seq). */
+static int write_index(rp_store *s, const rp_contact *c, const contact_enc *e, int64_t seq,
+                       int parts) {
+  int ret = 0;
   rp_sb key = {0};
-  for (size_t i = 0; c->emails && i < c->n_emails; i++) {
+  for (size_t i = 0; (parts & IX_EMAILS) && c->emails && i < c->n_emails; i++) {
     if (!c->emails[i].address) continue;
     rp_sb_reset(&key);
     rp_sb_lower(&key, c->emails[i].address);
@@ -632,7 +879,7 @@ static int write_index(rp_store *s, const rp_contact *c, const contact_enc *e, i
                            c->account_id, c->id, rp_sb_str(&key))))
       goto cleanup;
   }
-  for (size_t i = 0; c->phones && i < c->n_phones; i++) {
+  for (size_t i = 0; (parts & IX_PHONES) && c->phones && i < c->n_phones; i++) {
     if (!c->phones[i].number) continue;
     if ((ret = side_insert(s, RP_ST_PHONE_INSERT,
                            "INSERT OR IGNORE INTO contact_phones (account_id, contact_id, number)"
@@ -640,7 +887,7 @@ static int write_index(rp_store *s, const rp_contact *c, const contact_enc *e, i
                            c->account_id, c->id, c->phones[i].number)))
       goto cleanup;
   }
-  for (size_t i = 0; c->tags && i < c->n_tags; i++) {
+  for (size_t i = 0; (parts & IX_TAGS) && c->tags && i < c->n_tags; i++) {
     if (!c->tags[i]) continue;
     if ((ret = side_insert(s, RP_ST_TAG_INSERT,
                            "INSERT OR IGNORE INTO contact_tags (account_id, contact_id, tag)"
@@ -648,23 +895,82 @@ static int write_index(rp_store *s, const rp_contact *c, const contact_enc *e, i
                            c->account_id, c->id, c->tags[i])))
       goto cleanup;
   }
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_FTS_INSERT,
-                                 "INSERT INTO contacts_fts (rowid, names, emails, phones, company,"
-                                 " notes, tags) VALUES (?, ?, ?, ?, ?, ?, ?)");
-  if (!st) {
-    ret = rp_error_last()->code;
-    goto cleanup;
+  if (parts & IX_FTS) {
+    const char *text[RP_FTS_COLS] = {rp_sb_str(&e->fts_names),  rp_sb_str(&e->fts_emails),
+                                     rp_sb_str(&e->fts_phones), c->company,
+                                     c->notes,                  rp_sb_str(&e->fts_tags)};
+    ret = fts_op(s, seq, text);
   }
-  sqlite3_bind_int64(st, 1, seq);
-  rp_bind_text(st, 2, rp_sb_str(&e->fts_names));
-  rp_bind_text(st, 3, rp_sb_str(&e->fts_emails));
-  rp_bind_text(st, 4, rp_sb_str(&e->fts_phones));
-  rp_bind_text(st, 5, c->company);
-  rp_bind_text(st, 6, c->notes);
-  rp_bind_text(st, 7, rp_sb_str(&e->fts_tags));
-  ret = rp_sql_run(s, st, NULL);
 cleanup:
   rp_sb_free(&key);
+  return ret;
+}
+
+/* What an update finds of the stored contact: its head, and which parts of
+ * its index the new values leave stale. */
+typedef struct {
+  bool found;
+  int64_t seq, version;
+  char referred_by[RP_ID_LEN]; /* "" when none */
+  bool refs_same;              /* referred_by and owner_id unchanged */
+  int stale;                   /* IX_* parts to rewrite */
+} update_head;
+
+/* Whether column i holds exactly v (NULL matching NULL). */
+static bool col_is(sqlite3_stmt *st, int i, const char *v) {
+  if (sqlite3_column_type(st, i) == SQLITE_NULL) return v == NULL;
+  if (!v) return false;
+  const char *p = (const char *)sqlite3_column_text(st, i);
+  size_t n = (size_t)sqlite3_column_bytes(st, i);
+  return p && strlen(v) == n && memcmp(p, v, n) == 0;
+}
+
+/* Whether id column i names the same id as v (any case; NULL matching NULL
+ * or ""). */
+static bool col_id_is(sqlite3_stmt *st, int i, const char *v) {
+  char cur[RP_ID_LEN];
+  rp_col_id(st, i, cur);
+  return strcasecmp(cur, v ? v : "") == 0;
+}
+
+/* Reads the head of c's stored row and compares what the index is built
+ * from (emails, phones, tags, and the searchable names, company and notes)
+ * with the new values: an update that leaves them alone (a status, a
+ * stage, a note-free field) rewrites no side-table row and no search
+ * entry. That also keeps the full-text index from being flushed to disk:
+ * FTS5 writes its pending terms out as a new segment whenever a statement
+ * with a statement journal ends, which a DELETE on a table with foreign
+ * keys, or an UPDATE of a foreign-key column, has; so referred_by and
+ * owner_id are only written (rp_store_contact_update) when they change. */
+static int get_update_head(rp_store *s, const rp_contact *c, const contact_enc *e,
+                           update_head *h) {
+  memset(h, 0, sizeof *h);
+  sqlite3_stmt *st =
+      rp_sql_stmt(s, RP_ST_CONTACT_UPDATE_HEAD,
+                  "SELECT seq, version, referred_by, owner_id, emails_json, phones_json,"
+                  " tags_json, display_name, first_name, last_name, company, notes"
+                  " FROM contacts WHERE account_id = ? AND id = ?");
+  if (!st) return rp_error_last()->code;
+  rp_bind_id(st, 1, c->account_id);
+  rp_bind_id(st, 2, c->id);
+  int rc = sqlite3_step(st), ret = 0;
+  if (rc == SQLITE_ROW) {
+    h->found = true;
+    h->seq = sqlite3_column_int64(st, 0);
+    h->version = sqlite3_column_int64(st, 1);
+    rp_col_id(st, 2, h->referred_by);
+    h->refs_same = col_id_is(st, 2, c->referred_by) && col_id_is(st, 3, c->owner_id);
+    bool emails = col_is(st, 4, e->emails), phones = col_is(st, 5, e->phones),
+         tags = col_is(st, 6, e->tags);
+    bool text = col_is(st, 7, c->display_name) && col_is(st, 8, c->first_name) &&
+                col_is(st, 9, c->last_name) && col_is(st, 10, c->company) &&
+                col_is(st, 11, c->notes);
+    h->stale = (emails ? 0 : IX_EMAILS) | (phones ? 0 : IX_PHONES) | (tags ? 0 : IX_TAGS) |
+               (emails && phones && tags && text ? 0 : IX_FTS);
+  } else if (rc != SQLITE_DONE) {
+    ret = rp_sql_error(s, rc, NULL);
+  }
+  rp_sql_done(st);
   return ret;
 }
 
@@ -694,8 +1000,7 @@ int rp_store_contact_create(rp_store *s, rp_contact *c) {
   }
   rp_bind_id(st, 1, c->account_id);
   rp_bind_id(st, 2, c->id);
-  bind_fields(st, 3, c, &e);
-  int i = 3 + N_FIELDS;
+  int i = bind_fields(st, 3, c, &e, true);
   sqlite3_bind_double(st, i++, c->score);
   sqlite3_bind_int64(st, i++, c->last_touch_at);
   sqlite3_bind_int64(st, i++, c->created_at);
@@ -704,12 +1009,13 @@ int rp_store_contact_create(rp_store *s, rp_contact *c) {
   rp_bind_time(st, i++, c->archived_at);
   if ((ret = rp_sql_run(s, st, "id"))) goto cleanup;
   int64_t seq = sqlite3_last_insert_rowid(s->db);
-  if ((ret = write_index(s, c, &e, seq))) goto cleanup;
+  if ((ret = write_index(s, c, &e, seq, IX_ALL))) goto cleanup;
   if (c->referred_by && !c->archived_at &&
       (ret = recount_referrals(s, c->account_id, c->referred_by)))
     goto cleanup;
   c->version = 1;
   c->referral_count = 0;
+  rp_sql_bulk_note(s);
 cleanup:
   ret = rp_sql_sp_end(s, sp, ret);
   enc_free(&e);
@@ -744,11 +1050,11 @@ int rp_store_contact_get(rp_store *s, rp_arena *ar, rp_contact *out, const char 
  * recounts the old and new referrers when referred_by changed (C1). */
 int rp_store_contact_update(rp_store *s, rp_contact *c) {
   contact_enc e;
-  contact_head h;
+  update_head h;
   int ret;
   bool sp = false;
   if ((ret = encode_contact(&e, c))) goto cleanup;
-  if ((ret = get_head(s, c->account_id, c->id, &h))) goto cleanup;
+  if ((ret = get_update_head(s, c, &e, &h))) goto cleanup;
   if (!h.found) {
     ret = rp_error_set(RP_ENOTFOUND, NULL, "no such contact");
     goto cleanup;
@@ -760,15 +1066,19 @@ int rp_store_contact_update(rp_store *s, rp_contact *c) {
   if ((ret = check_refs(s, c))) goto cleanup;
   if ((ret = rp_sql_sp_begin(s, &sp))) goto cleanup;
   sqlite3_stmt *st =
-      rp_sql_stmt(s, RP_ST_CONTACT_UPDATE,
-                  "UPDATE contacts SET " FIELD_SETS ", updated_at = ?, version = version + 1"
-                  " WHERE account_id = ? AND id = ? AND version = ?");
+      h.refs_same ? rp_sql_stmt(s, RP_ST_CONTACT_UPDATE_NOREF,
+                                "UPDATE contacts SET " FIELD_SETS_NOREF
+                                ", updated_at = ?, version = version + 1"
+                                " WHERE account_id = ? AND id = ? AND version = ?")
+                  : rp_sql_stmt(s, RP_ST_CONTACT_UPDATE,
+                                "UPDATE contacts SET " FIELD_SETS
+                                ", updated_at = ?, version = version + 1"
+                                " WHERE account_id = ? AND id = ? AND version = ?");
   if (!st) {
     ret = rp_error_last()->code;
     goto cleanup;
   }
-  bind_fields(st, 1, c, &e);
-  int i = 1 + N_FIELDS;
+  int i = bind_fields(st, 1, c, &e, !h.refs_same);
   sqlite3_bind_int64(st, i++, c->updated_at);
   rp_bind_id(st, i++, c->account_id);
   rp_bind_id(st, i++, c->id);
@@ -778,8 +1088,10 @@ int rp_store_contact_update(rp_store *s, rp_contact *c) {
     ret = rp_error_set(RP_ECONFLICT, NULL, "version moved on");
     goto cleanup;
   }
-  if ((ret = drop_index(s, c->account_id, c->id, h.seq))) goto cleanup;
-  if ((ret = write_index(s, c, &e, h.seq))) goto cleanup;
+  if (h.stale) {
+    if ((ret = drop_index(s, c->account_id, c->id, h.seq, h.stale))) goto cleanup;
+    if ((ret = write_index(s, c, &e, h.seq, h.stale))) goto cleanup;
+  }
   const char *now_ref = c->referred_by ? c->referred_by : "";
   if (strcmp(h.referred_by, now_ref) != 0) {
     if ((ret = recount_referrals(s, c->account_id, h.referred_by))) goto cleanup;
@@ -844,7 +1156,7 @@ int rp_store_contact_purge(rp_store *s, const char *account_id, const char *id) 
                               " WHERE account_id = ? AND referred_by = ?"},
       {RP_ST_CONTACT_DELETE, "DELETE FROM contacts WHERE account_id = ? AND id = ?"},
   };
-  if ((ret = drop_index(s, account_id, id, h.seq))) goto cleanup;
+  if ((ret = drop_index(s, account_id, id, h.seq, IX_ALL))) goto cleanup;
   for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
     sqlite3_stmt *st = rp_sql_stmt(s, steps[i].slot, steps[i].sql);
     if (!st) {
@@ -864,9 +1176,14 @@ cleanup:
  * (0 = never), overdue_at (0 = never overdue), score. No version bump. */
 int rp_store_contact_set_derived(rp_store *s, const char *account_id, const char *id,
                                  rp_time last_touch_at, rp_time overdue_at, double score) {
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_CONTACT_SET_DERIVED,
-                                 "UPDATE contacts SET last_touch_at = ?, overdue_at = ?, score = ?"
-                                 " WHERE account_id = ? AND id = ?");
+  /* a refresh that changes nothing (the common case: most events move no
+   * derived field) writes nothing, so the score, touch and overdue indexes
+   * are not rewritten */
+  sqlite3_stmt *st =
+      rp_sql_stmt(s, RP_ST_CONTACT_SET_DERIVED,
+                  "UPDATE contacts SET last_touch_at = ?1, overdue_at = ?2, score = ?3"
+                  " WHERE account_id = ?4 AND id = ?5 AND (last_touch_at IS NOT ?1"
+                  " OR overdue_at IS NOT ?2 OR score IS NOT ?3)");
   if (!st) return rp_error_last()->code;
   sqlite3_bind_int64(st, 1, last_touch_at);
   rp_bind_time(st, 2, overdue_at);
@@ -874,8 +1191,11 @@ int rp_store_contact_set_derived(rp_store *s, const char *account_id, const char
   rp_bind_id(st, 4, account_id);
   rp_bind_id(st, 5, id);
   int ret = rp_sql_run(s, st, NULL);
-  if (!ret && sqlite3_changes(s->db) == 0)
-    ret = rp_error_set(RP_ENOTFOUND, NULL, "no such contact");
+  if (!ret && sqlite3_changes(s->db) == 0) {
+    bool found = false;
+    if ((ret = contact_exists(s, account_id, id, &found))) return ret;
+    if (!found) ret = rp_error_set(RP_ENOTFOUND, NULL, "no such contact");
+  }
   return ret;
 }
 
@@ -1194,6 +1514,9 @@ int rp_store_contact_list(rp_store *s, rp_arena *ar, const rp_contact_query *q, 
     cl_id(c, q->account_id);
     cl_text(c, q->phone);
   }
+
+  /* the search index must hold this transaction's own writes */
+  if (terms && (ret = rp_sql_fts_flush(s))) goto cleanup;
 
   /* which set drives, if any: a phone always (a handful of rows), else the
    * filter matching fewest contacts when under its limit */
