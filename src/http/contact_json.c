@@ -672,6 +672,19 @@ int rp_contact_from_json(rp_contact *out, rp_contact_given *given, const json_t 
 
 /* ---- rendering ---- */
 
+static json_t *jstr(const char *s);
+
+json_t *rp_address_to_json(bool has, const rp_address *a) {
+  if (!has) return json_null();
+  json_t *ad = json_object();
+  json_object_set_new(ad, "street", jstr(a->street));
+  json_object_set_new(ad, "city", jstr(a->city));
+  json_object_set_new(ad, "region", jstr(a->region));
+  json_object_set_new(ad, "postal_code", jstr(a->postal_code));
+  json_object_set_new(ad, "country", jstr(a->country));
+  return ad;
+}
+
 static json_t *jstr(const char *s) {
   if (!s) return json_null();
   json_t *v = json_string(s);
@@ -712,17 +725,7 @@ json_t *rp_contact_to_json(const rp_contact *c) {
     json_array_append_new(a, p);
   }
   json_object_set_new(o, "phones", a);
-  if (c->has_address) {
-    json_t *ad = json_object();
-    json_object_set_new(ad, "street", jstr(c->address.street));
-    json_object_set_new(ad, "city", jstr(c->address.city));
-    json_object_set_new(ad, "region", jstr(c->address.region));
-    json_object_set_new(ad, "postal_code", jstr(c->address.postal_code));
-    json_object_set_new(ad, "country", jstr(c->address.country));
-    json_object_set_new(o, "address", ad);
-  } else {
-    json_object_set_new(o, "address", json_null());
-  }
+  json_object_set_new(o, "address", rp_address_to_json(c->has_address, &c->address));
   json_object_set_new(o, "company", jstr(c->company));
   json_object_set_new(o, "website", jstr(c->website));
   a = json_array();

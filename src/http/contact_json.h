@@ -53,6 +53,10 @@ int rp_contact_from_json(rp_contact *out, rp_contact_given *given, const json_t 
  * with one decimal. The caller owns the result (json_decref). */
 json_t *rp_contact_to_json(const rp_contact *c);
 
+/* An address object {street, city, region, postal_code, country}, or JSON
+ * null when has is false. The caller owns the result. */
+json_t *rp_address_to_json(bool has, const rp_address *a);
+
 /* True when key is one of the contact's read-only keys (API.md). */
 bool rp_contact_key_readonly(const char *key);
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "http/contact_json.h"
 #include "util/error.h"
 #include "util/uuid.h"
 
@@ -326,17 +327,7 @@ json_t *rp_property_to_json(const rp_property *p) {
   json_t *o = json_object();
   json_object_set_new(o, "id", jstr(p->id[0] ? p->id : NULL));
   json_object_set_new(o, "version", json_integer(p->version));
-  if (p->has_address) {
-    json_t *ad = json_object();
-    json_object_set_new(ad, "street", jstr(p->address.street));
-    json_object_set_new(ad, "city", jstr(p->address.city));
-    json_object_set_new(ad, "region", jstr(p->address.region));
-    json_object_set_new(ad, "postal_code", jstr(p->address.postal_code));
-    json_object_set_new(ad, "country", jstr(p->address.country));
-    json_object_set_new(o, "address", ad);
-  } else {
-    json_object_set_new(o, "address", json_null());
-  }
+  json_object_set_new(o, "address", rp_address_to_json(p->has_address, &p->address));
   json_object_set_new(o, "mls_id", jstr(p->mls_id));
   json_object_set_new(o, "status", json_string(rp_property_status_name(p->status)));
   json_object_set_new(o, "list_price", jmoney(p->has_list_price, p->list_price));
