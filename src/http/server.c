@@ -35,6 +35,7 @@
 #define CONNECTION_TIMEOUT 30         /* seconds of idleness */
 #define CONNECTION_MEMORY (32u << 10) /* per connection: bounds header sizes */
 #define STOP_GRACE_MS 10000
+#define DRAIN_MAX (16u << 20) /* an oversized body up to this is read before the 413 */
 
 /* ---- listen address ---- */
 
@@ -418,10 +419,15 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
     r->now = rp_clock_now();
     r->remote_ip = client_ip(r);
     x->cap = body_cap(url);
-    if (announced_too_large(c, x->cap)) {
+    /* A body announced over the cap is read and thrown away, then refused:
+     * answering at once and closing would reset the connection under a
+     * client still sending, which then never sees the 413. Only a body too
+     * big to be worth reading is refused before it arrives. */
+    if (announced_too_large(c, DRAIN_MAX > x->cap ? DRAIN_MAX : x->cap)) {
       rp_error_set(RP_ETOOLARGE, NULL, "the body is larger than %zu bytes", x->cap);
       return queue_error(x, RP_ETOOLARGE);
     }
+    if (announced_too_large(c, x->cap)) x->too_large = true;
     return MHD_YES;
   }
   if (*upload_data_size) {
