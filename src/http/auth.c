@@ -161,18 +161,22 @@ int rp_auth_resolve(rp_req *r) {
   size_t tlen = 0;
   bool via_cookie = false;
   rp_token t;
-  rp_user u;
   int rc;
   memset(&r->auth, 0, sizeof r->auth);
   if ((rc = request_credential(r, &tok, &tlen, &via_cookie)) != 0) return rc;
   if (!r->store) return rp_error_set(RP_EINTERNAL, NULL, "no database connection");
-  if ((rc = lookup_token(r, &t, tok, tlen)) != 0) return rc;
+  /* the token and its user in one lookup: this runs on every request */
+  char hash[RP_TOKEN_HASH_LEN];
+  bool user_ok = false;
+  rp_role role = RP_ROLE_AGENT;
+  if (!rp_auth_token_hash(hash, tok, tlen))
+    return rp_error_set(RP_EUNAUTHORIZED, NULL, "invalid or expired token");
+  rc = rp_store_token_auth(r->store, &r->arena, &t, &user_ok, &role, hash, r->now);
+  if (rc == RP_ENOTFOUND) return rp_error_set(RP_EUNAUTHORIZED, NULL, "invalid or expired token");
+  if (rc != 0) return rc;
   if (via_cookie && t.kind != RP_TOKEN_SESSION)
     return rp_error_set(RP_EUNAUTHORIZED, NULL, "invalid or expired token");
-  rc = rp_store_user_get(r->store, &r->arena, &u, t.account_id, t.user_id);
-  if (rc == RP_ENOTFOUND || (rc == 0 && u.disabled_at))
-    return rp_error_set(RP_EUNAUTHORIZED, NULL, "this user can no longer sign in");
-  if (rc != 0) return rc;
+  if (!user_ok) return rp_error_set(RP_EUNAUTHORIZED, NULL, "this user can no longer sign in");
 
   if (via_cookie && strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0) {
     char want[RP_SECRET_LEN + 1];
@@ -188,7 +192,7 @@ int rp_auth_resolve(rp_req *r) {
   memcpy(r->auth.account_id, t.account_id, RP_ID_LEN);
   memcpy(r->auth.user_id, t.user_id, RP_ID_LEN);
   memcpy(r->auth.token_id, t.id, RP_ID_LEN);
-  r->auth.role = u.role;
+  r->auth.role = role;
 
   /* last_used_at is informative: write it at most every 10 minutes, and a
    * busy database must not fail the request. */
@@ -201,7 +205,6 @@ int rp_auth_resolve(rp_req *r) {
 }
 
 /* ---- handlers ---- */
-
 
 /* An argon2id hash of a throw-away password, verified against when the
  * email is unknown so that a wrong email costs as long as a wrong password. */

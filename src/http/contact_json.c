@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "core/email.h"
 #include "core/phone.h"
 #include "util/error.h"
+#include "util/text.h"
 #include "util/uuid.h"
 
 #define PATH_MAX_LEN 128
@@ -672,28 +674,48 @@ int rp_contact_from_json(rp_contact *out, rp_contact_given *given, const json_t 
 
 /* ---- rendering ---- */
 
+/* Sets member key (a string literal: valid UTF-8, its length known at
+ * compile time) without jansson's re-checking and measuring it. */
+#define JSET(o, key, v) json_object_setn_new_nocheck((o), (key), sizeof(key) - 1, (v))
+
+/* Whether s[0..n) is valid UTF-8 as jansson's json_string requires; plain
+ * ASCII, the usual case, is checked eight bytes at a time. */
+static bool text_ok(const char *s, size_t n) {
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t x;
+    memcpy(&x, s + i, 8);
+    if (x & 0x8080808080808080ull) break;
+  }
+  while (i < n && (unsigned char)s[i] < 0x80)
+    i++;
+  return i == n || rp_utf8_valid(s + i, n - i);
+}
+
 static json_t *jstr(const char *s);
 
 json_t *rp_address_to_json(bool has, const rp_address *a) {
   if (!has) return json_null();
   json_t *ad = json_object();
-  json_object_set_new(ad, "street", jstr(a->street));
-  json_object_set_new(ad, "city", jstr(a->city));
-  json_object_set_new(ad, "region", jstr(a->region));
-  json_object_set_new(ad, "postal_code", jstr(a->postal_code));
-  json_object_set_new(ad, "country", jstr(a->country));
+  JSET(ad, "street", jstr(a->street));
+  JSET(ad, "city", jstr(a->city));
+  JSET(ad, "region", jstr(a->region));
+  JSET(ad, "postal_code", jstr(a->postal_code));
+  JSET(ad, "country", jstr(a->country));
   return ad;
 }
 
 static json_t *jstr(const char *s) {
   if (!s) return json_null();
-  json_t *v = json_string(s);
-  return v ? v : json_null(); /* not UTF-8: never from our own writes */
+  size_t n = strlen(s);
+  /* not UTF-8 (never from our own writes): null, as json_string refuses it */
+  json_t *v = text_ok(s, n) ? json_stringn_nocheck(s, n) : NULL;
+  return v ? v : json_null();
 }
 
 static json_t *jtime(rp_time t) {
   char buf[21];
-  return t ? json_string(rp_time_format(t, buf)) : json_null();
+  return t ? jstr(rp_time_format(t, buf)) : json_null();
 }
 
 /* A number as an integer when it is one (450000), else a real. */
@@ -704,76 +726,77 @@ static json_t *jnumber(double d) {
 
 json_t *rp_contact_to_json(const rp_contact *c) {
   json_t *o = json_object();
-  json_object_set_new(o, "id", jstr(c->id[0] ? c->id : NULL));
-  json_object_set_new(o, "version", json_integer(c->version));
-  json_object_set_new(o, "first_name", jstr(c->first_name));
-  json_object_set_new(o, "last_name", jstr(c->last_name));
-  json_object_set_new(o, "display_name", jstr(c->display_name));
+  JSET(o, "id", jstr(c->id[0] ? c->id : NULL));
+  JSET(o, "version", json_integer(c->version));
+  JSET(o, "first_name", jstr(c->first_name));
+  JSET(o, "last_name", jstr(c->last_name));
+  JSET(o, "display_name", jstr(c->display_name));
   json_t *a = json_array();
   for (size_t i = 0; i < c->n_emails; i++) {
     json_t *e = json_object();
-    json_object_set_new(e, "address", jstr(c->emails[i].address));
-    json_object_set_new(e, "label", jstr(c->emails[i].label));
+    JSET(e, "address", jstr(c->emails[i].address));
+    JSET(e, "label", jstr(c->emails[i].label));
     json_array_append_new(a, e);
   }
-  json_object_set_new(o, "emails", a);
+  JSET(o, "emails", a);
   a = json_array();
   for (size_t i = 0; i < c->n_phones; i++) {
     json_t *p = json_object();
-    json_object_set_new(p, "number", jstr(c->phones[i].number));
-    json_object_set_new(p, "label", jstr(c->phones[i].label));
+    JSET(p, "number", jstr(c->phones[i].number));
+    JSET(p, "label", jstr(c->phones[i].label));
     json_array_append_new(a, p);
   }
-  json_object_set_new(o, "phones", a);
-  json_object_set_new(o, "address", rp_address_to_json(c->has_address, &c->address));
-  json_object_set_new(o, "company", jstr(c->company));
-  json_object_set_new(o, "website", jstr(c->website));
+  JSET(o, "phones", a);
+  JSET(o, "address", rp_address_to_json(c->has_address, &c->address));
+  JSET(o, "company", jstr(c->company));
+  JSET(o, "website", jstr(c->website));
   a = json_array();
   for (size_t i = 0; i < c->n_social; i++)
     json_array_append_new(a, jstr(c->social[i]));
-  json_object_set_new(o, "social", a);
-  json_object_set_new(o, "birthday", jstr(c->birthday));
-  json_object_set_new(o, "anniversary", jstr(c->anniversary));
-  json_object_set_new(o, "partner", jstr(c->partner));
-  json_object_set_new(o, "children", jstr(c->children));
-  json_object_set_new(o, "pets", jstr(c->pets));
-  json_object_set_new(o, "interests", jstr(c->interests));
-  json_object_set_new(o, "notes", jstr(c->notes));
-  json_t *custom = c->custom_json ? json_loads(c->custom_json, 0, NULL) : NULL;
+  JSET(o, "social", a);
+  JSET(o, "birthday", jstr(c->birthday));
+  JSET(o, "anniversary", jstr(c->anniversary));
+  JSET(o, "partner", jstr(c->partner));
+  JSET(o, "children", jstr(c->children));
+  JSET(o, "pets", jstr(c->pets));
+  JSET(o, "interests", jstr(c->interests));
+  JSET(o, "notes", jstr(c->notes));
+  json_t *custom = !c->custom_json || strcmp(c->custom_json, "{}") == 0
+                       ? NULL /* the usual empty one: no parse */
+                       : json_loads(c->custom_json, 0, NULL);
   if (!json_is_object(custom)) {
     json_decref(custom);
     custom = json_object();
   }
-  json_object_set_new(o, "custom", custom);
-  json_object_set_new(o, "status", json_string(rp_status_name(c->status)));
-  json_object_set_new(o, "stage", json_string(rp_stage_name(c->stage)));
-  json_object_set_new(o, "category", json_string(rp_category_name(c->category)));
-  json_object_set_new(o, "type", json_string(rp_ctype_name(c->type)));
-  json_object_set_new(o, "intent", json_string(rp_intent_name(c->intent)));
-  json_object_set_new(o, "timeframe", jstr(c->timeframe));
-  json_object_set_new(o, "budget", c->has_budget ? jnumber(c->budget) : json_null());
+  JSET(o, "custom", custom);
+  JSET(o, "status", jstr(rp_status_name(c->status)));
+  JSET(o, "stage", jstr(rp_stage_name(c->stage)));
+  JSET(o, "category", jstr(rp_category_name(c->category)));
+  JSET(o, "type", jstr(rp_ctype_name(c->type)));
+  JSET(o, "intent", jstr(rp_intent_name(c->intent)));
+  JSET(o, "timeframe", jstr(c->timeframe));
+  JSET(o, "budget", c->has_budget ? jnumber(c->budget) : json_null());
   a = json_array();
   for (size_t i = 0; i < c->n_tags; i++)
     json_array_append_new(a, jstr(c->tags[i]));
-  json_object_set_new(o, "tags", a);
-  json_object_set_new(o, "source", jstr(c->source));
-  json_object_set_new(o, "referred_by", jstr(c->referred_by));
-  json_object_set_new(o, "referral_count", json_integer(c->referral_count));
-  json_object_set_new(o, "known_since", jstr(c->known_since));
-  json_object_set_new(o, "last_purchase_date", jstr(c->last_purchase_date));
-  json_object_set_new(o, "last_sale_date", jstr(c->last_sale_date));
-  json_object_set_new(o, "contact_interval_days",
-                      c->contact_interval_days > 0 ? json_integer(c->contact_interval_days)
-                                                   : json_null());
-  json_object_set_new(o, "sms_opt_out", json_boolean(c->sms_opt_out));
-  json_object_set_new(o, "email_opt_out", json_boolean(c->email_opt_out));
-  json_object_set_new(o, "owner_id", jstr(c->owner_id));
-  json_object_set_new(o, "score", json_real(round(c->score * 10.0) / 10.0));
-  json_object_set_new(o, "last_touch_at", jtime(c->last_touch_at));
-  json_object_set_new(o, "overdue", json_boolean(c->overdue));
-  json_object_set_new(o, "created_at", jtime(c->created_at));
-  json_object_set_new(o, "updated_at", jtime(c->updated_at));
-  json_object_set_new(o, "archived_at", jtime(c->archived_at));
+  JSET(o, "tags", a);
+  JSET(o, "source", jstr(c->source));
+  JSET(o, "referred_by", jstr(c->referred_by));
+  JSET(o, "referral_count", json_integer(c->referral_count));
+  JSET(o, "known_since", jstr(c->known_since));
+  JSET(o, "last_purchase_date", jstr(c->last_purchase_date));
+  JSET(o, "last_sale_date", jstr(c->last_sale_date));
+  JSET(o, "contact_interval_days",
+       c->contact_interval_days > 0 ? json_integer(c->contact_interval_days) : json_null());
+  JSET(o, "sms_opt_out", json_boolean(c->sms_opt_out));
+  JSET(o, "email_opt_out", json_boolean(c->email_opt_out));
+  JSET(o, "owner_id", jstr(c->owner_id));
+  JSET(o, "score", json_real(round(c->score * 10.0) / 10.0));
+  JSET(o, "last_touch_at", jtime(c->last_touch_at));
+  JSET(o, "overdue", json_boolean(c->overdue));
+  JSET(o, "created_at", jtime(c->created_at));
+  JSET(o, "updated_at", jtime(c->updated_at));
+  JSET(o, "archived_at", jtime(c->archived_at));
   return o;
 }
 
@@ -921,30 +944,29 @@ int rp_activity_from_json(rp_activity *out, const json_t *body, rp_time now, rp_
 
 json_t *rp_activity_to_json(const rp_activity *a) {
   json_t *o = json_object();
-  json_object_set_new(o, "id", jstr(a->id[0] ? a->id : NULL));
-  json_object_set_new(o, "contact_id", jstr(a->contact_id[0] ? a->contact_id : NULL));
-  json_object_set_new(o, "kind", json_string(rp_kind_name(a->kind)));
-  json_object_set_new(o, "direction", json_string(rp_direction_name(a->direction)));
-  json_object_set_new(o, "occurred_at", jtime(a->occurred_at));
-  json_object_set_new(o, "subject", jstr(a->subject));
-  json_object_set_new(o, "body", jstr(a->body));
-  json_object_set_new(o, "duration_s",
-                      a->duration_s >= 0 ? json_integer(a->duration_s) : json_null());
-  json_object_set_new(o, "importance", json_string(rp_importance_name(a->importance)));
-  json_object_set_new(o, "source", jstr(a->source));
-  json_object_set_new(o, "created_at", jtime(a->created_at));
-  json_object_set_new(o, "updated_at", jtime(a->updated_at));
-  json_object_set_new(o, "version", json_integer(a->version));
+  JSET(o, "id", jstr(a->id[0] ? a->id : NULL));
+  JSET(o, "contact_id", jstr(a->contact_id[0] ? a->contact_id : NULL));
+  JSET(o, "kind", jstr(rp_kind_name(a->kind)));
+  JSET(o, "direction", jstr(rp_direction_name(a->direction)));
+  JSET(o, "occurred_at", jtime(a->occurred_at));
+  JSET(o, "subject", jstr(a->subject));
+  JSET(o, "body", jstr(a->body));
+  JSET(o, "duration_s", a->duration_s >= 0 ? json_integer(a->duration_s) : json_null());
+  JSET(o, "importance", jstr(rp_importance_name(a->importance)));
+  JSET(o, "source", jstr(a->source));
+  JSET(o, "created_at", jtime(a->created_at));
+  JSET(o, "updated_at", jtime(a->updated_at));
+  JSET(o, "version", json_integer(a->version));
   return o;
 }
 
 json_t *rp_history_to_json(const rp_history *h) {
   json_t *o = json_object();
-  json_object_set_new(o, "field", jstr(h->field));
-  json_object_set_new(o, "from", jstr(h->from));
-  json_object_set_new(o, "to", jstr(h->to));
-  json_object_set_new(o, "rule", jstr(h->rule));
-  json_object_set_new(o, "actor", jstr(h->actor));
-  json_object_set_new(o, "at", jtime(h->at));
+  JSET(o, "field", jstr(h->field));
+  JSET(o, "from", jstr(h->from));
+  JSET(o, "to", jstr(h->to));
+  JSET(o, "rule", jstr(h->rule));
+  JSET(o, "actor", jstr(h->actor));
+  JSET(o, "at", jtime(h->at));
   return o;
 }

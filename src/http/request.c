@@ -2,8 +2,9 @@
  * "Conventions": JSON bodies, list limits, query arguments, errors). */
 #include <ctype.h>
 #include <math.h>
-#include <stdio.h>
 #include <microhttpd.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -209,6 +210,19 @@ static bool put_str(jw *w, const char *s, size_t n) {
   jw_putc(w, '"');
   size_t start = 0, i = 0;
   for (;;) {
+    /* eight plain bytes at a time: no byte below 0x20, none with the high
+     * bit, no '"' and no '\\' (the classic "has a zero / a smaller byte"
+     * tests, exact when no byte has its high bit set) */
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    while (i + 8 <= n) {
+      uint64_t x;
+      memcpy(&x, u + i, 8);
+      uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+      if ((x & highs) | ((x - ones * 0x20) & ~x & highs) | ((q - ones) & ~q & highs) |
+          ((b - ones) & ~b & highs))
+        break;
+      i += 8;
+    }
     while (i < n && !special(u[i]))
       i++;
     if (i == n) break;

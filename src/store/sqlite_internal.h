@@ -53,6 +53,7 @@ typedef enum {
   /* tokens */
   RP_ST_TOKEN_INSERT,
   RP_ST_TOKEN_BY_HASH,
+  RP_ST_TOKEN_AUTH,
   RP_ST_TOKEN_LIST,
   RP_ST_TOKEN_DELETE,
   RP_ST_TOKEN_TOUCH,

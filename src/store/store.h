@@ -85,6 +85,11 @@ int rp_store_user_count_role(rp_store *s, const char *account_id, rp_role role, 
 int rp_store_token_create(rp_store *s, rp_token *t);
 /* By hash, any account; RP_ENOTFOUND when none or expired at `now`. */
 int rp_store_token_by_hash(rp_store *s, rp_arena *ar, rp_token *out, const char *hash, rp_time now);
+/* The same with its user in one lookup (the per-request authentication):
+ * *user_ok is false when the user is gone or disabled, else *role is its
+ * role. */
+int rp_store_token_auth(rp_store *s, rp_arena *ar, rp_token *out, bool *user_ok, rp_role *role,
+                        const char *hash, rp_time now);
 /* API tokens (kind RP_TOKEN_API) of the account, newest first. */
 int rp_store_token_list(rp_store *s, rp_arena *ar, const char *account_id, rp_token **items,
                         size_t *n);

@@ -392,6 +392,38 @@ int rp_store_token_by_hash(rp_store *s, rp_arena *ar, rp_token *out, const char 
   return ret;
 }
 
+/* rp_token_by_hash and its user's role and standing in one statement: the
+ * request's authentication, on every request. */
+int rp_store_token_auth(rp_store *s, rp_arena *ar, rp_token *out, bool *user_ok, rp_role *role,
+                        const char *hash, rp_time now) {
+  *user_ok = false;
+  *role = RP_ROLE_AGENT;
+  sqlite3_stmt *st =
+      rp_sql_stmt(s, RP_ST_TOKEN_AUTH,
+                  "SELECT t.account_id, t.id, t.user_id, t.kind, t.name, t.hash, t.created_at,"
+                  " t.expires_at, t.last_used_at, u.role, coalesce(u.disabled_at, 0) = 0"
+                  " FROM tokens t LEFT JOIN users u"
+                  " ON u.account_id = t.account_id AND u.id = t.user_id"
+                  " WHERE t.hash = ? AND (t.expires_at IS NULL OR t.expires_at > ?)");
+  if (!st) return rp_error_last()->code;
+  rp_bind_text(st, 1, hash);
+  sqlite3_bind_int64(st, 2, now);
+  int rc = sqlite3_step(st), ret = 0;
+  if (rc == SQLITE_ROW) {
+    read_token(st, ar, out);
+    if (sqlite3_column_type(st, 9) != SQLITE_NULL) {
+      rp_role_parse(role, (const char *)sqlite3_column_text(st, 9));
+      *user_ok = sqlite3_column_int(st, 10) != 0;
+    }
+  } else if (rc == SQLITE_DONE) {
+    ret = rp_error_set(RP_ENOTFOUND, NULL, "no such token");
+  } else {
+    ret = rp_sql_error(s, rc, NULL);
+  }
+  rp_sql_done(st);
+  return ret;
+}
+
 /* The account's API tokens (not sessions), newest first, in ar. */
 int rp_store_token_list(rp_store *s, rp_arena *ar, const char *account_id, rp_token **items,
                         size_t *n) {

@@ -829,8 +829,7 @@ int rp_sql_fts_flush(rp_store *s) {
 enum { IX_EMAILS = 1, IX_PHONES = 2, IX_TAGS = 4, IX_FTS = 8, IX_ALL = 15 };
 
 /* Deletes the parts in `parts` of a contact's index. */
-static int drop_index(rp_store *s, const char *account_id, const char *id, int64_t seq,
-                      int parts) {
+static int drop_index(rp_store *s, const char *account_id, const char *id, int64_t seq, int parts) {
   static const struct {
     int part;
     rp_stmt_id slot;
@@ -840,7 +839,8 @@ static int drop_index(rp_store *s, const char *account_id, const char *id, int64
        "DELETE FROM contact_emails WHERE account_id = ? AND contact_id = ?"},
       {IX_PHONES, RP_ST_PHONE_DELETE,
        "DELETE FROM contact_phones WHERE account_id = ? AND contact_id = ?"},
-      {IX_TAGS, RP_ST_TAG_DELETE, "DELETE FROM contact_tags WHERE account_id = ? AND contact_id = ?"},
+      {IX_TAGS, RP_ST_TAG_DELETE,
+       "DELETE FROM contact_tags WHERE account_id = ? AND contact_id = ?"},
   };
   int ret;
   for (size_t i = 0; i < sizeof dels / sizeof dels[0]; i++) {
@@ -896,9 +896,12 @@ static int write_index(rp_store *s, const rp_contact *c, const contact_enc *e, i
       goto cleanup;
   }
   if (parts & IX_FTS) {
-    const char *text[RP_FTS_COLS] = {rp_sb_str(&e->fts_names),  rp_sb_str(&e->fts_emails),
-                                     rp_sb_str(&e->fts_phones), c->company,
-                                     c->notes,                  rp_sb_str(&e->fts_tags)};
+    const char *text[RP_FTS_COLS] = {rp_sb_str(&e->fts_names),
+                                     rp_sb_str(&e->fts_emails),
+                                     rp_sb_str(&e->fts_phones),
+                                     c->company,
+                                     c->notes,
+                                     rp_sb_str(&e->fts_tags)};
     ret = fts_op(s, seq, text);
   }
 cleanup:
@@ -942,8 +945,7 @@ static bool col_id_is(sqlite3_stmt *st, int i, const char *v) {
  * with a statement journal ends, which a DELETE on a table with foreign
  * keys, or an UPDATE of a foreign-key column, has; so referred_by and
  * owner_id are only written (rp_store_contact_update) when they change. */
-static int get_update_head(rp_store *s, const rp_contact *c, const contact_enc *e,
-                           update_head *h) {
+static int get_update_head(rp_store *s, const rp_contact *c, const contact_enc *e, update_head *h) {
   memset(h, 0, sizeof *h);
   sqlite3_stmt *st =
       rp_sql_stmt(s, RP_ST_CONTACT_UPDATE_HEAD,
@@ -1065,15 +1067,14 @@ int rp_store_contact_update(rp_store *s, rp_contact *c) {
   }
   if ((ret = check_refs(s, c))) goto cleanup;
   if ((ret = rp_sql_sp_begin(s, &sp))) goto cleanup;
-  sqlite3_stmt *st =
-      h.refs_same ? rp_sql_stmt(s, RP_ST_CONTACT_UPDATE_NOREF,
-                                "UPDATE contacts SET " FIELD_SETS_NOREF
-                                ", updated_at = ?, version = version + 1"
-                                " WHERE account_id = ? AND id = ? AND version = ?")
-                  : rp_sql_stmt(s, RP_ST_CONTACT_UPDATE,
-                                "UPDATE contacts SET " FIELD_SETS
-                                ", updated_at = ?, version = version + 1"
-                                " WHERE account_id = ? AND id = ? AND version = ?");
+  sqlite3_stmt *st = h.refs_same ? rp_sql_stmt(s, RP_ST_CONTACT_UPDATE_NOREF,
+                                               "UPDATE contacts SET " FIELD_SETS_NOREF
+                                               ", updated_at = ?, version = version + 1"
+                                               " WHERE account_id = ? AND id = ? AND version = ?")
+                                 : rp_sql_stmt(s, RP_ST_CONTACT_UPDATE,
+                                               "UPDATE contacts SET " FIELD_SETS
+                                               ", updated_at = ?, version = version + 1"
+                                               " WHERE account_id = ? AND id = ? AND version = ?");
   if (!st) {
     ret = rp_error_last()->code;
     goto cleanup;
@@ -1629,11 +1630,11 @@ cleanup:
  * updated_at, and bumps the version: the lifecycle's write, which leaves the
  * side tables and the search index alone since nothing they hold moved. */
 int rp_store_contact_set_lifecycle(rp_store *s, rp_contact *c) {
-  sqlite3_stmt *st = rp_sql_dyn(
-      s, "UPDATE contacts SET status = ?, stage = ?, category = ?, type = ?,"
-         " status_before_client = ?, last_purchase_date = ?, last_sale_date = ?,"
-         " updated_at = ?, version = version + 1"
-         " WHERE account_id = ? AND id = ? AND version = ?");
+  sqlite3_stmt *st =
+      rp_sql_dyn(s, "UPDATE contacts SET status = ?, stage = ?, category = ?, type = ?,"
+                    " status_before_client = ?, last_purchase_date = ?, last_sale_date = ?,"
+                    " updated_at = ?, version = version + 1"
+                    " WHERE account_id = ? AND id = ? AND version = ?");
   if (!st) return rp_error_last()->code;
   rp_bind_text(st, 1, rp_status_name(c->status));
   rp_bind_text(st, 2, rp_stage_name(c->stage));

@@ -157,15 +157,16 @@ static const unsigned char hex1[256] = {
 /* The 16 bytes of a UUID's text (either case), or false when p is not one.
  * One pass: a bulk insert binds three ids per row. */
 static bool id_parse(const char *p, size_t n, unsigned char out[16]) {
+  /* where each byte's two hex digits start in the text */
+  static const unsigned char at[16] = {0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34};
   if (n != 36 || p[8] != '-' || p[13] != '-' || p[18] != '-' || p[23] != '-') return false;
-  int k = 0;
-  for (size_t j = 0; j < 36; j += 2) {
-    if (j == 8 || j == 13 || j == 18 || j == 23) j++;
-    unsigned hi = hex1[(unsigned char)p[j]], lo = hex1[(unsigned char)p[j + 1]];
-    if (!hi || !lo) return false;
-    out[k++] = (unsigned char)((hi - 1) << 4 | (lo - 1));
+  unsigned bad = 0;
+  for (int k = 0; k < 16; k++) {
+    unsigned hi = hex1[(unsigned char)p[at[k]]], lo = hex1[(unsigned char)p[at[k] + 1]];
+    bad |= (hi - 1) | (lo - 1); /* a non-digit's 0 wraps to all ones */
+    out[k] = (unsigned char)((hi - 1) << 4 | (lo - 1));
   }
-  return true;
+  return bad < 16;
 }
 
 /* The bytes of bound ids: a per-thread ring (one connection per thread),
