@@ -2149,7 +2149,7 @@ int rp_demo_generate(rp_store *s, const char *account_id, const rp_demo_opts *o,
   w.now = o->now;
   w.w0 = o->now - 730 * DAY;
   w.n = o->contacts ? o->contacts : 300;
-  size_t batch = o->batch ? o->batch : 5000;
+  size_t batch = o->batch ? o->batch : 25000;
 
   x.s = s;
   x.w = &w;

@@ -40,7 +40,7 @@ typedef struct rp_demo_opts {
   size_t contacts;              /* how many contacts; 0 gives 300 */
   uint64_t seed;                /* same seed, same data */
   rp_time now;                  /* the fixed "now" every date is relative to (required) */
-  size_t batch;                 /* contacts per transaction; 0 gives 5000 */
+  size_t batch;                 /* contacts per transaction; 0 gives 25000 */
   rp_demo_progress_fn progress; /* may be NULL */
   void *progress_ctx;
 } rp_demo_opts;

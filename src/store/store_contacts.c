@@ -252,52 +252,84 @@ static void enc_free(contact_enc *e) {
   rp_sb_free(&e->fts_tags);
 }
 
-/* A JSON string or null; NULL when s is not valid UTF-8. */
-static json_t *jstr(const char *s) { return s ? json_string(s) : json_null(); }
+/* The array columns are written here directly, as the compact JSON
+ * jansson's json_dumps gave for the same values (members in order, the
+ * escapes \" \\ \b \f \n \r \t and \u00XX), without building a jansson
+ * tree for each: a bulk insert writes two or three of them per contact. */
+
+/* Appends s as a JSON string, or null for NULL; false when s is not UTF-8. */
+static bool enc_str(rp_sb *sb, const char *s) {
+  static const char hex[] = "0123456789ABCDEF";
+  if (!s) {
+    rp_sb_puts(sb, "null");
+    return true;
+  }
+  size_t n = strlen(s);
+  if (!rp_utf8_valid(s, n)) return false;
+  rp_sb_putc(sb, '"');
+  size_t start = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    rp_sb_append(sb, s + start, i - start);
+    start = i + 1;
+    switch (c) {
+    case '"': rp_sb_puts(sb, "\\\""); break;
+    case '\\': rp_sb_puts(sb, "\\\\"); break;
+    case '\b': rp_sb_puts(sb, "\\b"); break;
+    case '\f': rp_sb_puts(sb, "\\f"); break;
+    case '\n': rp_sb_puts(sb, "\\n"); break;
+    case '\r': rp_sb_puts(sb, "\\r"); break;
+    case '\t': rp_sb_puts(sb, "\\t"); break;
+    default: {
+      char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+      rp_sb_append(sb, e, 6);
+    }
+    }
+  }
+  rp_sb_append(sb, s + start, n - start);
+  rp_sb_putc(sb, '"');
+  return true;
+}
+
+static int enc_invalid(rp_sb *sb, const char *field, size_t i) {
+  rp_sb_free(sb);
+  char path[64];
+  snprintf(path, sizeof path, "%s[%zu]", field, i);
+  return rp_error_set(RP_EINVALID_VALUE, path, "not valid UTF-8");
+}
 
 /* Encodes n structs of `stride` bytes at base as [{k1: .., k2: ..}], the
- * two strings at offsets o1 and o2 of each struct. */
+ * two strings at offsets o1 and o2 of each struct. *out is malloc'd. */
 static int enc_pairs(char **out, const char *field, const char *k1, const char *k2,
                      const void *base, size_t o1, size_t o2, size_t n, size_t stride) {
-  json_t *arr = json_array();
+  rp_sb sb = {0};
+  rp_sb_putc(&sb, '[');
   for (size_t i = 0; i < n; i++) {
     const char *item = (const char *)base + i * stride;
     const char *v1, *v2;
     memcpy(&v1, item + o1, sizeof v1);
     memcpy(&v2, item + o2, sizeof v2);
-    json_t *j1 = jstr(v1), *j2 = jstr(v2);
-    if (!j1 || !j2) {
-      json_decref(j1);
-      json_decref(j2);
-      json_decref(arr);
-      char path[64];
-      snprintf(path, sizeof path, "%s[%zu]", field, i);
-      return rp_error_set(RP_EINVALID_VALUE, path, "not valid UTF-8");
-    }
-    json_t *o = json_object();
-    json_object_set_new(o, k1, j1);
-    json_object_set_new(o, k2, j2);
-    json_array_append_new(arr, o);
+    rp_sb_printf(&sb, "%s{\"%s\":", i ? "," : "", k1);
+    if (!enc_str(&sb, v1)) return enc_invalid(&sb, field, i);
+    rp_sb_printf(&sb, ",\"%s\":", k2);
+    if (!enc_str(&sb, v2)) return enc_invalid(&sb, field, i);
+    rp_sb_putc(&sb, '}');
   }
-  *out = json_dumps(arr, JSON_COMPACT);
-  json_decref(arr);
+  rp_sb_putc(&sb, ']');
+  *out = rp_sb_take(&sb);
   return 0;
 }
 
 static int enc_strings(char **out, const char *field, const char *const *v, size_t n) {
-  json_t *arr = json_array();
+  rp_sb sb = {0};
+  rp_sb_putc(&sb, '[');
   for (size_t i = 0; i < n; i++) {
-    json_t *j = jstr(v[i]);
-    if (!j) {
-      json_decref(arr);
-      char path[64];
-      snprintf(path, sizeof path, "%s[%zu]", field, i);
-      return rp_error_set(RP_EINVALID_VALUE, path, "not valid UTF-8");
-    }
-    json_array_append_new(arr, j);
+    if (i) rp_sb_putc(&sb, ',');
+    if (!enc_str(&sb, v[i])) return enc_invalid(&sb, field, i);
   }
-  *out = json_dumps(arr, JSON_COMPACT);
-  json_decref(arr);
+  rp_sb_putc(&sb, ']');
+  *out = rp_sb_take(&sb);
   return 0;
 }
 
