@@ -100,5 +100,23 @@ int rp_cli_cmd_serve(const rp_cli *c);       /* serve */
 int rp_cli_cmd_user_add(const rp_cli *c);    /* user add */
 int rp_cli_cmd_user_list(const rp_cli *c);   /* user list */
 int rp_cli_cmd_demo(const rp_cli *c);        /* demo */
+int rp_cli_cmd_score(const rp_cli *c);       /* score (cmd_score.c) */
+int rp_cli_cmd_rfactor(const rp_cli *c);     /* rfactor (cmd_rfactor.c) */
+int rp_cli_cmd_backtest(const rp_cli *c);    /* backtest (cmd_rfactor.c) */
+int rp_cli_cmd_jobs_daily(const rp_cli *c);  /* jobs daily (cmd_jobs.c) */
+
+/* A progress bar on stderr for long commands: pass rp_cli_progress_draw
+ * and a zeroed rp_cli_progress (unit: "contacts", ...) as a progress
+ * callback when c->tty; it redraws at most ten times a second.
+ * rp_cli_progress_end erases it (or ends its line when failed). */
+typedef struct rp_cli_progress {
+  const char *unit;
+  double last;
+  bool drawn;
+} rp_cli_progress;
+void rp_cli_progress_draw(void *ctx, size_t done, size_t total);
+void rp_cli_progress_end(rp_cli_progress *pg, bool failed);
+/* A monotonic clock in seconds, for "took 1.23 s". */
+double rp_cli_seconds(void);
 
 #endif

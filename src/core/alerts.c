@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/contact.h"
+#include "util/error.h"
 
 /* rp_alerts_stage_averages: see alerts.h (SCORING.md stage average). */
 void rp_alerts_stage_averages(rp_stage_average out[RP_STAGE_COUNT], const rp_scored_contact *c,
@@ -30,6 +31,24 @@ const char *rp_trend_name(rp_trend t) {
   case RP_TREND_FALLING: return "trend_falling";
   default: return "none";
   }
+}
+
+static const char *const alert_reason_names[RP_ALERT_REASON_COUNT] = {
+    "trend_rising", "trend_falling", "press", "overdue"};
+
+/* rp_alert_reason_name: see alerts.h. */
+const char *rp_alert_reason_name(rp_alert_reason r) {
+  return (unsigned)r < RP_ALERT_REASON_COUNT ? alert_reason_names[r] : NULL;
+}
+
+/* rp_alert_reason_parse: see alerts.h. */
+int rp_alert_reason_parse(rp_alert_reason *out, const char *s) {
+  for (int i = 0; s && i < RP_ALERT_REASON_COUNT; i++)
+    if (strcmp(s, alert_reason_names[i]) == 0) {
+      *out = (rp_alert_reason)i;
+      return 0;
+    }
+  return RP_EINVALID_VALUE;
 }
 
 /* A one-decimal score in exact tenths. */

@@ -38,6 +38,21 @@
 #define RP_ALERTS_MID_DEFAULT_LOW 35.0
 #define RP_ALERTS_MID_DEFAULT_HIGH 55.0
 
+/* The reasons of the reach-out list (API.md GET /reach-out): A2 rising and
+ * falling, A3 press for a signed agreement, A4 overdue. */
+typedef enum {
+  RP_ALERT_TREND_RISING,
+  RP_ALERT_TREND_FALLING,
+  RP_ALERT_PRESS,
+  RP_ALERT_OVERDUE,
+  RP_ALERT_REASON_COUNT
+} rp_alert_reason;
+
+/* "trend_rising", "trend_falling", "press", "overdue"; NULL out of range. */
+const char *rp_alert_reason_name(rp_alert_reason r);
+/* The inverse; RP_EINVALID_VALUE (no error set) for another string. */
+int rp_alert_reason_parse(rp_alert_reason *out, const char *s);
+
 /* ---- stage averages ---- */
 
 typedef struct rp_stage_average {

@@ -25,7 +25,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/alerts.h"
 #include "core/model.h"
+#include "core/rfactor.h"
+#include "core/score.h"
 #include "util/arena.h"
 
 typedef struct rp_store rp_store;
@@ -272,5 +275,219 @@ typedef struct rp_deal_counts {
 } rp_deal_counts;
 int rp_store_contact_deal_counts(rp_store *s, const char *account_id, const char *contact_id,
                                  rp_deal_counts *out);
+
+/* ---- score, score history, alerts, rFactor (SCORING.md; 003_score.sql) ----
+ * The score itself is decided in src/core (score.c, alerts.c, rfactor.c);
+ * these functions read its facts and keep what it returns. Days are day
+ * numbers: days since 1970-01-01 of the local date in the account's
+ * timezone (the daily job's days). */
+
+/* The contact's activities as the score reads them (core/score.h), all of
+ * them, past and planned, in (occurred_at, id) order. They are read from
+ * the activity index by contact, which carries every column the score
+ * reads, so one contact's history is one sequential range. *out in ar
+ * (NULL with *n = 0 when none). */
+int rp_store_score_activities(rp_store *s, rp_arena *ar, const char *account_id,
+                              const char *contact_id, rp_score_activity **out, size_t *n);
+
+/* DOMAIN.md C1 at a past moment: the contacts referred by contact_id that
+ * were created at or before T and not archived at T (archived_at NULL or
+ * after T). */
+int rp_store_referral_count_at(rp_store *s, const char *account_id, const char *contact_id,
+                               rp_time T, int64_t *out);
+
+/* SCORING.md lifetime_value facts at T, from the deals closed at or before
+ * T (close_date at midnight UTC; a closed transaction that sells a closed
+ * property counts once, with the transaction's commission; a null
+ * commission counts 0): *own = the commissions of those in which the
+ * contact is buyer or seller; *referred = the sum of *own over the contacts
+ * it referred (archived ones too); *account = every such deal of the
+ * account once. contact_id NULL: only *account (own and referred 0). Any
+ * out pointer may be NULL. */
+int rp_store_revenue_at(rp_store *s, const char *account_id, const char *contact_id, rp_time T,
+                        double *own, double *referred, double *account);
+
+/* One closed deal as the revenue and the rFactor read it (counted once as
+ * above), with the contacts that are buyer or seller in it. */
+typedef struct rp_closed_deal {
+  rp_time closed_at;  /* midnight UTC of close_date */
+  double commission;  /* 0 when null */
+  char (*parties)[RP_ID_LEN];
+  size_t n_parties;
+} rp_closed_deal;
+
+/* Every closed deal of the account that has a close_date, oldest first;
+ * arrays in ar. */
+int rp_store_closed_deals(rp_store *s, rp_arena *ar, const char *account_id, rp_closed_deal **out,
+                          size_t *n);
+
+/* A referral as the score reads it at a past moment. */
+typedef struct rp_referral_edge {
+  char contact_id[RP_ID_LEN];  /* the referred contact */
+  char referrer_id[RP_ID_LEN]; /* its referred_by */
+  rp_time created_at, archived_at;
+} rp_referral_edge;
+
+/* Every contact of the account that has a referrer; arrays in ar. */
+int rp_store_referral_edges(rp_store *s, rp_arena *ar, const char *account_id,
+                            rp_referral_edge **out, size_t *n);
+
+/* One contact of a full scan. contact has every field rp_score_details_from
+ * reads and the lifecycle fields, referral_count, known_since, created_at,
+ * archived_at, contact_interval_days, score, last_touch_at; strings and
+ * arrays (emails, phones, social, tags may be left empty: only their counts
+ * n_emails, n_phones, n_social are guaranteed) are valid during the
+ * callback only. history: its change rows, oldest first, only when the scan
+ * was asked for them (else NULL, 0). */
+typedef struct rp_score_row {
+  rp_contact contact;
+  rp_time overdue_at; /* as stored, 0 = never */
+  int n_custom;       /* filled custom fields */
+  const rp_score_activity *acts;
+  size_t n_acts;
+  const rp_history *history;
+  size_t n_history;
+} rp_score_row;
+
+/* Returns 0 to go on; anything else stops the scan and is returned. */
+typedef int (*rp_score_scan_fn)(void *ctx, const rp_score_row *row);
+
+/* Streams the account's contacts, archived ones too, whose id is at or
+ * after from_id and before to_id (NULL: open end), in id order, each with
+ * its activities (and its history rows when with_history), in one ordered
+ * pass over the contacts and the activity index: no query per contact.
+ * Runs in the caller's transaction, or in a read transaction of its own
+ * when none is open. */
+int rp_store_score_scan(rp_store *s, const char *account_id, const char *from_id,
+                        const char *to_id, bool with_history, rp_score_scan_fn fn, void *ctx);
+
+/* Splits the account's contacts into `parts` id ranges of about equal
+ * size: bounds[i] (i < parts - 1) is the first id of range i + 1, so range
+ * i is [bounds[i-1], bounds[i]) with open ends. Fewer contacts than parts
+ * give empty ranges (bounds[i][0] == 0 means "no bound"). */
+int rp_store_contact_split(rp_store *s, const char *account_id, int parts,
+                           char (*bounds)[RP_ID_LEN]);
+
+/* Score history (GET /contacts/{id}/score/history, A2). The daily job keeps
+ * the change points of a contact's daily score: a day without a row has the
+ * score of the latest row before it. */
+typedef struct rp_score_point {
+  int64_t day;
+  double score;
+} rp_score_point;
+
+/* Keeps `score` as the contact's daily score of `day`: writes a row only
+ * when it differs from the score the history gives for that day, and when
+ * rows exist after `day` (a backfill) keeps the score they gave day + 1. */
+int rp_store_score_history_put(rp_store *s, const char *account_id, const char *contact_id,
+                               int64_t day, double score);
+/* The score of `day` (latest row at or before it); NaN when none. */
+int rp_store_score_history_at(rp_store *s, const char *account_id, const char *contact_id,
+                              int64_t day, double *out);
+/* The rows in [from_day, to_day] plus the latest row before from_day (it
+ * gives the score of from_day), oldest first; *items in ar. */
+int rp_store_score_history_list(rp_store *s, rp_arena *ar, const char *account_id,
+                                const char *contact_id, int64_t from_day, int64_t to_day,
+                                rp_score_point **items, size_t *n);
+
+/* What one run of the daily job found for the account (GET
+ * /stage-averages, the mid-range of A3). */
+typedef struct rp_daily_stats {
+  int64_t day;
+  rp_time as_of;
+  rp_stage_average stages[RP_STAGE_COUNT];
+  rp_mid_range mid;
+} rp_daily_stats;
+
+/* Inserts or replaces the stats of st->day. */
+int rp_store_daily_stats_put(rp_store *s, const char *account_id, const rp_daily_stats *st);
+/* The stats of the latest day at or before `day`; RP_ENOTFOUND when none. */
+int rp_store_daily_stats_get(rp_store *s, const char *account_id, int64_t day,
+                             rp_daily_stats *out);
+
+/* Claims the daily job of `day` for the account (the scheduler of `rapport
+ * serve`: once per account and day whatever the number of processes):
+ * 0 when this caller is the first (a row is written), RP_ECONFLICT when it
+ * was claimed already. */
+int rp_store_daily_claim(rp_store *s, const char *account_id, int64_t day, rp_time at);
+
+/* Alerts (DOMAIN.md A2-A4, GET /reach-out). */
+typedef struct rp_alert {
+  char id[RP_ID_LEN];
+  char contact_id[RP_ID_LEN];
+  rp_alert_reason reason;
+  const char *detail; /* the sentence shown with it */
+  int64_t day;        /* the daily job's day that raised it */
+  rp_time raised_at;
+  rp_time cleared_at;   /* 0 = open: cleared by a two-way touch or the job */
+  rp_time dismissed_at; /* 0 = not dismissed by hand */
+  double urgency;       /* ordering of the reach-out list, larger first */
+  /* Filled by rp_store_alert_list: the contact as the list shows it. */
+  const char *display_name;
+  rp_status status;
+  rp_stage stage;
+  double score;
+} rp_alert;
+
+/* Inserts a (fills an empty id). */
+int rp_store_alert_create(rp_store *s, const char *account_id, rp_alert *a);
+/* The contact's latest alert of this reason, open or not (A2's 30 days);
+ * RP_ENOTFOUND when none. */
+int rp_store_alert_last(rp_store *s, rp_arena *ar, const char *account_id,
+                        const char *contact_id, rp_alert_reason reason, rp_alert *out);
+/* Sets cleared_at = at on the contact's open alerts whose reason is in mask
+ * (bit 1u << rp_alert_reason). */
+int rp_store_alert_clear(rp_store *s, const char *account_id, const char *contact_id,
+                         unsigned reason_mask, rp_time at);
+/* Dismissal by hand: sets dismissed_at; RP_ENOTFOUND for no such alert of
+ * the account, or one of a contact visible_to (an agent's user id, NULL:
+ * anyone) may not see. Dismissing a dismissed alert is a no-op. */
+int rp_store_alert_dismiss(rp_store *s, const char *account_id, const char *visible_to,
+                           const char *id, rp_time at);
+
+typedef struct rp_alert_query {
+  const char *account_id;
+  const char *visible_to; /* as in rp_contact_query */
+  unsigned reason_mask;   /* 0 = any */
+  int limit;              /* 1..500 */
+} rp_alert_query;
+
+/* The open alerts (neither cleared nor dismissed) of live contacts, most
+ * urgent first (urgency desc, raised_at desc, id). */
+int rp_store_alert_list(rp_store *s, rp_arena *ar, const rp_alert_query *q, rp_alert **items,
+                        size_t *n);
+
+/* rFactor: the calibration counts of a moment (cached by the daily job,
+ * keyed by e_1, the latest month-end at or before T) and the monthly
+ * history. */
+int rp_store_calibration_put(rp_store *s, const char *account_id, rp_time month_end,
+                             const rp_rfactor_calibration *cal, rp_time computed_at);
+/* RP_ENOTFOUND when none is kept for that month-end. */
+int rp_store_calibration_get(rp_store *s, const char *account_id, rp_time month_end,
+                             rp_rfactor_calibration *out, rp_time *computed_at);
+
+typedef struct rp_rfactor_point {
+  char month[8]; /* "YYYY-MM" */
+  rp_time as_of;
+  rp_rfactor_result r; /* bands not kept: zero */
+} rp_rfactor_point;
+
+/* Inserts or replaces the month's value. */
+int rp_store_rfactor_put(rp_store *s, const char *account_id, const rp_rfactor_point *p);
+/* Oldest first; *items in ar. */
+int rp_store_rfactor_history(rp_store *s, rp_arena *ar, const char *account_id,
+                             rp_rfactor_point **items, size_t *n);
+
+/* ---- dashboard counts ---- */
+
+/* Live contacts by status and by stage (arrays indexed by the enums,
+ * zeroed first), as visible_to sees them (NULL: the whole account). */
+int rp_store_contact_counts(rp_store *s, const char *account_id, const char *visible_to,
+                            int64_t status[RP_STATUS_COUNT], int64_t stage[RP_STAGE_COUNT]);
+/* Open deals (properties and transactions, a transaction that sells an
+ * open property counted once) and their value (list price of a property,
+ * price of a transaction; null counts 0). */
+int rp_store_pipeline(rp_store *s, const char *account_id, int64_t *open_deals,
+                      double *open_value);
 
 #endif
