@@ -23,6 +23,9 @@ typedef struct rp_lifecycle {
   const char *actor; /* user id written in history rows, or NULL */
   rp_time now;
   rp_automation sw; /* M2, from the account's settings */
+  /* Bulk jobs (the demo): rp_lifecycle_refresh leaves the kept score as it
+   * is; the job rescores everyone at its end. */
+  bool defer_score;
 } rp_lifecycle;
 
 /* Prepares a lifecycle for one request or job: reads the account's
@@ -47,7 +50,9 @@ int rp_lifecycle_history(rp_lifecycle *lc, const char *contact_id, const char *f
 
 /* Recomputes the derived fields (SCORING.md last_touch, DOMAIN.md A4):
  * last_touch_at from the two-way activities at or before now, overdue_at
- * from it. When out is not NULL it gets the contact as stored afterwards
+ * from it, and the score at now (SCORING.md: in the same transaction as
+ * every write that touches the contact) unless lc->defer_score; a new
+ * two-way touch clears the contact's open trend and overdue alerts (A2). When out is not NULL it gets the contact as stored afterwards
  * (strings in lc's arena), with `overdue` computed for now. */
 int rp_lifecycle_refresh(rp_lifecycle *lc, const char *contact_id, rp_contact *out);
 

@@ -87,9 +87,18 @@ typedef struct rp_daily_report {
   rp_rfactor_result rfactor;
 } rp_daily_report;
 
-/* The daily job (SCORING.md, DOMAIN.md A2-A4) of the account as of T, in
- * the caller's write transaction: rescores every contact at T and keeps the
- * changed scores; writes the score history of the local day of T; the
+typedef struct rp_daily_opts {
+  rp_time T;
+  /* Also rewrite the kept scores (contacts.score, last_touch_at,
+   * overdue_at): the run of today. A backfill of a past day leaves them. */
+  bool keep_scores;
+  rp_scoring_progress_fn progress;
+  void *progress_ctx;
+} rp_daily_opts;
+
+/* The daily job (SCORING.md, DOMAIN.md A2-A4) of the account as of o->T,
+ * in the caller's write transaction: rescores every contact at T and (when
+ * o->keep_scores) keeps the changed scores; writes the score history of the local day of T; the
  * stage averages and the mid-range of that day; raises the A2 trend, A3
  * press and A4 overdue alerts (each at most once open per contact and
  * reason; A2 not twice the same way within 30 days) and clears those that
@@ -99,7 +108,7 @@ typedef struct rp_daily_report {
  * counts of T's month-end. Running it twice for one day gives the same
  * state. */
 int rp_scoring_daily(rp_daily_report *out, rp_store *s, rp_arena *ar, const char *account_id,
-                     rp_time T, rp_scoring_progress_fn progress, void *progress_ctx);
+                     const rp_daily_opts *o);
 
 /* The local day of T in the account's timezone (settings JSON text; UTC
  * when missing or unknown). */

@@ -5,6 +5,6 @@
 
 
 int rp_scoring_daily(rp_daily_report *out, rp_store *s, rp_arena *ar, const char *account_id,
-                     rp_time T, rp_scoring_progress_fn progress, void *progress_ctx) { return rp_error_set(RP_EINTERNAL, NULL, "rp_scoring_daily: not implemented"); }
+                     const rp_daily_opts *o) { return rp_error_set(RP_EINTERNAL, NULL, "rp_scoring_daily: not implemented"); }
 
 int64_t rp_scoring_day(const char *settings_json, rp_time T) { return 0; }

@@ -60,6 +60,8 @@ int rp_store_account_get(rp_store *s, rp_arena *ar, rp_account *out, const char 
 int rp_store_account_by_name(rp_store *s, rp_arena *ar, rp_account *out, const char *name);
 /* The oldest account (for the demo command); RP_ENOTFOUND when none. */
 int rp_store_account_first(rp_store *s, rp_arena *ar, rp_account *out);
+/* Every account, oldest first (the daily scheduler, `rapport jobs daily`). */
+int rp_store_account_list(rp_store *s, rp_arena *ar, rp_account **items, size_t *n);
 
 /* ---- users ---- */
 
@@ -445,6 +447,12 @@ int rp_store_alert_clear(rp_store *s, const char *account_id, const char *contac
 int rp_store_alert_dismiss(rp_store *s, const char *account_id, const char *visible_to,
                            const char *id, rp_time at);
 
+/* Every open alert (neither cleared nor dismissed) of the account, archived
+ * contacts' too, in (contact_id, reason) order, without the contact fields
+ * (the daily job's view); *items in ar. */
+int rp_store_alert_open_all(rp_store *s, rp_arena *ar, const char *account_id, rp_alert **items,
+                            size_t *n);
+
 typedef struct rp_alert_query {
   const char *account_id;
   const char *visible_to; /* as in rp_contact_query */
@@ -477,6 +485,11 @@ int rp_store_rfactor_put(rp_store *s, const char *account_id, const rp_rfactor_p
 /* Oldest first; *items in ar. */
 int rp_store_rfactor_history(rp_store *s, rp_arena *ar, const char *account_id,
                              rp_rfactor_point **items, size_t *n);
+
+/* The account's live eligible contacts (SCORING.md rFactor: type client,
+ * farm, personal or prospect; status not none) by band of their kept score,
+ * min(9, floor(score / 10)), into counts (zeroed first). */
+int rp_store_score_bands(rp_store *s, const char *account_id, int64_t counts[RP_RFACTOR_BANDS]);
 
 /* ---- dashboard counts ---- */
 

@@ -72,3 +72,8 @@ int rp_store_contact_counts(rp_store *s, const char *account_id, const char *vis
 
 int rp_store_pipeline(rp_store *s, const char *account_id, int64_t *open_deals,
                       double *open_value) { return rp_error_set(RP_EINTERNAL, NULL, "rp_store_pipeline: not implemented"); }
+
+int rp_store_alert_open_all(rp_store *s, rp_arena *ar, const char *account_id, rp_alert **items,
+                            size_t *n) { return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }
+int rp_store_score_bands(rp_store *s, const char *account_id, int64_t counts[RP_RFACTOR_BANDS]) { return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }
+int rp_store_account_list(rp_store *s, rp_arena *ar, rp_account **items, size_t *n) { return rp_error_set(RP_EINTERNAL, NULL, "not implemented"); }
