@@ -113,6 +113,51 @@ static int delete_parties(rp_store *s, const char *account_id, deal_kind k, cons
   return write_parties(s, account_id, k, id, NULL, 0);
 }
 
+/* ---- one deal row, either kind ---- */
+
+/* What differs between the two kinds of deal for a get or a write. */
+typedef struct deal_desc {
+  deal_kind kind;
+  const char *get_sql, *insert_sql, *update_sql;
+  void (*bind)(sqlite3_stmt *st, const void *deal);
+  void (*read)(sqlite3_stmt *st, rp_arena *ar, void *out);
+} deal_desc;
+
+/* Reads the deal `id` with its parties; RP_ENOTFOUND "no such <kind>". */
+static int deal_get(rp_store *s, rp_arena *ar, const deal_desc *d, void *out,
+                    const char *account_id, const char *id, rp_deal_party **parties, size_t *n) {
+  sqlite3_stmt *st = prepare(s, d->get_sql);
+  if (!st) return rp_error_last()->code;
+  rp_bind_id(st, 1, account_id);
+  rp_bind_id(st, 2, id);
+  int rc = sqlite3_step(st), ret = 0;
+  if (rc == SQLITE_ROW)
+    d->read(st, ar, out);
+  else if (rc == SQLITE_DONE)
+    ret = rp_error_set(RP_ENOTFOUND, NULL, "no such %s", kind_name(d->kind));
+  else
+    ret = rp_sql_error(s, rc, NULL);
+  rp_sql_done(st);
+  if (ret) return ret;
+  return read_parties(s, ar, account_id, d->kind, id, parties, n);
+}
+
+/* Inserts (create) or updates the deal row, then replaces its parties, in
+ * one savepoint. */
+static int deal_write(rp_store *s, const deal_desc *d, const void *deal, bool create,
+                      const char *account_id, const char *id, const rp_deal_party *parties,
+                      size_t n) {
+  bool sp;
+  int rc;
+  if ((rc = rp_sql_sp_begin(s, &sp))) return rc;
+  sqlite3_stmt *st = prepare(s, create ? d->insert_sql : d->update_sql);
+  if (!st) return rp_sql_sp_end(s, sp, rp_error_last()->code);
+  d->bind(st, deal);
+  if ((rc = rp_sql_run(s, st, create ? "id" : NULL)) == 0)
+    rc = write_parties(s, account_id, d->kind, id, parties, n);
+  return rp_sql_sp_end(s, sp, rc);
+}
+
 /* ---- properties ---- */
 
 static void bind_property(sqlite3_stmt *st, const rp_property *p) {
@@ -159,38 +204,32 @@ static void read_property(sqlite3_stmt *st, rp_arena *ar, rp_property *p) {
   p->updated_at = sqlite3_column_int64(st, 16);
 }
 
+static void bind_property_v(sqlite3_stmt *st, const void *p) { bind_property(st, p); }
+static void read_property_v(sqlite3_stmt *st, rp_arena *ar, void *out) {
+  read_property(st, ar, out);
+}
+
+static const deal_desc property_desc = {
+    DEAL_PROPERTY,
+    "SELECT " PROPERTY_COLS " FROM properties WHERE account_id = ? AND id = ?",
+    "INSERT INTO properties (" PROPERTY_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+    " ?, ?, ?)",
+    "UPDATE properties SET version = ?3 + 1, has_address = ?4, address_street = ?5,"
+    " address_city = ?6, address_region = ?7, address_postal_code = ?8, address_country = ?9,"
+    " mls_id = ?10, status = ?11, list_price = ?12, close_price = ?13, commission = ?14,"
+    " close_date = ?15, updated_at = ?17 WHERE account_id = ?1 AND id = ?2 AND version = ?3",
+    bind_property_v,
+    read_property_v};
+
 int rp_store_property_create(rp_store *s, rp_property *p) {
-  bool sp;
-  int rc;
   if (!p->id[0]) rp_uuid_v7(p->id);
   p->version = 1;
-  if ((rc = rp_sql_sp_begin(s, &sp))) return rc;
-  sqlite3_stmt *st = prepare(s, "INSERT INTO properties (" PROPERTY_COLS ") VALUES (?, ?, ?, ?,"
-                                " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  if (!st) return rp_sql_sp_end(s, sp, rp_error_last()->code);
-  bind_property(st, p);
-  if ((rc = rp_sql_run(s, st, "id")) == 0)
-    rc = write_parties(s, p->account_id, DEAL_PROPERTY, p->id, p->contacts, p->n_contacts);
-  return rp_sql_sp_end(s, sp, rc);
+  return deal_write(s, &property_desc, p, true, p->account_id, p->id, p->contacts, p->n_contacts);
 }
 
 int rp_store_property_get(rp_store *s, rp_arena *ar, rp_property *out, const char *account_id,
                           const char *id) {
-  sqlite3_stmt *st =
-      prepare(s, "SELECT " PROPERTY_COLS " FROM properties WHERE account_id = ? AND id = ?");
-  if (!st) return rp_error_last()->code;
-  rp_bind_id(st, 1, account_id);
-  rp_bind_id(st, 2, id);
-  int rc = sqlite3_step(st), ret = 0;
-  if (rc == SQLITE_ROW)
-    read_property(st, ar, out);
-  else if (rc == SQLITE_DONE)
-    ret = rp_error_set(RP_ENOTFOUND, NULL, "no such property");
-  else
-    ret = rp_sql_error(s, rc, NULL);
-  rp_sql_done(st);
-  if (ret) return ret;
-  return read_parties(s, ar, account_id, DEAL_PROPERTY, out->id, &out->contacts, &out->n_contacts);
+  return deal_get(s, ar, &property_desc, out, account_id, id, &out->contacts, &out->n_contacts);
 }
 
 /* The version check shared by updates: RP_ENOTFOUND or RP_ECONFLICT; a
@@ -218,21 +257,9 @@ static int version_check(rp_store *s, const char *table, const char *account_id,
 }
 
 int rp_store_property_update(rp_store *s, rp_property *p) {
-  bool sp;
   int rc = version_check(s, "properties", p->account_id, p->id, p->version);
-  if (rc) return rc;
-  if ((rc = rp_sql_sp_begin(s, &sp))) return rc;
-  sqlite3_stmt *st =
-      prepare(s, "UPDATE properties SET version = ?3 + 1, has_address = ?4, address_street = ?5,"
-                 " address_city = ?6, address_region = ?7, address_postal_code = ?8,"
-                 " address_country = ?9, mls_id = ?10, status = ?11, list_price = ?12,"
-                 " close_price = ?13, commission = ?14, close_date = ?15, updated_at = ?17"
-                 " WHERE account_id = ?1 AND id = ?2 AND version = ?3");
-  if (!st) return rp_sql_sp_end(s, sp, rp_error_last()->code);
-  bind_property(st, p);
-  if ((rc = rp_sql_run(s, st, NULL)) == 0)
-    rc = write_parties(s, p->account_id, DEAL_PROPERTY, p->id, p->contacts, p->n_contacts);
-  rc = rp_sql_sp_end(s, sp, rc);
+  if (!rc)
+    rc = deal_write(s, &property_desc, p, false, p->account_id, p->id, p->contacts, p->n_contacts);
   if (!rc) p->version++;
   return rc;
 }
@@ -306,56 +333,36 @@ static int check_property(rp_store *s, const char *account_id, const char *prope
   return rc == SQLITE_ROW ? 0 : rp_sql_error(s, rc, NULL);
 }
 
+static void bind_tx_v(sqlite3_stmt *st, const void *t) { bind_tx(st, t); }
+static void read_tx_v(sqlite3_stmt *st, rp_arena *ar, void *out) { read_tx(st, ar, out); }
+
+static const deal_desc tx_desc = {
+    DEAL_TX,
+    "SELECT " TX_COLS " FROM transactions WHERE account_id = ? AND id = ?",
+    "INSERT INTO transactions (" TX_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "UPDATE transactions SET version = ?3 + 1, property_id = ?4, status = ?5, price = ?6,"
+    " commission = ?7, close_date = ?8, updated_at = ?10"
+    " WHERE account_id = ?1 AND id = ?2 AND version = ?3",
+    bind_tx_v,
+    read_tx_v};
+
 int rp_store_transaction_create(rp_store *s, rp_transaction *t) {
-  bool sp;
-  int rc;
   if (!t->id[0]) rp_uuid_v7(t->id);
   t->version = 1;
-  if ((rc = check_property(s, t->account_id, t->property_id))) return rc;
-  if ((rc = rp_sql_sp_begin(s, &sp))) return rc;
-  sqlite3_stmt *st =
-      prepare(s, "INSERT INTO transactions (" TX_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  if (!st) return rp_sql_sp_end(s, sp, rp_error_last()->code);
-  bind_tx(st, t);
-  if ((rc = rp_sql_run(s, st, "id")) == 0)
-    rc = write_parties(s, t->account_id, DEAL_TX, t->id, t->contacts, t->n_contacts);
-  return rp_sql_sp_end(s, sp, rc);
+  int rc = check_property(s, t->account_id, t->property_id);
+  if (rc) return rc;
+  return deal_write(s, &tx_desc, t, true, t->account_id, t->id, t->contacts, t->n_contacts);
 }
 
 int rp_store_transaction_get(rp_store *s, rp_arena *ar, rp_transaction *out, const char *account_id,
                              const char *id) {
-  sqlite3_stmt *st =
-      prepare(s, "SELECT " TX_COLS " FROM transactions WHERE account_id = ? AND id = ?");
-  if (!st) return rp_error_last()->code;
-  rp_bind_id(st, 1, account_id);
-  rp_bind_id(st, 2, id);
-  int rc = sqlite3_step(st), ret = 0;
-  if (rc == SQLITE_ROW)
-    read_tx(st, ar, out);
-  else if (rc == SQLITE_DONE)
-    ret = rp_error_set(RP_ENOTFOUND, NULL, "no such transaction");
-  else
-    ret = rp_sql_error(s, rc, NULL);
-  rp_sql_done(st);
-  if (ret) return ret;
-  return read_parties(s, ar, account_id, DEAL_TX, out->id, &out->contacts, &out->n_contacts);
+  return deal_get(s, ar, &tx_desc, out, account_id, id, &out->contacts, &out->n_contacts);
 }
 
 int rp_store_transaction_update(rp_store *s, rp_transaction *t) {
-  bool sp;
   int rc = version_check(s, "transactions", t->account_id, t->id, t->version);
-  if (rc) return rc;
-  if ((rc = check_property(s, t->account_id, t->property_id))) return rc;
-  if ((rc = rp_sql_sp_begin(s, &sp))) return rc;
-  sqlite3_stmt *st =
-      prepare(s, "UPDATE transactions SET version = ?3 + 1, property_id = ?4, status = ?5,"
-                 " price = ?6, commission = ?7, close_date = ?8, updated_at = ?10"
-                 " WHERE account_id = ?1 AND id = ?2 AND version = ?3");
-  if (!st) return rp_sql_sp_end(s, sp, rp_error_last()->code);
-  bind_tx(st, t);
-  if ((rc = rp_sql_run(s, st, NULL)) == 0)
-    rc = write_parties(s, t->account_id, DEAL_TX, t->id, t->contacts, t->n_contacts);
-  rc = rp_sql_sp_end(s, sp, rc);
+  if (!rc) rc = check_property(s, t->account_id, t->property_id);
+  if (!rc) rc = deal_write(s, &tx_desc, t, false, t->account_id, t->id, t->contacts, t->n_contacts);
   if (!rc) t->version++;
   return rc;
 }
@@ -380,11 +387,6 @@ int rp_store_transaction_delete(rp_store *s, const char *account_id, const char 
 /* One page of deals of one kind, newest first. The caller reads each row
  * with its reader into an array of elem_size. */
 typedef void (*row_reader)(sqlite3_stmt *st, rp_arena *ar, void *out);
-
-static void read_property_v(sqlite3_stmt *st, rp_arena *ar, void *out) {
-  read_property(st, ar, out);
-}
-static void read_tx_v(sqlite3_stmt *st, rp_arena *ar, void *out) { read_tx(st, ar, out); }
 
 static int list_deals(rp_store *s, rp_arena *ar, const rp_deal_query *q, deal_kind k, void **items,
                       size_t elem, size_t *n, char **next_cursor, int64_t *total) {
@@ -522,18 +524,18 @@ int rp_store_transaction_list(rp_store *s, rp_arena *ar, const rp_deal_query *q,
 int rp_store_contact_deal_counts(rp_store *s, const char *account_id, const char *contact_id,
                                  rp_deal_counts *out) {
   /* The contact's deals as buyer or seller: kind, id, status, property. */
-  sqlite3_stmt *st = prepare(
-      s, "SELECT 'p', x.id, x.status, NULL FROM deal_parties dp"
-         " INDEXED BY deal_parties_contact JOIN properties x"
-         " ON x.account_id = dp.account_id AND x.id = dp.deal_id"
-         " WHERE dp.account_id = ?1 AND dp.contact_id = ?2 AND dp.deal_kind = 'property'"
-         " AND dp.role IN ('buyer', 'seller')"
-         " UNION"
-         " SELECT 't', t.id, t.status, t.property_id FROM deal_parties dp"
-         " INDEXED BY deal_parties_contact JOIN transactions t"
-         " ON t.account_id = dp.account_id AND t.id = dp.deal_id"
-         " WHERE dp.account_id = ?1 AND dp.contact_id = ?2 AND dp.deal_kind = 'transaction'"
-         " AND dp.role IN ('buyer', 'seller')");
+  sqlite3_stmt *st =
+      prepare(s, "SELECT 'p', x.id, x.status, NULL FROM deal_parties dp"
+                 " INDEXED BY deal_parties_contact JOIN properties x"
+                 " ON x.account_id = dp.account_id AND x.id = dp.deal_id"
+                 " WHERE dp.account_id = ?1 AND dp.contact_id = ?2 AND dp.deal_kind = 'property'"
+                 " AND dp.role IN ('buyer', 'seller')"
+                 " UNION"
+                 " SELECT 't', t.id, t.status, t.property_id FROM deal_parties dp"
+                 " INDEXED BY deal_parties_contact JOIN transactions t"
+                 " ON t.account_id = dp.account_id AND t.id = dp.deal_id"
+                 " WHERE dp.account_id = ?1 AND dp.contact_id = ?2 AND dp.deal_kind = 'transaction'"
+                 " AND dp.role IN ('buyer', 'seller')");
   *out = (rp_deal_counts){0, 0, 0};
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
