@@ -10,10 +10,11 @@
 
 #include "core/phone.h"
 #include "util/error.h"
+#include "util/json_write.h"
+#include "util/tz.h"
 #include "util/uuid.h"
 
 #define PATH_LEN 96
-#define TZ_MAX 64
 
 static const char *const week[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 
@@ -40,42 +41,22 @@ json_t *rp_settings_defaults(const char *default_region) {
 typedef int (*checker)(json_t **norm, const json_t *v, const char *path);
 
 static bool upper(char c) { return c >= 'A' && c <= 'Z'; }
-static bool lower(char c) { return c >= 'a' && c <= 'z'; }
 static bool digit(char c) { return c >= '0' && c <= '9'; }
 
-/* The areas of the IANA time zone database (the first part of a name). */
-static const char *const tz_areas[] = {"Africa", "America",  "Antarctica", "Arctic",
-                                       "Asia",   "Atlantic", "Australia",  "Etc",
-                                       "Europe", "Indian",   "Pacific"};
-
-/* "UTC", or an IANA name of the "Area/City" shape with a known area
- * ("America/New_York", "America/Argentina/Buenos_Aires", "Etc/GMT+5"). */
+/* A zone of the IANA time zone database that this machine has ("UTC",
+ * "America/New_York", "Asia/Kolkata"): util/tz.h loads it, so a zone kept
+ * here is one the daily job can use. */
 static int check_timezone(json_t **norm, const json_t *v, const char *path) {
   const char *s = json_string_value(v);
-  bool ok = s != NULL;
-  if (ok && strcmp(s, "UTC") != 0) {
-    size_t len = json_string_length(v), segments = 0;
-    size_t area = strcspn(s, "/"), a = 0;
-    while (a < sizeof tz_areas / sizeof tz_areas[0] &&
-           (strlen(tz_areas[a]) != area || strncmp(tz_areas[a], s, area) != 0))
-      a++;
-    ok = len > 0 && len <= TZ_MAX && a < sizeof tz_areas / sizeof tz_areas[0];
-    for (size_t i = 0; ok && i < len; segments++) {
-      if (!upper(s[i])) ok = false; /* every segment starts with a capital */
-      size_t j = i + 1;
-      while (ok && j < len && s[j] != '/') {
-        char c = s[j];
-        if (!(upper(c) || lower(c) || digit(c) || c == '_' || c == '-' || c == '+')) ok = false;
-        j++;
-      }
-      if (j < len && j + 1 == len) ok = false; /* trailing slash */
-      i = j + 1;
-    }
-    ok = ok && segments >= 2;
-  }
-  if (!ok)
+  if (!s)
     return rp_error_set(RP_EINVALID_VALUE, path,
-                        "must be \"UTC\" or an IANA time zone such as \"America/New_York\"");
+                        "must be a string: \"UTC\" or an IANA time zone such as "
+                        "\"America/New_York\"");
+  if (json_string_length(v) != strlen(s) || !rp_tz_valid(s))
+    return rp_error_set(RP_EINVALID_VALUE, path,
+                        "unknown timezone \"%.64s\": use \"UTC\" or an IANA time zone such as "
+                        "\"America/New_York\"",
+                        s);
   *norm = json_string(s);
   return 0;
 }
@@ -350,7 +331,7 @@ json_t *rp_settings_from_stored(const char *settings_json, const char *default_r
 char *rp_settings_dump_stored(const json_t *settings) {
   json_t *copy = json_deep_copy(settings);
   json_object_del(copy, "default_region");
-  char *s = json_dumps(copy, JSON_COMPACT | JSON_REAL_PRECISION(17));
+  char *s = rp_json_dumps(copy, NULL);
   json_decref(copy);
   return s;
 }
