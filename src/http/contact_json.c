@@ -13,6 +13,7 @@
 
 #include "core/email.h"
 #include "core/phone.h"
+#include "http/http.h"
 #include "util/error.h"
 #include "util/text.h"
 #include "util/uuid.h"
@@ -465,7 +466,8 @@ static int parse_custom(rp_contact *c, const json_t *v, rp_arena *ar) {
     }
     if (!json_is_null(x)) json_object_set(clean, k, (json_t *)x);
   }
-  char *s = json_dumps(clean, JSON_COMPACT | JSON_REAL_PRECISION(15));
+  /* shortest reals: a number reads back as the very double the client sent */
+  char *s = rp_json_dumps(clean, NULL);
   if (!s) {
     rc = fail(RP_EINVALID_VALUE, "custom", "cannot be encoded");
     goto cleanup;

@@ -17,6 +17,7 @@
 #include "store/store.h"
 #include "util/arena.h"
 #include "util/clock.h"
+#include "util/json_write.h"
 #include "util/strbuf.h"
 
 struct MHD_Connection;
@@ -25,27 +26,27 @@ struct MHD_Connection;
 #define RP_MAX_RESP_HEADERS 8
 
 typedef struct rp_auth {
-  bool ok;                      /* a valid session cookie or bearer token */
-  bool via_cookie;              /* writes then need X-CSRF-Token */
+  bool ok;         /* a valid session cookie or bearer token */
+  bool via_cookie; /* writes then need X-CSRF-Token */
   char account_id[RP_ID_LEN];
   char user_id[RP_ID_LEN];
-  char token_id[RP_ID_LEN];     /* the session or API token used */
+  char token_id[RP_ID_LEN]; /* the session or API token used */
   rp_role role;
 } rp_auth;
 
 typedef struct rp_req {
   struct MHD_Connection *conn;
-  const char *method;          /* "GET", "POST", ... */
-  const char *path;            /* "/api/v1/contacts/0193..." (no query) */
-  const char *body;            /* NUL-terminated copy; "" when none */
+  const char *method; /* "GET", "POST", ... */
+  const char *path;   /* "/api/v1/contacts/0193..." (no query) */
+  const char *body;   /* NUL-terminated copy; "" when none */
   size_t body_len;
   const char *params[RP_MAX_PARAMS]; /* path captures in order (":id") */
   size_t n_params;
-  rp_arena arena;              /* freed when the request ends */
-  rp_store *store;             /* this worker thread's connection */
-  rp_time now;                 /* rp_clock_now() at arrival */
+  rp_arena arena;  /* freed when the request ends */
+  rp_store *store; /* this worker thread's connection */
+  rp_time now;     /* rp_clock_now() at arrival */
   rp_auth auth;
-  const char *remote_ip;       /* textual client address */
+  const char *remote_ip; /* textual client address */
 
   /* response, filled by the handler through the rp_resp_* helpers */
   int status;

@@ -13,6 +13,7 @@
 #include "http/handlers.h"
 #include "jobs/lifecycle.h"
 #include "util/error.h"
+#include "util/json_write.h"
 
 /* Appends to *dst the strings of src[0..n) that are not in it yet
  * (case-insensitively), up to cap in all. */
@@ -20,10 +21,12 @@ static void union_strings(rp_arena *ar, const char ***dst, size_t *nd, const cha
                           size_t cap) {
   const char **out = rp_arena_alloc(ar, (*nd + n) * sizeof *out + 1);
   size_t k = 0;
-  for (size_t i = 0; i < *nd; i++) out[k++] = (*dst)[i];
+  for (size_t i = 0; i < *nd; i++)
+    out[k++] = (*dst)[i];
   for (size_t i = 0; i < n && k < cap; i++) {
     bool seen = false;
-    for (size_t j = 0; j < k && !seen; j++) seen = strcasecmp(out[j], src[i]) == 0;
+    for (size_t j = 0; j < k && !seen; j++)
+      seen = strcasecmp(out[j], src[i]) == 0;
     if (!seen) out[k++] = src[i];
   }
   *dst = out;
@@ -33,7 +36,8 @@ static void union_strings(rp_arena *ar, const char ***dst, size_t *nd, const cha
 static void union_emails(rp_arena *ar, rp_contact *c, const rp_contact *o) {
   rp_email *out = rp_arena_alloc(ar, (c->n_emails + o->n_emails) * sizeof *out + 1);
   size_t k = 0;
-  for (size_t i = 0; i < c->n_emails; i++) out[k++] = c->emails[i];
+  for (size_t i = 0; i < c->n_emails; i++)
+    out[k++] = c->emails[i];
   for (size_t i = 0; i < o->n_emails && k < RP_CJ_LIST_MAX; i++) {
     bool seen = false;
     for (size_t j = 0; j < k && !seen; j++)
@@ -47,17 +51,19 @@ static void union_emails(rp_arena *ar, rp_contact *c, const rp_contact *o) {
 static void union_phones(rp_arena *ar, rp_contact *c, const rp_contact *o) {
   rp_phone *out = rp_arena_alloc(ar, (c->n_phones + o->n_phones) * sizeof *out + 1);
   size_t k = 0;
-  for (size_t i = 0; i < c->n_phones; i++) out[k++] = c->phones[i];
+  for (size_t i = 0; i < c->n_phones; i++)
+    out[k++] = c->phones[i];
   for (size_t i = 0; i < o->n_phones && k < RP_CJ_LIST_MAX; i++) {
     bool seen = false;
-    for (size_t j = 0; j < k && !seen; j++) seen = strcmp(out[j].number, o->phones[i].number) == 0;
+    for (size_t j = 0; j < k && !seen; j++)
+      seen = strcmp(out[j].number, o->phones[i].number) == 0;
     if (!seen) out[k++] = o->phones[i];
   }
   c->phones = out;
   c->n_phones = k;
 }
 
-#define FILL(field) \
+#define FILL(field)                                                                                \
   if (!c->field) c->field = o->field
 /* The later of two "YYYY-MM-DD" dates (NULL is the earliest). */
 static const char *later(const char *a, const char *b) {
@@ -109,7 +115,7 @@ static void merge_fields(rp_req *r, rp_contact *c, const rp_contact *o) {
   json_t *theirs = json_loads(o->custom_json ? o->custom_json : "{}", 0, NULL);
   if (json_is_object(mine) && json_is_object(theirs)) {
     json_object_update_missing(mine, theirs);
-    char *s = json_dumps(mine, JSON_COMPACT);
+    char *s = rp_json_dumps(mine, NULL);
     if (s) c->custom_json = rp_arena_strdup(ar, s);
     free(s);
   }
