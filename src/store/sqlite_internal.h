@@ -96,6 +96,48 @@ typedef enum {
   RP_ST_HISTORY_LIST,
   RP_ST_HISTORY_DELETE_CONTACT,
   RP_ST_DEAL_PARTIES_DELETE_CONTACT,
+  /* score facts and the full scan (store_score.c) */
+  RP_ST_SCORE_ACTIVITIES,
+  RP_ST_REFERRAL_COUNT_AT,
+  RP_ST_REFERRAL_EDGES,
+  RP_ST_REVENUE_OWN,
+  RP_ST_REVENUE_REFERRED,
+  RP_ST_DEAL_EPOCH,
+  RP_ST_CLOSED_TX,
+  RP_ST_CLOSED_PROPS,
+  RP_ST_CLOSED_PARTIES,
+  RP_ST_SCAN_CONTACTS,
+  RP_ST_SCAN_ACTIVITIES,
+  RP_ST_SCAN_HISTORY,
+  RP_ST_SPLIT_COUNT,
+  RP_ST_SPLIT_AT,
+  /* score history, stats, alerts, rFactor, counts (store_attention.c) */
+  RP_ST_SCORE_HISTORY_AROUND,
+  RP_ST_SCORE_HISTORY_UPSERT,
+  RP_ST_SCORE_HISTORY_DELETE,
+  RP_ST_SCORE_HISTORY_AT,
+  RP_ST_SCORE_HISTORY_LIST,
+  RP_ST_SCORE_HISTORY_DELETE_CONTACT,
+  RP_ST_DAILY_STATS_PUT,
+  RP_ST_DAILY_STATS_GET,
+  RP_ST_DAILY_CLAIM,
+  RP_ST_ALERT_INSERT,
+  RP_ST_ALERT_LAST,
+  RP_ST_ALERT_CLEAR,
+  RP_ST_ALERT_HEAD,
+  RP_ST_ALERT_DISMISS,
+  RP_ST_ALERT_OPEN_ALL,
+  RP_ST_ALERT_LIST,
+  RP_ST_ALERT_DELETE_CONTACT,
+  RP_ST_CALIBRATION_PUT,
+  RP_ST_CALIBRATION_GET,
+  RP_ST_RFACTOR_PUT,
+  RP_ST_RFACTOR_HISTORY,
+  RP_ST_SCORE_BANDS,
+  RP_ST_CONTACT_COUNTS,
+  RP_ST_CONTACT_COUNTS_VISIBLE,
+  RP_ST_PIPELINE,
+  RP_ST_ACCOUNT_LIST,
   RP_ST_COUNT
 } rp_stmt_id;
 
@@ -125,7 +167,14 @@ struct rp_store {
   bool in_tx;         /* inside rp_store_begin .. commit / rollback */
   rp_fts_op *fts;     /* search-index writes queued in the transaction */
   size_t n_fts, cap_fts;
+  /* The account's closed deals by date with running sums of commission
+   * (store_score.c: the account revenue of every incremental rescore),
+   * valid while deal_epoch keeps the token it was built at. */
+  struct rp_revenue_cache *revenue;
 };
+
+/* Frees s->revenue (rp_store_close). */
+void rp_sql_revenue_cache_free(rp_store *s);
 
 /* The cached statement of slot id (prepared from sql on first use), reset
  * and with its bindings cleared; NULL with the error set when SQL fails to

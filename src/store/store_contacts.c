@@ -1166,9 +1166,10 @@ cleanup:
   return rp_sql_sp_end(s, sp, ret);
 }
 
-/* Erases the contact with its activities, history, deal parts, side-table
- * rows and search entry; the contacts it referred lose their referrer (and
- * get a new version); its own referrer is recounted (C1). */
+/* Erases the contact with its activities, history, deal parts, score
+ * history, alerts, side-table rows and search entry; the contacts it
+ * referred lose their referrer (and get a new version); its own referrer
+ * is recounted (C1). */
 int rp_store_contact_purge(rp_store *s, const char *account_id, const char *id) {
   contact_head h;
   int ret = get_head(s, account_id, id, &h);
@@ -1185,6 +1186,9 @@ int rp_store_contact_purge(rp_store *s, const char *account_id, const char *id) 
       {RP_ST_HISTORY_DELETE_CONTACT, "DELETE FROM history WHERE account_id = ? AND contact_id = ?"},
       {RP_ST_DEAL_PARTIES_DELETE_CONTACT,
        "DELETE FROM deal_parties WHERE account_id = ? AND contact_id = ?"},
+      {RP_ST_SCORE_HISTORY_DELETE_CONTACT,
+       "DELETE FROM score_history WHERE account_id = ? AND contact_id = ?"},
+      {RP_ST_ALERT_DELETE_CONTACT, "DELETE FROM alerts WHERE account_id = ? AND contact_id = ?"},
       {RP_ST_CONTACT_UNREFER, "UPDATE contacts SET referred_by = NULL, version = version + 1"
                               " WHERE account_id = ? AND referred_by = ?"},
       {RP_ST_CONTACT_DELETE, "DELETE FROM contacts WHERE account_id = ? AND id = ?"},
@@ -1224,6 +1228,7 @@ int rp_store_contact_set_derived(rp_store *s, const char *account_id, const char
   rp_bind_id(st, 4, account_id);
   rp_bind_id(st, 5, id);
   int ret = rp_sql_run(s, st, NULL);
+  if (!ret && sqlite3_changes(s->db) > 0) rp_sql_bulk_note(s); /* a full rescore writes many */
   if (!ret && sqlite3_changes(s->db) == 0) {
     bool found = false;
     if ((ret = contact_exists(s, account_id, id, &found))) return ret;

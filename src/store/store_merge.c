@@ -19,6 +19,15 @@ int rp_store_contact_merge_rows(rp_store *s, const char *account_id, const char 
   static const char *const steps[] = {
       "UPDATE activities SET contact_id = ?2 WHERE account_id = ?1 AND contact_id = ?3",
       "UPDATE history SET contact_id = ?2 WHERE account_id = ?1 AND contact_id = ?3",
+      /* the survivor keeps its own score history; the other's alerts are
+       * the survivor's now, but for an open one of a reason the survivor
+       * has open already (one open alert per contact and reason) */
+      "DELETE FROM score_history WHERE account_id = ?1 AND contact_id = ?3",
+      "DELETE FROM alerts WHERE account_id = ?1 AND contact_id = ?3 AND cleared_at IS NULL"
+      " AND dismissed_at IS NULL AND EXISTS (SELECT 1 FROM alerts o WHERE o.account_id = ?1"
+      " AND o.contact_id = ?2 AND o.reason = alerts.reason AND o.cleared_at IS NULL"
+      " AND o.dismissed_at IS NULL)",
+      "UPDATE alerts SET contact_id = ?2 WHERE account_id = ?1 AND contact_id = ?3",
       /* a deal both are party to keeps the survivor's part */
       "DELETE FROM deal_parties WHERE account_id = ?1 AND contact_id = ?3 AND EXISTS ("
       "SELECT 1 FROM deal_parties o WHERE o.account_id = ?1 AND o.contact_id = ?2"

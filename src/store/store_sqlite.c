@@ -399,6 +399,7 @@ void rp_store_close(rp_store *s) {
   if (s->db && !sqlite3_get_autocommit(s->db)) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
   rp_sql_fts_clear(s);
   free(s->fts);
+  rp_sql_revenue_cache_free(s);
   sqlite3_close_v2(s->db);
   free(s);
 }
