@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/contact.h"
+#include "jobs/scoring.h"
 #include "util/error.h"
 
 void rp_automation_from_settings(rp_automation *out, const char *settings_json) {
@@ -14,7 +15,8 @@ void rp_automation_from_settings(rp_automation *out, const char *settings_json) 
   json_t *a = json_object_get(root, "automation");
   if (json_is_object(a)) {
     json_t *v;
-    if (json_is_boolean(v = json_object_get(a, "status_rules"))) out->status_rules = json_is_true(v);
+    if (json_is_boolean(v = json_object_get(a, "status_rules")))
+      out->status_rules = json_is_true(v);
     if (json_is_boolean(v = json_object_get(a, "stage_rules"))) out->stage_rules = json_is_true(v);
     if (json_is_boolean(v = json_object_get(a, "category_rules")))
       out->category_rules = json_is_true(v);
@@ -51,6 +53,17 @@ int rp_lifecycle_event(rp_lifecycle *lc, const char *contact_id, const rp_rule_e
   rp_rule_change ch[RP_RULES_MAX_CHANGES];
   int rc = rp_store_contact_get(lc->store, lc->arena, &c, lc->account_id, contact_id);
   if (rc) return rc;
+  /* A deal of the contact that closed, reopened or died changes its
+   * referrer's revenue (SCORING.md lifetime_value: 25 % of that of the
+   * contacts it referred): the referrer is rescored too. The account's
+   * revenue, which every share divides by, moves as well; the other
+   * contacts follow at the daily job. */
+  if (!lc->defer_score && c.referred_by && c.referred_by[0] &&
+      (e->kind == RP_EVENT_DEAL_CLOSED || e->kind == RP_EVENT_DEAL_DEAD ||
+       e->kind == RP_EVENT_DEAL_OPENED)) {
+    rc = rp_lifecycle_refresh(lc, c.referred_by, NULL);
+    if (rc && rc != RP_ENOTFOUND) return rc;
+  }
   if (c.archived_at) return 0; /* an archived contact stays as it was left */
   /* An activity moves suspects and prospects (L2, L3), which no deal count
    * decides: skip the query then. */
@@ -98,24 +111,50 @@ int rp_lifecycle_event(rp_lifecycle *lc, const char *contact_id, const rp_rule_e
   return 0;
 }
 
+/* rp_lifecycle_referral: see lifecycle.h (DOMAIN.md C1-C3, S6). The
+ * referrer's referral count is a score fact too (SCORING.md factor 6), so
+ * it is rescored here unless the job defers scores. */
 int rp_lifecycle_referral(rp_lifecycle *lc, const char *referrer_id) {
   if (!referrer_id || !referrer_id[0]) return 0;
   rp_rule_event e = {.kind = RP_EVENT_REFERRAL};
   int rc = rp_lifecycle_event(lc, referrer_id, &e);
+  if (!rc && !lc->defer_score) rc = rp_lifecycle_refresh(lc, referrer_id, NULL);
   return rc == RP_ENOTFOUND ? 0 : rc; /* a referrer purged meanwhile */
 }
 
+/* rp_lifecycle_refresh: see lifecycle.h (SCORING.md last_touch and "the
+ * score kept on each contact is recomputed in the same transaction as
+ * every write that touches the contact"; DOMAIN.md A2 "cleared by a
+ * two-way interaction", A4). One read of the contact, the score's facts
+ * (jobs/scoring.c) and one write of the derived fields. */
 int rp_lifecycle_refresh(rp_lifecycle *lc, const char *contact_id, rp_contact *out) {
   rp_contact c;
   rp_time last_touch = 0;
+  double score;
   int rc = rp_store_contact_get(lc->store, lc->arena, &c, lc->account_id, contact_id);
   if (rc) return rc;
-  rc = rp_store_activity_last_two_way(lc->store, lc->account_id, c.id, lc->now, &last_touch);
+  score = c.score;
+  if (lc->defer_score) {
+    rc = rp_store_activity_last_two_way(lc->store, lc->account_id, c.id, lc->now, &last_touch);
+    if (rc) return rc;
+  } else {
+    /* The score finds the latest two-way interaction at or before now on
+     * its way (the same definition as the store's two_way column). */
+    rp_score_result res;
+    if ((rc = rp_scoring_contact(&res, lc->store, lc->arena, &c, lc->now, false))) return rc;
+    score = res.score;
+    last_touch = res.touched ? res.last_touch : 0;
+  }
+  if (last_touch > c.last_touch_at) {
+    unsigned mask =
+        1u << RP_ALERT_TREND_RISING | 1u << RP_ALERT_TREND_FALLING | 1u << RP_ALERT_OVERDUE;
+    if ((rc = rp_store_alert_clear(lc->store, lc->account_id, c.id, mask, lc->now))) return rc;
+  }
+  rp_time due = rp_contact_overdue_at(&c, last_touch);
+  rc = rp_store_contact_set_derived(lc->store, lc->account_id, c.id, last_touch, due, score);
   if (rc) return rc;
   c.last_touch_at = last_touch;
-  rp_time due = rp_contact_overdue_at(&c, last_touch);
-  rc = rp_store_contact_set_derived(lc->store, lc->account_id, c.id, last_touch, due, c.score);
-  if (rc) return rc;
+  c.score = score;
   c.overdue = due != 0 && due <= lc->now;
   if (out) *out = c;
   return 0;

@@ -41,8 +41,7 @@ typedef void (*rp_scoring_progress_fn)(void *ctx, size_t done, size_t total);
  * *in: lifecycle fields and referral count in force at T, details,
  * activities, revenue of the contact and of the account (SCORING.md). Arrays
  * in ar. */
-int rp_scoring_facts(rp_score_input *in, rp_store *s, rp_arena *ar, const rp_contact *c,
-                     rp_time T);
+int rp_scoring_facts(rp_score_input *in, rp_store *s, rp_arena *ar, const rp_contact *c, rp_time T);
 
 /* The score of contact c at T (rp_scoring_facts then rp_score_compute, or
  * rp_score_explain when explain: the detail sentences of GET
@@ -55,6 +54,11 @@ int rp_scoring_contact(rp_score_result *out, rp_store *s, rp_arena *ar, const rp
 typedef struct rp_rescore_opts {
   rp_time T;
   int threads; /* readers scoring in parallel; 0 = the number of cores */
+  /* Read the change history too, so that a contact updated after T is
+   * scored with the lifecycle fields in force at T. Needed only when T is
+   * in the past (`rapport score --as-of`); without it each contact's own
+   * fields count at any T. */
+  bool with_history;
   rp_scoring_progress_fn progress;
   void *progress_ctx;
 } rp_rescore_opts;
@@ -69,8 +73,8 @@ typedef struct rp_rescore_report {
  * contacts and activities (rp_store_score_scan), split by id range over
  * o->threads reader threads, each with its own connection to the database
  * at db_path; writes the contacts whose score, last_touch_at or overdue_at
- * changed through one writer connection, in transactions of a few thousand
- * contacts. */
+ * changed through one writer connection, in transactions of tens of
+ * thousands of contacts. */
 int rp_scoring_rescore_all(rp_rescore_report *out, const char *db_path, const char *account_id,
                            const rp_rescore_opts *o);
 
@@ -133,9 +137,9 @@ int rp_scoring_calibration(rp_rfactor_calibration *out, rp_store *s, rp_arena *a
 /* ---- the backtest (`rapport backtest`) ---- */
 
 typedef struct rp_backtest_row {
-  rp_time month_end;         /* e_k */
-  rp_time observed_until;    /* end of the outcome window known at T */
-  rp_rfactor_metrics score;  /* the score's AUC, lift, Brier */
+  rp_time month_end;          /* e_k */
+  rp_time observed_until;     /* end of the outcome window known at T */
+  rp_rfactor_metrics score;   /* the score's AUC, lift, Brier */
   rp_rfactor_metrics recency; /* the recency-only baseline's */
 } rp_backtest_row;
 
