@@ -62,4 +62,57 @@ int rp_h_settings_put(rp_req *r);
 /* timeline.c */
 int rp_h_contacts_timeline(rp_req *r);
 
+/* scores.c */
+int rp_h_contacts_score(rp_req *r);
+int rp_h_contacts_score_history(rp_req *r);
+
+/* attention.c */
+int rp_h_reach_out(rp_req *r);
+int rp_h_alerts_dismiss(rp_req *r);
+int rp_h_stage_averages(rp_req *r);
+
+/* rfactor.c */
+int rp_h_rfactor(rp_req *r);
+int rp_h_rfactor_history(rp_req *r);
+int rp_h_dashboard(rp_req *r);
+int rp_h_jobs_daily(rp_req *r);
+
+/* ---- helpers the score, attention and rFactor handlers share ---- */
+
+/* The moment a request is computed as of (SCORING.md "as of T"). */
+typedef struct rp_as_of {
+  rp_time t;                 /* T */
+  int64_t day;               /* the local day of T (rp_scoring_day) */
+  int64_t today;             /* the local day of r->now */
+  const char *settings_json; /* the account's settings (in r's arena) */
+} rp_as_of;
+
+/* scores.c: reads an as_of value (NULL: now): an RFC 3339 time, or a date
+ * YYYY-MM-DD meaning the end of that day in the account's timezone (its
+ * last second), or now when that day is today. RP_EINVALID_VALUE naming
+ * `field` otherwise. Days are those of the daily job (rp_scoring_day). */
+int rp_req_as_of(rp_req *r, const char *value, const char *field, rp_as_of *out);
+/* scores.c: "YYYY-MM-DD" of a day number, and an RFC 3339 string of a
+ * time, as new JSON strings. */
+json_t *rp_day_to_json(int64_t day);
+json_t *rp_time_to_json(rp_time t);
+
+/* attention.c: {as_of, day, stages: {aware: {mean, count}, know, like,
+ * trust}, mid_range: {low, high, basis}} of the daily stats st, or of no
+ * daily run yet when st is NULL (day null, zeros, mid-range 35..55). */
+json_t *rp_stage_averages_to_json(const rp_daily_stats *st, rp_time as_of);
+/* attention.c: a reach-out item {alert_id, contact: {id, display_name,
+ * status, stage, score}, reason, detail, since}. */
+json_t *rp_alert_to_json(const rp_alert *a);
+/* attention.c: the caller's reach-out items (reason mask, 0 = any) as a new
+ * JSON array in *out. */
+int rp_reach_out_json(rp_req *r, unsigned reason_mask, int limit, json_t **out);
+/* attention.c: a body that may be absent (empty); when present, a JSON
+ * object whose keys are all in `allowed` (RP_EUNKNOWN_FIELD otherwise).
+ * *out gets it (NULL when absent); the caller json_decrefs it. */
+int rp_req_no_body(rp_req *r, const char *const *allowed, json_t **out);
+
+/* rfactor.c: the GET /rfactor object of rf at as_of. */
+json_t *rp_rfactor_to_json(const rp_rfactor_result *rf, rp_time as_of);
+
 #endif

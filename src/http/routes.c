@@ -5,14 +5,18 @@
 #include "http/handlers.h"
 
 static const char *const q_contacts_list[] = {
-    "q", "status", "stage", "category", "type", "tag", "owner_id", "score_min", "score_max",
-    "overdue", "archived", "sort", "limit", "cursor", "count", NULL};
+    "q",         "status",  "stage",    "category", "type",  "tag",    "owner_id", "score_min",
+    "score_max", "overdue", "archived", "sort",     "limit", "cursor", "count",    NULL};
 static const char *const q_purge[] = {"purge", NULL};
 static const char *const q_page[] = {"limit", "cursor", "count", NULL};
-static const char *const q_activities_list[] = {"contact_id", "kind", "from", "to",
-                                                "limit", "cursor", "count", NULL};
-static const char *const q_deals_list[] = {"status", "contact_id", "limit", "cursor", "count", NULL};
+static const char *const q_activities_list[] = {"contact_id", "kind",   "from",  "to",
+                                                "limit",      "cursor", "count", NULL};
+static const char *const q_deals_list[] = {"status", "contact_id", "limit",
+                                           "cursor", "count",      NULL};
 static const char *const q_timeline[] = {"limit", "before", NULL};
+static const char *const q_as_of[] = {"as_of", NULL};
+static const char *const q_from_to[] = {"from", "to", NULL};
+static const char *const q_reach_out[] = {"reason", "limit", NULL};
 
 static const rp_route routes[] = {
     {"GET", "/healthz", rp_h_healthz, RP_ROUTE_PUBLIC | RP_ROUTE_NO_TXN},
@@ -41,6 +45,8 @@ static const rp_route routes[] = {
     {"GET", "/api/v1/contacts/:id/history", rp_h_contacts_history, 0},
     {"POST", "/api/v1/contacts/:id/merge", rp_h_contacts_merge, 0},
     {"GET", "/api/v1/contacts/:id/timeline", rp_h_contacts_timeline, 0, q_timeline},
+    {"GET", "/api/v1/contacts/:id/score", rp_h_contacts_score, 0, q_as_of},
+    {"GET", "/api/v1/contacts/:id/score/history", rp_h_contacts_score_history, 0, q_from_to},
 
     {"GET", "/api/v1/activities", rp_h_activities_list, 0, q_activities_list},
     {"POST", "/api/v1/activities", rp_h_activities_create, 0},
@@ -62,6 +68,14 @@ static const rp_route routes[] = {
 
     {"GET", "/api/v1/settings", rp_h_settings_get, 0},
     {"PUT", "/api/v1/settings", rp_h_settings_put, RP_ROUTE_ADMIN},
+
+    {"GET", "/api/v1/reach-out", rp_h_reach_out, 0, q_reach_out},
+    {"POST", "/api/v1/alerts/:id/dismiss", rp_h_alerts_dismiss, 0},
+    {"GET", "/api/v1/stage-averages", rp_h_stage_averages, 0, q_as_of},
+    {"GET", "/api/v1/rfactor", rp_h_rfactor, 0, q_as_of},
+    {"GET", "/api/v1/rfactor/history", rp_h_rfactor_history, 0},
+    {"GET", "/api/v1/dashboard", rp_h_dashboard, 0},
+    {"POST", "/api/v1/jobs/daily", rp_h_jobs_daily, RP_ROUTE_ADMIN},
 };
 
 /* Matches path against pattern; captures go into r->params. */
@@ -89,8 +103,7 @@ static bool match(rp_req *r, const char *pattern, const char *path) {
   return true;
 }
 
-const rp_route *rp_routes_match(rp_req *r, const char *method, const char *path,
-                                bool *path_known) {
+const rp_route *rp_routes_match(rp_req *r, const char *method, const char *path, bool *path_known) {
   *path_known = false;
   const char *m = strcmp(method, "HEAD") == 0 ? "GET" : method;
   for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
