@@ -3,7 +3,6 @@
  * terminal. */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli/cli.h"
 #include "jobs/demo.h"
@@ -16,32 +15,26 @@
 #define DEMO_EMAIL "demo@rapport.test"
 #define DEMO_PASSWORD "demo-password"
 
-static double mono(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+/* The progress of a run: the bar of the last phase is erased when the
+ * next starts, which counts in its own words ("contacts", "contacts,
+ * scoring day 3/30"). */
+typedef struct demo_progress {
+  rp_cli_progress bar;
+  char unit[64];
+} demo_progress;
+
+/* Starts phase `what`. */
+static void phase(void *ctx, const char *what) {
+  demo_progress *pg = ctx;
+  rp_cli_progress_end(&pg->bar, false);
+  snprintf(pg->unit, sizeof pg->unit, "%s", what);
+  pg->bar.unit = pg->unit;
 }
 
-typedef struct progress {
-  double last; /* when the bar was last drawn */
-  bool drawn;
-} progress;
-
-/* Redraws the bar on stderr at most ten times a second, and at the end. */
+/* Draws the current phase's bar (rp_cli_progress_draw throttles). */
 static void draw(void *ctx, size_t done, size_t total) {
-  progress *pg = ctx;
-  double t = mono();
-  if (done < total && t - pg->last < 0.1) return;
-  pg->last = t;
-  pg->drawn = true;
-  int width = 30, full = total ? (int)((double)done * width / (double)total) : width;
-  char bar[32];
-  for (int i = 0; i < width; i++)
-    bar[i] = i < full ? '#' : '.';
-  bar[width] = '\0';
-  fprintf(stderr, "\r[%s] %3d%%  %zu/%zu contacts", bar, total ? (int)(done * 100 / total) : 100,
-          done, total);
-  fflush(stderr);
+  demo_progress *pg = ctx;
+  rp_cli_progress_draw(&pg->bar, done, total);
 }
 
 /* Parses --seed: a whole number from 0 to 2^64-1. */
@@ -60,15 +53,18 @@ static int seed_opt(const rp_cli *c, uint64_t *out) {
  * deals and referrals, every status reached by the rules, into
  * the account named by --account, else the first one; a database without
  * any account first gets "Demo Realty" with the owner demo@rapport.test
- * (password demo-password). The same seed gives the same data for the same
- * RAPPORT_NOW. */
+ * (password demo-password). Then the daily job as of each of the last 30
+ * days (for bigger demos of fewer: jobs/demo.h), so scores, score
+ * history, stage averages and alerts are there. The same seed gives the
+ * same data for the same RAPPORT_NOW. Progress in two phases on a
+ * terminal: contacts written, then each scoring day. */
 int rp_cli_cmd_demo(const rp_cli *c) {
   rp_store *s = NULL;
   rp_arena ar = {0};
   rp_account acct = {0};
   rp_user owner = {0};
   rp_demo_stats st = {0};
-  progress pg = {0};
+  demo_progress pg = {0};
   int64_t n = 300;
   uint64_t seed = 1;
   bool created = false;
@@ -102,17 +98,21 @@ int rp_cli_cmd_demo(const rp_cli *c) {
                     .seed = seed,
                     .now = rp_clock_now(),
                     .progress = c->tty ? draw : NULL,
+                    .phase = c->tty ? phase : NULL,
                     .progress_ctx = &pg};
-  double t0 = mono();
+  double t0 = rp_cli_seconds();
   rc = rp_demo_generate(s, acct.id, &o, &st);
-  double secs = mono() - t0;
-  if (pg.drawn) fputs(rc ? "\n" : "\r\033[K", stderr);
+  double secs = rp_cli_seconds() - t0;
+  rp_cli_progress_end(&pg.bar, rc != 0);
   if (rc) goto cleanup;
 
   printf("Generated %zu contacts, %zu activities, %zu listings, %zu transactions and %zu "
          "referrals in account '%s' in %.2f s (seed %llu)\n",
          st.contacts, st.activities, st.properties, st.transactions, st.referrals, acct.name, secs,
          (unsigned long long)seed);
+  if (st.score_runs)
+    printf("  scored on %zu days: %zu score history rows, %zu alerts raised\n", st.score_runs,
+           st.history_rows, st.alerts);
   printf("  by status:");
   for (int k = 0; k < RP_STATUS_COUNT; k++)
     printf(" %s %zu%s", rp_status_name((rp_status)k), st.by_status[k],

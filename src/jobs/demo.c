@@ -1,29 +1,35 @@
-/* demo.c: the demo data generator (demo.h).
+/* demo.c: the demo data generator (demo.h, docs/demo.md).
  *
- * Two passes. The plan pass decides, for every contact in order, who it is
- * (culture, name, type), the status it is meant to reach and the moments of
- * its life that get it there: its first answer (DOMAIN.md L2), the day its
- * needs and timeframe became known (L3), its deals -- listings and
+ * The plan decides, for every contact in order, who it is (culture, name,
+ * type), what it is drawn as (a suspect, a contact who answers, one under
+ * contract today, a past client of long ago, an agent or vendor), when it
+ * was created, its first answer (DOMAIN.md L2) and who referred it (an
+ * earlier contact already engaged at that time, C1). Then, once every
+ * contact's referrals are known, the outcome model decides from each
+ * contact's planned behaviour (its "beats": answers, conversations it
+ * opens, meetings, referrals, silences) whether and when it gets serious
+ * (L3), signs (L4, L7) and closes (L5); and its deals -- listings and
  * transactions, with their steps from pre-listing or pending to closed or
- * dead (L4 to L7) -- and who referred it (an earlier contact already
- * engaged at that time, C1). Those moments become events, sorted by time
- * over the whole database.
+ * dead (L4 to L7). Those moments become events, sorted by time over the
+ * whole database.
  *
  * The write pass replays the events in time order through the same code
  * as the API: a contact is created with the creation rules (L1, S1/S2) and
- * its activities; a reply, a field change, a deal write or a referral goes
- * through the lifecycle (jobs/lifecycle.h), which applies the rules
- * (core/rules.c) at the event's time and writes the changes and their
- * history rows. No status, stage or category is set by hand except the
- * category a contact was imported with: whatever the contacts end up as,
- * the rules decided it. The activities of each status phase are generated
- * so they agree with the rules (a suspect sends nothing before the answer
- * that makes it a prospect, L2).
+ * its activities (the beats among them); a reply, a field change, a deal
+ * write or a referral goes through the lifecycle (jobs/lifecycle.h), which
+ * applies the rules (core/rules.c) at the event's time and writes the
+ * changes and their history rows. No status, stage or category is set by
+ * hand except the category a contact was imported with: whatever the
+ * contacts end up as, the rules decided it. The activities of each status
+ * phase are generated so they agree with the rules (a suspect sends
+ * nothing before the answer that makes it a prospect, L2). Scores are left
+ * to the daily job, run at the end for the last days (jobs/scoring.h).
  *
  * Randomness comes from xoshiro256** seeded per contact and purpose with
  * splitmix64 from (seed, contact index); a contact's referrer and the trade
  * contacts on its deals are earlier contacts, so contact i does not depend
- * on the number of contacts after it. All times derive from opts->now. */
+ * on the number of contacts after it, but for the referrals later contacts
+ * credit it with. All times derive from opts->now. */
 #include "jobs/demo.h"
 
 #include <math.h>
@@ -34,6 +40,7 @@
 #include "core/contact.h"
 #include "core/deal_events.h"
 #include "jobs/lifecycle.h"
+#include "jobs/scoring.h"
 #include "util/arena.h"
 #include "util/clock.h"
 #include "util/error.h"
@@ -261,6 +268,7 @@ typedef struct plan {
   uint8_t intent;                /* rp_intent at creation, or from t_fields */
   uint8_t reply_kind, reply_dir; /* its first answer's activity (write pass) */
   bool imported, repeat;
+  bool pool; /* its deals follow the outcome model (plan_outcome) */
   uint16_t first, last;
   int64_t known_day;  /* known_since, days since the epoch */
   rp_time created;    /* created_at, always as a suspect or none (L1) */
@@ -304,13 +312,11 @@ typedef struct world {
   size_t n_ev, cap_ev;
 } world;
 
-/* Weights. Types and statuses in a thousand, so that of 1000 contacts
- * about 70 have no status (agents, vendors, hidden), 450 end as suspects,
- * 300 prospects, 50 leads, 30 clients and 100 past clients. */
+/* Weights in a thousand. With the classes' weights (plan_contact) and the
+ * outcome model, of 1000 contacts about 70 have no status (agents,
+ * vendors, hidden), 450 end as suspects, 300 prospects, 50 leads, 30
+ * clients and 100 past clients. */
 static const unsigned type_w[RP_TYPE_COUNT] = {480, 30, 60, 80, 280, 30, 10};
-static const unsigned status_w_default[RP_STATUS_COUNT] = {0, 498, 321, 55, 33, 96};
-static const unsigned status_w_personal[RP_STATUS_COUNT] = {0, 200, 400, 50, 50, 300};
-static const unsigned status_w_farm[RP_STATUS_COUNT] = {0, 700, 250, 50, 0, 0};
 static const unsigned cat_w[RP_CATEGORY_COUNT] = {62, 4, 10, 14, 10};
 static const unsigned cat_w_trade[RP_CATEGORY_COUNT] = {70, 10, 10, 10, 0};
 static const unsigned side_w[3] = {60, 30, 10};
@@ -542,7 +548,20 @@ static void plan_deals(world *w, size_t i, uint64_t seed) {
       p->budget = round_to(w->deals[k].price * 1.05, 5000);
 }
 
-/* Decides contact i (everything but its details and deals). */
+/* What a contact is drawn as, before its life is planned. The pool are the
+ * contacts who answer and then live by the outcome model (docs/demo.md):
+ * they start as prospects, and whether and when they get serious (L3),
+ * sign (L4) and close (L5) follows from their behaviour. Contacts under
+ * contract today are drawn as such (a busy pipeline to show; their
+ * closings lie ahead of now), and so are the past clients whose closing
+ * came with the import, years ago. */
+enum { CL_NONE, CL_SUSPECT, CL_POOL, CL_CLIENT, CL_OLD_PAST, CL_COUNT };
+static const unsigned class_w_default[CL_COUNT] = {0, 498, 419, 26, 53};
+static const unsigned class_w_personal[CL_COUNT] = {0, 200, 585, 40, 165};
+static const unsigned class_w_farm[CL_COUNT] = {0, 700, 300, 0, 0};
+
+/* Decides contact i's identity, class, creation, first answer, source and
+ * referrer (pass 1: in index order, reading only earlier contacts). */
 static void plan_contact(world *w, size_t i, uint64_t seed, uint32_t *hubs, size_t *n_hubs) {
   plan *p = &w->p[i];
   rng r;
@@ -563,10 +582,15 @@ static void plan_contact(world *w, size_t i, uint64_t seed, uint32_t *hubs, size
   p->referrer = -1;
   p->source = SRC_NONE;
 
-  const unsigned *sw = p->type == RP_TYPE_PERSONAL ? status_w_personal
-                       : p->type == RP_TYPE_FARM   ? status_w_farm
-                                                   : status_w_default;
-  p->status = trade_type(p->type) ? RP_STATUS_NONE : (uint8_t)rweighted(&r, sw, RP_STATUS_COUNT);
+  const unsigned *clw = p->type == RP_TYPE_PERSONAL ? class_w_personal
+                        : p->type == RP_TYPE_FARM   ? class_w_farm
+                                                    : class_w_default;
+  int cl = trade_type(p->type) ? CL_NONE : (int)rweighted(&r, clw, CL_COUNT);
+  static const uint8_t class_status[CL_COUNT] = {RP_STATUS_NONE, RP_STATUS_SUSPECT,
+                                                 RP_STATUS_PROSPECT, RP_STATUS_CLIENT,
+                                                 RP_STATUS_PAST_CLIENT};
+  p->status = class_status[cl];
+  p->pool = cl == CL_POOL;
   if ((p->status == RP_STATUS_CLIENT || p->status == RP_STATUS_PAST_CLIENT) &&
       p->type == RP_TYPE_FARM)
     p->type = RP_TYPE_CLIENT;
@@ -586,7 +610,7 @@ static void plan_contact(world *w, size_t i, uint64_t seed, uint32_t *hubs, size
     p->imported = rchance(&r, p->type == RP_TYPE_FARM || p->type == RP_TYPE_PERSONAL ? 0.9 : 0.5);
     created_ideal = p->imported ? known : rtime(&r, w0 + 30 * DAY, now - HOUR);
     break;
-  case RP_STATUS_PROSPECT: {
+  case RP_STATUS_PROSPECT: { /* the pool */
     p->imported = rchance(&r, 0.35);
     rp_time c = biz_time(&r, rtime(&r, w0 + 30 * DAY, now - 10 * DAY));
     tp = c + (rp_time)(rlognormal(&r, 1.0, 1.3) * (double)DAY);
@@ -595,19 +619,6 @@ static void plan_contact(world *w, size_t i, uint64_t seed, uint32_t *hubs, size
     created_ideal = p->imported ? known : c;
     break;
   }
-  case RP_STATUS_LEAD:
-    p->imported = rchance(&r, 0.3);
-    if (p->imported) {
-      created_ideal = known;
-      tl = biz_time(&r, rtime(&r, now - 240 * DAY, now - 3 * DAY));
-    } else {
-      rp_time c = biz_time(&r, rtime(&r, now - 600 * DAY, now - 45 * DAY));
-      tp = c + rtime(&r, HOUR, 10 * DAY);
-      rp_time hi = tp + 150 * DAY < now - 2 * DAY ? tp + 150 * DAY : now - 2 * DAY;
-      created_ideal = c;
-      tl = biz_time(&r, rtime(&r, tp + 7 * DAY, hi));
-    }
-    break;
   case RP_STATUS_CLIENT: {
     p->close = biz_time(&r, now + rtime(&r, 5 * DAY, 60 * DAY));
     tc = biz_time(&r, now - rtime(&r, 3 * DAY, 100 * DAY));
@@ -622,10 +633,8 @@ static void plan_contact(world *w, size_t i, uint64_t seed, uint32_t *hubs, size
     created_ideal = biz_time(&r, tp - rtime(&r, HOUR, 10 * DAY));
     break;
   }
-  case RP_STATUS_PAST_CLIENT: {
-    bool recent = rchance(&r, 0.45);
-    p->close = recent ? biz_time(&r, rtime(&r, w0 + 90 * DAY, now - 20 * DAY))
-                      : biz_time(&r, rtime(&r, now - 8 * YEAR, w0 - 30 * DAY));
+  case RP_STATUS_PAST_CLIENT: { /* closed before the import */
+    p->close = biz_time(&r, rtime(&r, now - 8 * YEAR, w0 - 30 * DAY));
     tc = biz_time(&r, p->close - rtime(&r, 25 * DAY, 70 * DAY));
     tl = biz_time(&r, tc - rtime(&r, 7 * DAY, 90 * DAY));
     tp = tl - rtime(&r, 5 * DAY, 150 * DAY);
@@ -648,7 +657,8 @@ static void plan_contact(world *w, size_t i, uint64_t seed, uint32_t *hubs, size
   p->known_day = floordiv(k0, DAY);
 
   /* its life after creation, each step after the one before: what
-   * happened before the import is left to the import */
+   * happened before the import is left to the import; the pool's steps
+   * after its first answer come from the outcome model (plan_outcome) */
   p->t_prospect = p->t_import = p->t_fields = p->t_client = 0;
   if (p->repeat || (p->status == RP_STATUS_PAST_CLIENT && p->close < p->created)) {
     /* its closed deals entered right after the import (L5); a repeat
@@ -666,27 +676,10 @@ static void plan_contact(world *w, size_t i, uint64_t seed, uint32_t *hubs, size
       tp = p->created + (d < 0.05 ? HOUR : d > 20 ? 20 * DAY : (rp_time)(d * (double)DAY));
     }
     p->t_prospect = tp;
-    if (p->status >= RP_STATUS_LEAD) p->t_fields = tl > tp + DAY ? tl : tp + rint64(&r, 1, 5) * DAY;
-    if (p->status >= RP_STATUS_CLIENT)
+    if (p->status >= RP_STATUS_CLIENT) {
+      p->t_fields = tl > tp + DAY ? tl : tp + rint64(&r, 1, 5) * DAY;
       p->t_client = tc > p->t_fields + DAY ? tc : p->t_fields + rint64(&r, 1, 5) * DAY;
-  }
-
-  /* what it wants: intent and timeframe once told (L3), a budget for
-   * buyers; a few prospects said what they want but not when */
-  rp_intent side_intent = p->side == SIDE_BUY    ? RP_INTENT_BUY
-                          : p->side == SIDE_SELL ? RP_INTENT_SELL
-                                                 : RP_INTENT_BUY_SELL;
-  bool buys = p->side != SIDE_SELL;
-  p->intent = RP_INTENT_NONE;
-  p->timeframe = 0;
-  p->budget = 0;
-  if (p->t_fields) {
-    p->intent = side_intent;
-    p->timeframe = p->t_client ? p->close : now + rtime(&r, 14 * DAY, 270 * DAY);
-    if (buys && rchance(&r, 0.7)) p->budget = home_price(&r);
-  } else if (p->status == RP_STATUS_PROSPECT && rchance(&r, 0.25)) {
-    p->intent = side_intent;
-    if (buys && rchance(&r, 0.3)) p->budget = home_price(&r);
+    }
   }
 
   /* where it came from */
@@ -714,20 +707,11 @@ static void plan_contact(world *w, size_t i, uint64_t seed, uint32_t *hubs, size
       p->known_day = floordiv(t, DAY);
     }
   }
-
-  /* the status phases the activities follow */
-  p->n_ms = 0;
-  if (p->t_prospect) p->ms[p->n_ms++] = (milestone){p->t_prospect, RP_STATUS_PROSPECT};
-  if (p->t_import) p->ms[p->n_ms++] = (milestone){p->t_import, RP_STATUS_PAST_CLIENT};
-  if (p->t_fields && !p->t_import) p->ms[p->n_ms++] = (milestone){p->t_fields, RP_STATUS_LEAD};
-  if (p->t_client) p->ms[p->n_ms++] = (milestone){p->t_client, RP_STATUS_CLIENT};
-  if (p->t_client && p->close <= now)
-    p->ms[p->n_ms++] = (milestone){p->close, RP_STATUS_PAST_CLIENT};
   p->engaged = p->t_prospect ? p->t_prospect : p->t_import ? p->t_import : NEVER;
 
   /* referred by an earlier contact engaged a few days before (C1); people
    * who referred before are likelier to refer again (hubs), up to five */
-  if (i > 0 && !trade_type(p->type) && rchance(&r, 0.14)) {
+  if (i > 0 && !trade_type(p->type) && rchance(&r, 0.15)) {
     for (int tries = 0; tries < 12; tries++) {
       size_t j =
           (*n_hubs && rchance(&r, 0.3)) ? hubs[rnext(&r) % *n_hubs] : (size_t)(rnext(&r) % i);
@@ -742,6 +726,280 @@ static void plan_contact(world *w, size_t i, uint64_t seed, uint32_t *hubs, size
       break;
     }
   }
+}
+
+/* ---------------------------------------------------------------- behaviour */
+
+static int64_t year_of(rp_time t);
+
+/* The behaviour of a contact, planned as "beats" (docs/demo.md
+ * "Behaviour"): while it is a prospect, the agent's outreach, answered or
+ * not, the conversations the contact opens and the times they meet; while
+ * it is a past client, the agent's check-ins, answered or not, the
+ * questions it asks, lunches and the yearly client party. The plan pass
+ * reads them (the outcome model), the write pass turns each into
+ * activities; both draw them from the same streams, so they agree. They
+ * are drawn from the start of the mode (its first answer; the import or
+ * its closing) to now, whatever happens after: a phase keeps the beats
+ * inside it. */
+enum { B_QUIET, B_ANSWERED, B_OPENS, B_COFFEE, B_VISIT, B_MEAL, B_PARTY };
+enum { MODE_PROSPECT, MODE_PAST };
+#define MAX_BEATS 240
+
+typedef struct beat {
+  rp_time t;
+  uint8_t kind;
+} beat;
+
+/* A contact's warmth e(m) in month m is its own level z ~ N(0, 1) (+0.8
+ * for friends and family) plus a mood s(m), an AR(1) process (0.75, sd
+ * 0.6): cold spells and warm ones. Rates are a month. */
+#define BHV_FRIEND 0.8
+#define BHV_MOOD_SD 0.6
+#define BHV_MOOD_AR 0.75
+#define BHV_OUTREACH 0.5 /* prospect: the agent's messages */
+#define BHV_ANSWER_A 0.1 /* P(answered) = logistic(A + B e) */
+#define BHV_ANSWER_B 1.6
+#define BHV_OPENS 0.06 /* conversations it opens: OPENS exp(OPENS_E e) */
+#define BHV_OPENS_E 1.2
+#define BHV_MEETS 0.025 /* coffees, open-house visits, meals: MEETS exp(MEETS_E e) */
+#define BHV_MEETS_E 0.9
+#define PAST_OUTREACH 0.4 /* past client: check-in emails and calls */
+#define PAST_ANSWER_A (-1.2)
+#define PAST_OPENS 0.02
+#define PAST_LUNCH 0.015    /* lunches: LUNCH exp(MEETS_E e) */
+#define PAST_PARTY_A (-0.8) /* P(comes to the party) = logistic(A + e) */
+#define BHV_MONTH (30 * DAY)
+
+static double rgauss(rng *r) {
+  double u1 = runif(r), u2 = runif(r);
+  if (u1 < 1e-12) u1 = 1e-12;
+  return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+}
+
+/* Poisson with a small mean (Knuth). */
+static int rpoisson(rng *r, double mean) {
+  double l = exp(-mean), p = runif(r);
+  int k = 0;
+  while (p > l && k < 30) {
+    p *= runif(r);
+    k++;
+  }
+  return k;
+}
+
+static double logistic(double x) { return 1.0 / (1.0 + exp(-x)); }
+
+static int beat_cmp(const void *x, const void *y) {
+  const beat *a = x, *b = y;
+  return a->t < b->t ? -1 : a->t > b->t;
+}
+
+/* Where the beats of a mode start: the first answer; the import (a past
+ * client whose closing came with it), else the closing. */
+static rp_time beats_start(const plan *p, int mode) {
+  if (mode == MODE_PROSPECT) return p->t_prospect;
+  return p->t_import ? p->t_import : p->close;
+}
+
+/* The client appreciation party: the second Saturday of May of year y. */
+static int64_t party_day(int64_t y) {
+  int64_t may1 = rp_days_from_civil(y, 5, 1);
+  return may1 + (6 - weekday(may1) + 7) % 7 + 7;
+}
+
+/* The beats of contact i in `mode` from its start to now, in time order,
+ * into out[MAX_BEATS]; returns how many (0 without a start). */
+static size_t plan_beats(const plan *p, size_t i, uint64_t seed, rp_time now, int mode, beat *out) {
+  rp_time start = beats_start(p, mode);
+  if (!start) return 0;
+  rng r;
+  rng_init(&r, seed, i, 7); /* the level is the contact's, in both modes */
+  bool friend = p->type == RP_TYPE_PERSONAL;
+  double z = rgauss(&r) + (friend ? BHV_FRIEND : 0.0);
+  rng_init(&r, seed, i, mode == MODE_PROSPECT ? 4 : 6);
+  double s = BHV_MOOD_SD * rgauss(&r);
+  size_t n = 0;
+  for (rp_time m0 = start; m0 < now; m0 += BHV_MONTH) {
+    double e = z + s;
+    beat b[50]; /* three Poisson counts of at most 16 each, and the party */
+    size_t nb = 0;
+    if (mode == MODE_PROSPECT) {
+      int k[3] = {rpoisson(&r, BHV_OUTREACH), rpoisson(&r, BHV_OPENS * exp(BHV_OPENS_E * e)),
+                  rpoisson(&r, BHV_MEETS * exp(BHV_MEETS_E * e))};
+      double answer = logistic(BHV_ANSWER_A + BHV_ANSWER_B * e);
+      for (int kind = 0; kind < 3; kind++)
+        for (int j = 0; j < k[kind] && j < 16; j++) {
+          rp_time t = biz_time(&r, m0 + rtime(&r, HOUR, BHV_MONTH));
+          uint8_t bk = kind == 0   ? (rchance(&r, answer) ? B_ANSWERED : B_QUIET)
+                       : kind == 1 ? B_OPENS
+                       : friend
+                           ? (rchance(&r, 0.7) ? B_MEAL : B_COFFEE)
+                           : (uint8_t)(rweighted(&r, (const unsigned[]){5, 3, 2}, 3) + B_COFFEE);
+          if (bk == B_MEAL && friend) t = local_at(local_day(t), 18, 30); /* dinner */
+          b[nb++] = (beat){t, bk};
+        }
+    } else {
+      int k[3] = {rpoisson(&r, PAST_OUTREACH), rpoisson(&r, PAST_OPENS * exp(BHV_OPENS_E * e)),
+                  rpoisson(&r, PAST_LUNCH * exp(BHV_MEETS_E * e))};
+      double answer = logistic(PAST_ANSWER_A + BHV_ANSWER_B * e);
+      for (int kind = 0; kind < 3; kind++)
+        for (int j = 0; j < k[kind] && j < 16; j++) {
+          rp_time t = biz_time(&r, m0 + rtime(&r, HOUR, BHV_MONTH));
+          uint8_t bk = kind == 0   ? (rchance(&r, answer) ? B_ANSWERED : B_QUIET)
+                       : kind == 1 ? B_OPENS
+                                   : B_MEAL;
+          if (bk == B_MEAL) t = local_at(local_day(t), 12, 0);
+          b[nb++] = (beat){t, bk};
+        }
+      int64_t party = party_day(year_of(m0 + BHV_MONTH));
+      rp_time pt = local_at(party, 14, 0);
+      if (pt >= m0 && pt < m0 + BHV_MONTH && rchance(&r, logistic(PAST_PARTY_A + e)))
+        b[nb++] = (beat){pt + rint64(&r, 0, 90) * MINUTE, B_PARTY};
+    }
+    for (size_t k = 0; k < nb; k++)
+      if (b[k].t > start && b[k].t < now && n < MAX_BEATS) out[n++] = b[k];
+    s = BHV_MOOD_AR * s + BHV_MOOD_SD * sqrt(1 - BHV_MOOD_AR * BHV_MOOD_AR) * rgauss(&r);
+  }
+  qsort(out, n, sizeof *out, beat_cmp);
+  return n;
+}
+
+/* ---------------------------------------------------------------- outcomes */
+
+/* The outcome model (docs/demo.md "Outcomes"). Each month (from a week
+ * after a prospect's first answer; from a month after a past client's
+ * import) the contact gets serious -- a prospect tells its needs and
+ * timeframe (L3), a past client calls about moving again -- with
+ * probability logistic(x), where
+ *   x = B0 + B_R min(R, 8) + B_M min(M, 4) + B_F min(F, 3)
+ *         + B_D min(D, 12) + u
+ * R: conversations it answered or opened in the last 90 days (a
+ * prospect's first answer included), M: coffees, visits, meals and
+ * parties in the last 90 days, F: referrals it has given so far, D:
+ * months since its last two-way contact, u ~ N(0, OUT_NOISE) for each
+ * contact: what the agent never sees. A serious prospect signs with
+ * probability P_SIGN 7 to 90 days later, else stays a lead; a past client
+ * signs 3 to 20 days later. Both close 25 to 70 days after signing. */
+#define OUT_B0 (-5.1)
+#define OUT_B0_PAST (-7.2)
+#define OUT_B_R 0.8
+#define OUT_B_M 1.2
+#define OUT_B_F 0.6
+#define OUT_B_D (-0.4)
+#define OUT_NOISE 0.5
+#define OUT_P_SIGN 0.57
+
+/* The month the contact gets serious, by the model from `first` (its
+ * first check) on; 0 when it does not before now. last: its last two-way
+ * contact before its beats; answer: a prospect's first answer, or 0. */
+static rp_time plan_serious(const world *w, const plan *p, const beat *b, size_t nb, double b0,
+                            rp_time first, rp_time last0, rp_time answer, rng *r) {
+  const uint32_t *refs = w->refs + p->ref_at;
+  double u = OUT_NOISE * rgauss(r);
+  for (rp_time tm = first; tm < w->now; tm += BHV_MONTH) {
+    int R = answer && tm - answer <= 90 * DAY, M = 0, F = 0;
+    rp_time last = last0;
+    for (size_t k = 0; k < nb && b[k].t < tm; k++) {
+      bool recent = b[k].t >= tm - 90 * DAY;
+      if (b[k].kind != B_QUIET) last = b[k].t;
+      if (recent && (b[k].kind == B_ANSWERED || b[k].kind == B_OPENS)) R++;
+      if (recent && b[k].kind >= B_COFFEE) M++;
+    }
+    for (uint32_t k = 0; k < p->n_ref && w->p[refs[k]].created < tm; k++) {
+      F++;
+      last = later(last, w->p[refs[k]].created - HOUR); /* the call that brought it */
+    }
+    double D = (double)(tm - last) / (double)BHV_MONTH;
+    double x = b0 + OUT_B_R * (R < 8 ? R : 8) + OUT_B_M * (M < 4 ? M : 4) +
+               OUT_B_F * (F < 3 ? F : 3) + OUT_B_D * (D < 12 ? D : 12) + u;
+    if (rchance(r, logistic(x))) {
+      rp_time t = biz_time(r, tm + rtime(r, 0, BHV_MONTH));
+      return t < w->now - HOUR ? t : 0;
+    }
+  }
+  return 0;
+}
+
+/* A closing c days after signing at tc, never in the last three days
+ * (a past client's closing is a day before today). */
+static rp_time plan_close(const world *w, rng *r, rp_time tc) {
+  rp_time close = biz_time(r, tc + rtime(r, 25 * DAY, 70 * DAY));
+  if (close <= w->now && close > w->now - 3 * DAY) close = biz_time(r, w->now + 3 * DAY);
+  return close;
+}
+
+/* Decides when pool contact i gets serious, signs and closes, and so its
+ * status now. */
+static void plan_outcome(world *w, size_t i, uint64_t seed, rng *r) {
+  plan *p = &w->p[i];
+  beat b[MAX_BEATS];
+  size_t nb = plan_beats(p, i, seed, w->now, MODE_PROSPECT, b);
+  rp_time serious =
+      plan_serious(w, p, b, nb, OUT_B0, p->t_prospect + 7 * DAY, p->t_prospect, p->t_prospect, r);
+  if (!serious) return; /* a prospect */
+  p->status = RP_STATUS_LEAD;
+  p->t_fields = serious;
+  if (!rchance(r, OUT_P_SIGN)) return;
+  rp_time tc = biz_time(r, serious + rtime(r, 7 * DAY, 90 * DAY));
+  rp_time close = plan_close(w, r, tc);
+  if (tc >= w->now - HOUR) return; /* signs after now: a lead today */
+  p->t_client = tc;
+  p->close = close;
+  p->status = close <= w->now ? RP_STATUS_PAST_CLIENT : RP_STATUS_CLIENT;
+  if (p->type == RP_TYPE_FARM) p->type = RP_TYPE_CLIENT;
+}
+
+/* Decides whether a past client whose closing came with the import buys
+ * or sells again (L7), and when: its earlier closing becomes the one
+ * before. */
+static void plan_repeat(world *w, size_t i, uint64_t seed, rng *r) {
+  plan *p = &w->p[i];
+  if (!p->t_import || p->repeat || p->status != RP_STATUS_PAST_CLIENT) return;
+  beat b[MAX_BEATS];
+  size_t nb = plan_beats(p, i, seed, w->now, MODE_PAST, b);
+  rp_time serious =
+      plan_serious(w, p, b, nb, OUT_B0_PAST, p->t_import + BHV_MONTH, p->t_import, 0, r);
+  if (!serious) return;
+  p->t_fields = serious; /* its plans, told */
+  rp_time tc = biz_time(r, serious + rtime(r, 3 * DAY, 20 * DAY));
+  if (tc >= w->now - HOUR) return; /* signs after now */
+  p->repeat = true;
+  p->prev_close = p->close;
+  p->close = plan_close(w, r, tc);
+  p->t_client = tc;
+  p->status = p->close <= w->now ? RP_STATUS_PAST_CLIENT : RP_STATUS_CLIENT;
+}
+
+/* What it wants: intent and timeframe once told (L3), a budget for
+ * buyers; a few prospects said what they want but not when. */
+static void plan_wants(world *w, plan *p, rng *r) {
+  rp_intent side_intent = p->side == SIDE_BUY    ? RP_INTENT_BUY
+                          : p->side == SIDE_SELL ? RP_INTENT_SELL
+                                                 : RP_INTENT_BUY_SELL;
+  bool buys = p->side != SIDE_SELL;
+  p->intent = RP_INTENT_NONE;
+  p->timeframe = 0;
+  p->budget = 0;
+  if (p->t_fields) {
+    p->intent = side_intent;
+    p->timeframe = p->t_client ? p->close : w->now + rtime(r, 14 * DAY, 270 * DAY);
+    if (buys && rchance(r, 0.7)) p->budget = home_price(r);
+  } else if (p->status == RP_STATUS_PROSPECT && rchance(r, 0.25)) {
+    p->intent = side_intent;
+    if (buys && rchance(r, 0.3)) p->budget = home_price(r);
+  }
+}
+
+/* The status phases the activities follow. */
+static void plan_milestones(const world *w, plan *p) {
+  p->n_ms = 0;
+  if (p->t_prospect) p->ms[p->n_ms++] = (milestone){p->t_prospect, RP_STATUS_PROSPECT};
+  if (p->t_import) p->ms[p->n_ms++] = (milestone){p->t_import, RP_STATUS_PAST_CLIENT};
+  if (p->t_fields && !p->t_import) p->ms[p->n_ms++] = (milestone){p->t_fields, RP_STATUS_LEAD};
+  if (p->t_client) p->ms[p->n_ms++] = (milestone){p->t_client, RP_STATUS_CLIENT};
+  if (p->t_client && p->close <= w->now)
+    p->ms[p->n_ms++] = (milestone){p->close, RP_STATUS_PAST_CLIENT};
 }
 
 /* Appends an event of contact i at t unless it lies ahead of now; every
@@ -764,18 +1022,14 @@ static int event_cmp(const void *x, const void *y) {
   return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-/* Plans every contact and its deals, groups the referrals by referrer
- * (each group in time order) and lists the events in time order. */
+/* Plans every contact (pass 1), groups the referrals by referrer (each
+ * group in time order), plans the contacts' outcomes and deals (pass 2)
+ * and lists the events in time order. */
 static void plan_all(world *w, uint64_t seed) {
   uint32_t *hubs = rp_xcalloc(w->n + 1, sizeof *hubs);
   size_t n_hubs = 0;
-  w->trade = rp_xcalloc(w->n + 1, sizeof *w->trade);
-  for (size_t i = 0; i < w->n; i++) {
+  for (size_t i = 0; i < w->n; i++)
     plan_contact(w, i, seed, hubs, &n_hubs);
-    plan_deals(w, i, seed);
-    if (w->p[i].type == RP_TYPE_VENDOR || w->p[i].type == RP_TYPE_AGENT)
-      w->trade[w->n_trade++] = (uint32_t)i;
-  }
   free(hubs);
   for (size_t i = 0; i < w->n; i++)
     w->p[i].n_ref = 0;
@@ -800,6 +1054,21 @@ static void plan_all(world *w, uint64_t seed) {
       k--;
     }
     g[k] = (uint32_t)i;
+  }
+
+  /* pass 2: outcomes, wants and deals, in index order (the trade
+   * contacts a deal may name are earlier ones) */
+  w->trade = rp_xcalloc(w->n + 1, sizeof *w->trade);
+  for (size_t i = 0; i < w->n; i++) {
+    plan *p = &w->p[i];
+    rng r;
+    rng_init(&r, seed, i, 5);
+    if (p->pool) plan_outcome(w, i, seed, &r);
+    plan_repeat(w, i, seed, &r);
+    plan_wants(w, p, &r);
+    plan_milestones(w, p);
+    plan_deals(w, i, seed);
+    if (p->type == RP_TYPE_VENDOR || p->type == RP_TYPE_AGENT) w->trade[w->n_trade++] = (uint32_t)i;
   }
 
   for (size_t i = 0; i < w->n; i++) {
@@ -1168,6 +1437,8 @@ typedef struct gen {
   const char *city;      /* where the action is */
   const char *deal_addr; /* the property of the deal */
   bool buyer, seller;
+  uint64_t seed; /* the run's seed and the contact's index: its beats */
+  size_t index;
 } gen;
 
 static void add_at(gen *g, bool planned, rp_activity_kind k, rp_direction d, rp_time t,
@@ -1374,6 +1645,7 @@ static const topic trade_topics[] = {
 
 /* t with {c} replaced by the city and {a} by the property's address. */
 static const char *fill(gen *g, const char *t) {
+  if (!strchr(t, '{')) return t; /* a literal of the tables */
   rp_sb sb = {0};
   for (const char *p = t; *p; p++) {
     if (p[0] == '{' && (p[1] == 'c' || p[1] == 'a') && p[2] == '}') {
@@ -1488,23 +1760,46 @@ static void first_inbound(gen *g, plan *p, rp_time t) {
       rp_arena_printf(g->ar, "%s is starting to look around %s.", g->first, g->city), -1, false);
 }
 
-/* Status prospect: conversations every few weeks, both ways. */
+/* Status prospect: its behaviour as planned (plan_beats), beat by beat:
+ * the agent's outreach, answered or not, the conversations it opens, the
+ * coffees, open-house visits and meals. */
 static void phase_prospect(gen *g, plan *p, rp_time a, rp_time b, bool via_l2) {
   g->lo = a;
   g->hi = b;
   if (via_l2) first_inbound(g, p, a);
-  rp_time mean = rint64(g->r, 30, 80) * DAY;
-  for (rp_time t = a + rexp(g->r, mean, DAY); t < b; t += rexp(g->r, mean, DAY)) {
-    rp_time at = biz_time(g->r, t);
-    bool theirs = rchance(g->r, 0.25);
-    converse(g, theirs ? at + rint64(g->r, -4, 4) * HOUR : at, prospect_topics,
-             N_OF(prospect_topics), channel(g, 35, 40, 25), theirs, 0.55, 1.0, 0);
-    if (rchance(g->r, 0.05)) {
-      bool coffee = rchance(g->r, 0.5);
-      add(g, coffee ? RP_KIND_MEETING : RP_KIND_VISIT, RP_DIR_NONE, biz_time(g->r, t + 2 * DAY),
-          coffee ? "Coffee to talk about the market"
-                 : rp_arena_printf(g->ar, "Came by my open house in %s", g->city),
-          NULL, rint64(g->r, 1800, 5400), false);
+  beat bt[MAX_BEATS];
+  size_t n = plan_beats(p, g->index, g->seed, g->now, MODE_PROSPECT, bt);
+  for (size_t k = 0; k < n; k++) {
+    rp_time t = bt[k].t;
+    if (t <= a || t >= b) continue;
+    rp_activity_kind ch = channel(g, 35, 40, 25);
+    switch (bt[k].kind) {
+    case B_QUIET:
+      if (ch == RP_KIND_CALL)
+        add(g, ch, RP_DIR_OUTBOUND, t, "Checking in", "Left a voicemail", call_length(g, false),
+            false);
+      else
+        converse(g, t, prospect_topics, N_OF(prospect_topics), ch, false, 0.0, 1.0, 0);
+      break;
+    case B_ANSWERED:
+      converse(g, t, prospect_topics, N_OF(prospect_topics), ch, false, 1.0, 1.0, 0);
+      break;
+    case B_OPENS:
+      converse(g, t, prospect_topics, N_OF(prospect_topics), ch, true, 1.0, 1.0, 0);
+      break;
+    case B_COFFEE:
+      add(g, RP_KIND_MEETING, RP_DIR_NONE, t, "Coffee to talk about the market", NULL,
+          rint64(g->r, 1800, 5400), false);
+      break;
+    case B_VISIT:
+      add(g, RP_KIND_VISIT, RP_DIR_NONE, t,
+          rp_arena_printf(g->ar, "Came by my open house in %s", g->city), NULL,
+          rint64(g->r, 1800, 5400), false);
+      break;
+    default:
+      add(g, RP_KIND_MEAL, RP_DIR_NONE, t, p->type == RP_TYPE_PERSONAL ? "Dinner" : "Lunch", NULL,
+          rint64(g->r, 3600, 9000), false);
+      break;
     }
   }
 }
@@ -1569,9 +1864,11 @@ static void phase_client(gen *g, rp_time a, rp_time b, rp_time close) {
 }
 
 /* Status past_client (A5): the closing gift, a yearly rhythm of
- * anniversary and holiday cards, birthday texts, the client party, market
- * reports, check-in calls, a lunch now and then. */
-static void phase_past(gen *g, const rp_contact *c, rp_time a, rp_time b, rp_time close) {
+ * anniversary and holiday cards, birthday texts and the party invitation;
+ * and its behaviour as planned (plan_beats): market reports and check-in
+ * calls, answered or not, its questions, lunches, the client party. */
+static void phase_past(gen *g, const plan *p, const rp_contact *c, rp_time a, rp_time b,
+                       rp_time close) {
   g->lo = a;
   g->hi = b;
   rng *r = g->r;
@@ -1612,30 +1909,43 @@ static void phase_past(gen *g, const rp_contact *c, rp_time a, rp_time b, rp_tim
                "Thank you so much!!");
     }
     /* the client appreciation party, second Saturday of May */
-    int64_t may1 = rp_days_from_civil(y, 5, 1);
-    int64_t party = may1 + (6 - weekday(may1) + 7) % 7 + 7;
-    add(g, RP_KIND_EMAIL, RP_DIR_OUTBOUND, local_at(party - 21, 10, rchance(r, 0.5) ? 0 : 30),
+    add(g, RP_KIND_EMAIL, RP_DIR_OUTBOUND,
+        local_at(party_day(y) - 21, 10, rchance(r, 0.5) ? 0 : 30),
         "You're invited: client appreciation party", "BBQ, live music and a bounce house.", -1,
         false);
-    if (rchance(r, 0.35))
-      add(g, RP_KIND_PARTY, RP_DIR_NONE, local_at(party, 14, 0) + rint64(r, 0, 90) * MINUTE,
-          "Client appreciation party", "Came with the family.", rint64(r, 3600, 10800), false);
     /* holiday card */
     add(g, RP_KIND_CARD, RP_DIR_OUTBOUND,
         local_at(rp_days_from_civil(y, 12, (unsigned)rint64(r, 8, 16)), 11, 0), "Holiday card",
         "Happy holidays from our family to yours.", -1, false);
-    /* lunch */
-    if (rchance(r, 0.3))
-      add(g, RP_KIND_MEAL, RP_DIR_NONE,
-          local_at(rp_days_from_civil(y, (unsigned)rint64(r, 1, 12), (unsigned)rint64(r, 1, 28)),
-                   12, 0),
-          "Lunch", "Caught up over tacos.", rint64(r, 3600, 5400), false);
   }
-  for (rp_time t = a + rint64(r, 20, 120) * DAY; t < b; t += rint64(r, 100, 130) * DAY)
-    converse(g, biz_time(r, t), past_topics, N_OF(past_topics), RP_KIND_EMAIL, rchance(r, 0.1), 0.1,
-             1.0, 0);
-  for (rp_time t = a + rint64(r, 30, 180) * DAY; t < b; t += rint64(r, 150, 300) * DAY)
-    converse(g, biz_time(r, t), past_topics, N_OF(past_topics), RP_KIND_CALL, false, 0.3, 1.0, 0);
+  beat bt[MAX_BEATS];
+  size_t n = plan_beats(p, g->index, g->seed, g->now, MODE_PAST, bt);
+  for (size_t k = 0; k < n; k++) {
+    rp_time t = bt[k].t;
+    if (t <= a || t >= b) continue;
+    rp_activity_kind ch = rchance(r, 0.65) ? RP_KIND_EMAIL : RP_KIND_CALL;
+    switch (bt[k].kind) {
+    case B_QUIET:
+      if (ch == RP_KIND_CALL)
+        add(g, ch, RP_DIR_OUTBOUND, t, "Checking in", "Left a voicemail", call_length(g, false),
+            false);
+      else
+        converse(g, t, past_topics, N_OF(past_topics), ch, false, 0.0, 1.0, 0);
+      break;
+    case B_ANSWERED: converse(g, t, past_topics, N_OF(past_topics), ch, false, 1.0, 1.0, 0); break;
+    case B_OPENS:
+      converse(g, t, past_topics, N_OF(past_topics), channel(g, 40, 30, 30), true, 1.0, 1.0, 0);
+      break;
+    case B_PARTY:
+      add(g, RP_KIND_PARTY, RP_DIR_NONE, t, "Client appreciation party", "Came with the family.",
+          rint64(r, 3600, 10800), false);
+      break;
+    default:
+      add(g, RP_KIND_MEAL, RP_DIR_NONE, t, "Lunch", "Caught up over tacos.", rint64(r, 3600, 5400),
+          false);
+      break;
+    }
+  }
 }
 
 /* Friends and family (type personal), while they are more than a name. */
@@ -1709,6 +2019,7 @@ typedef struct replayer {
   idgen idg;
   rp_demo_stats *st;
   rp_lifecycle lc; /* lc.now and lc.actor are set for each event */
+  bool derive;     /* no daily job after the replay: derived fields and counts in settle */
   rp_arena ev_ar;  /* freed after each event */
   rp_arena keep;   /* lives as long as the run (listing addresses) */
 } replayer;
@@ -1717,11 +2028,12 @@ static const char *owner_of(const replayer *x, size_t i) {
   return x->own.n ? x->own.ids[i % x->own.n] : NULL;
 }
 
-/* The contact's last event has been replayed: its derived fields (last
- * touch, overdue) as of now, and its final status in the counts. */
+/* The contact's last event has been replayed: unless the daily job
+ * follows (it writes them), its derived fields (last touch, overdue) as of
+ * now, and its final status in the counts. */
 static int settle(replayer *x, size_t i) {
   plan *p = &x->w->p[i];
-  if (p->pending == 0 || --p->pending > 0) return 0;
+  if (p->pending == 0 || --p->pending > 0 || !x->derive) return 0;
   rp_contact out;
   rp_time at = x->lc.now;
   x->lc.now = x->w->now;
@@ -1894,6 +2206,8 @@ static int create_contact(replayer *x, size_t i) {
   g->n = 0;
   g->seq = 0;
   g->now = w->now;
+  g->seed = x->seed;
+  g->index = i;
   g->first = c.first_name ? c.first_name : c.company ? c.company : "there";
   g->city = c.has_address ? c.address.city : city->city;
   g->buyer = buys;
@@ -1918,11 +2232,13 @@ static int create_contact(replayer *x, size_t i) {
         break;
       case RP_STATUS_PAST_CLIENT:
         /* the closing it remembers: the latest one by then */
-        phase_past(g, &c, from, to, p->close && p->close <= from ? p->close : p->prev_close);
+        phase_past(g, p, &c, from, to, p->close && p->close <= from ? p->close : p->prev_close);
         break;
       default: break;
       }
-      if (p->type == RP_TYPE_PERSONAL && cur != RP_STATUS_SUSPECT) personal_extras(g, from, to);
+      /* a friend's texts and dinners while a prospect are in its beats */
+      if (p->type == RP_TYPE_PERSONAL && cur != RP_STATUS_SUSPECT && cur != RP_STATUS_PROSPECT)
+        personal_extras(g, from, to);
       if (k < p->n_ms) {
         cur = (rp_status)p->ms[k].status;
         from = to;
@@ -1982,8 +2298,11 @@ static int create_contact(replayer *x, size_t i) {
   x->st->contacts++;
   if (c.referred_by) x->st->referrals++;
 
-  /* nothing more will happen to it: its derived fields now */
-  if (p->pending == 0 && !evented) {
+  /* nothing more will happen to it: its derived fields now (unless the
+   * daily job follows) */
+  if (!x->derive) {
+    /* counted at the end */
+  } else if (p->pending == 0 && !evented) {
     rp_time last = 0;
     rc = rp_store_activity_last_two_way(x->s, x->account_id, c.id, w->now, &last);
     if (rc) goto cleanup;
@@ -2133,13 +2452,77 @@ static int replay_deal(replayer *x, uint32_t k, uint8_t s) {
   return 0;
 }
 
+/* ---------------------------------------------------------------- scores */
+
+/* The daily job for the days o->score_days asks (demo.h), oldest first,
+ * each in its own write transaction; the last one, as of now, keeps the
+ * scores. */
+static int score_backfill(rp_store *s, const char *account_id, const rp_demo_opts *o, size_t n,
+                          rp_demo_stats *st) {
+  int runs = 30, step = 1, rc = 0;
+  if (o->score_days < 0) return 0;
+  if (o->score_days > 0)
+    runs = o->score_days;
+  else if (n > RP_DEMO_WEEKLY_MAX)
+    runs = 1;
+  else if (n > RP_DEMO_DAILY_MAX)
+    runs = 5, step = 7;
+  rp_arena ar = {0};
+  for (int k = runs - 1; k >= 0 && !rc; k--) {
+    char what[48];
+    snprintf(what, sizeof what, "contacts, scoring day %d/%d", runs - k, runs);
+    if (o->phase) o->phase(o->progress_ctx, what);
+    rp_daily_opts d = {.T = o->now - (rp_time)k * step * DAY,
+                       .keep_scores = k == 0,
+                       .progress = o->progress,
+                       .progress_ctx = o->progress_ctx};
+    rp_daily_report rep;
+    if ((rc = rp_store_begin(s, true))) break;
+    rc = rp_scoring_daily(&rep, s, &ar, account_id, &d);
+    if (!rc) rc = rp_store_commit(s);
+    if (rc) {
+      rp_store_rollback(s);
+      break;
+    }
+    st->score_runs++;
+    st->history_rows += rep.history_rows;
+    for (int a = 0; a < RP_ALERT_REASON_COUNT; a++)
+      st->alerts += rep.raised[a];
+    rp_arena_free(&ar);
+  }
+  rp_arena_free(&ar);
+  return rc;
+}
+
+/* The account's live contacts by status (after a run whose derived
+ * fields the daily job wrote: the demo's contacts in a new account). */
+static int count_statuses(rp_store *s, rp_arena *ar, const char *account_id, rp_time now,
+                          size_t by_status[RP_STATUS_COUNT]) {
+  for (int k = 0; k < RP_STATUS_COUNT; k++) {
+    rp_contact_query q = {.account_id = account_id,
+                          .status_mask = 1u << k,
+                          .overdue = -1,
+                          .now = now,
+                          .limit = 1,
+                          .count = true};
+    rp_contact *items = NULL;
+    size_t n = 0;
+    char *next = NULL;
+    int64_t total = 0;
+    int rc = rp_store_contact_list(s, ar, &q, &items, &n, &next, &total);
+    if (rc) return rc;
+    by_status[k] = (size_t)total;
+  }
+  return 0;
+}
+
 int rp_demo_generate(rp_store *s, const char *account_id, const rp_demo_opts *o,
                      rp_demo_stats *out) {
   rp_demo_stats st = {0};
   world w = {0};
   replayer x = {0};
   rp_arena ar = {0};
-  bool in_txn = false;
+  bool in_txn = false, bulk = false;
   int rc = 0;
 
   if (!o->now) {
@@ -2160,12 +2543,19 @@ int rp_demo_generate(rp_store *s, const char *account_id, const rp_demo_opts *o,
   if (rc) goto cleanup;
   rc = rp_lifecycle_init(&x.lc, s, &x.ev_ar, account_id, NULL, o->now);
   if (rc) goto cleanup;
+  x.lc.defer_score = true; /* scored once, after the replay */
+  x.derive = o->score_days < 0;
   w.p = rp_xcalloc(w.n, sizeof *w.p);
   x.ids = rp_xcalloc(w.n, sizeof *x.ids);
   x.g = rp_xcalloc(1, sizeof *x.g);
   plan_all(&w, o->seed);
   idgen_init(&x.idg);
 
+  if (o->phase) o->phase(o->progress_ctx, "contacts");
+  /* the activity index by time is built once at the end (store.h) */
+  rc = rp_store_bulk_begin(s);
+  if (rc) goto cleanup;
+  bulk = true;
   size_t created = 0;
   for (size_t k = 0; k < w.n_ev; k++) {
     const event *e = &w.ev[k];
@@ -2200,8 +2590,16 @@ int rp_demo_generate(rp_store *s, const char *account_id, const rp_demo_opts *o,
     in_txn = false;
   }
   if (o->progress) o->progress(o->progress_ctx, w.n, w.n);
+  bulk = false;
+  rc = rp_store_bulk_end(s);
+  if (rc) goto cleanup;
+  if (!x.derive) {
+    rc = score_backfill(s, account_id, o, w.n, &st);
+    if (!rc) rc = count_statuses(s, &ar, account_id, o->now, st.by_status);
+  }
 cleanup:
   if (in_txn) rp_store_rollback(s);
+  if (bulk) rp_store_bulk_end(s); /* the index back even after a failure */
   if (out) *out = st;
   free(w.p);
   free(w.refs);

@@ -47,6 +47,16 @@ int rp_store_migrate(rp_store *s, int *applied);
 /* The highest migration number applied (0 for a new database). */
 int rp_store_schema_version(rp_store *s, int *out);
 
+/* Bulk loading (the demo generator): rp_store_bulk_begin drops the
+ * activity index by time, which a load in time order across contacts
+ * would otherwise update at random places for every row, and
+ * rp_store_bulk_end rebuilds it in one sorted pass. Outside a transaction.
+ * Lists of activities by time are slow in between; a database left without
+ * the index (a crash in between) gets it back at the next
+ * rp_store_migrate. */
+int rp_store_bulk_begin(rp_store *s);
+int rp_store_bulk_end(rp_store *s);
+
 /* write=true takes the write lock at once (BEGIN IMMEDIATE). */
 int rp_store_begin(rp_store *s, bool write);
 int rp_store_commit(rp_store *s);

@@ -431,6 +431,24 @@ static int migration_applied(rp_store *s, int number, bool *out) {
 /* Applies, each in its own write transaction, the embedded migrations not in
  * schema_migrations yet (creating that table first). *applied (may be NULL)
  * gets how many ran. Must be called outside a transaction. */
+/* The activity index by time (001_init.sql), as rp_store_bulk_end and
+ * rp_store_migrate make it again; kind rides along so that a kind filter
+ * is checked without reading rows. */
+#define ACTIVITIES_TIME_INDEX                                                                      \
+  "CREATE INDEX IF NOT EXISTS activities_time ON activities (account_id, occurred_at, id, kind)"
+
+int rp_store_bulk_begin(rp_store *s) {
+  if (!sqlite3_get_autocommit(s->db))
+    return rp_error_set(RP_EINTERNAL, NULL, "bulk load inside a transaction");
+  return exec_sql(s, "DROP INDEX IF EXISTS activities_time", "activities_time");
+}
+
+int rp_store_bulk_end(rp_store *s) {
+  if (!sqlite3_get_autocommit(s->db))
+    return rp_error_set(RP_EINTERNAL, NULL, "bulk load inside a transaction");
+  return exec_sql(s, ACTIVITIES_TIME_INDEX, "activities_time");
+}
+
 int rp_store_migrate(rp_store *s, int *applied) {
   int count = 0, rc = 0;
   if (applied) *applied = 0;
@@ -471,7 +489,8 @@ int rp_store_migrate(rp_store *s, int *applied) {
     count++;
   }
   if (applied) *applied = count;
-  return 0;
+  /* an index a bulk load dropped and did not get to rebuild */
+  return exec_sql(s, ACTIVITIES_TIME_INDEX, "activities_time");
 fail:
   if (!sqlite3_get_autocommit(s->db)) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
   if (applied) *applied = count;
