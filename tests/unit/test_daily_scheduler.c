@@ -20,13 +20,14 @@
 
 #include "jobs/daily_scheduler.h"
 #include "store/store.h"
+#include "temp_db.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/password.h"
 #include "util/tz.h"
 
 typedef struct {
-  char path[128];
+  char path[RP_TEST_DB_PATH_MAX];
   rp_store *s;
   rp_arena ar;
 } fx;
@@ -42,13 +43,7 @@ static int64_t day_of(const char *ymd) { return at(ymd) / 86400; }
 static int setup(void **state) {
   rp_crypto_init();
   fx *f = calloc(1, sizeof *f);
-  const char *tmp = getenv("TMPDIR");
-  snprintf(f->path, sizeof f->path, "%s/rapport-test-daily-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-  int fd = mkstemp(f->path);
-  assert_true(fd >= 0);
-  close(fd);
-  assert_int_equal(rp_store_open(&f->s, f->path), 0);
-  assert_int_equal(rp_store_migrate(f->s, NULL), 0);
+  assert_int_equal(rp_test_db_open(f->path, "rapport-test-daily", &f->s), 0);
   *state = f;
   return 0;
 }
@@ -58,12 +53,7 @@ static int teardown(void **state) {
   rp_clock_set(0);
   rp_store_close(f->s);
   rp_arena_free(&f->ar);
-  char p[160];
-  unlink(f->path);
-  snprintf(p, sizeof p, "%s-wal", f->path);
-  unlink(p);
-  snprintf(p, sizeof p, "%s-shm", f->path);
-  unlink(p);
+  rp_test_db_remove(f->path);
   free(f);
   return 0;
 }

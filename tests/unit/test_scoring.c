@@ -26,13 +26,14 @@
 #include "jobs/scoring.h"
 #include "jobs/scoring_internal.h"
 #include "store/store.h"
+#include "temp_db.h"
 #include "util/error.h"
 
 #define DAY ((rp_time)86400)
 #define T0 ((rp_time)1767225600) /* 2026-01-01T00:00:00Z */
 
 typedef struct fx {
-  char path[64];
+  char path[RP_TEST_DB_PATH_MAX];
   rp_store *s;
   rp_arena ar;
   rp_account a;
@@ -47,12 +48,7 @@ typedef struct fx {
 
 static int setup(void **state) {
   fx *f = calloc(1, sizeof *f);
-  snprintf(f->path, sizeof f->path, "/tmp/rapport-test-scoring-XXXXXX");
-  int fd = mkstemp(f->path);
-  assert_true(fd >= 0);
-  close(fd);
-  OK(rp_store_open(&f->s, f->path));
-  OK(rp_store_migrate(f->s, NULL));
+  assert_int_equal(rp_test_db_open(f->path, "rapport-test-scoring", &f->s), 0);
   f->a = (rp_account){.name = "Scoring Realty", .created_at = T0 - 800 * DAY};
   OK(rp_store_account_create(f->s, &f->a));
   f->u = (rp_user){.email = "owner@scoring.example",
@@ -71,12 +67,7 @@ static int teardown(void **state) {
   fx *f = *state;
   rp_store_close(f->s);
   rp_arena_free(&f->ar);
-  char p[80];
-  unlink(f->path);
-  snprintf(p, sizeof p, "%s-wal", f->path);
-  unlink(p);
-  snprintf(p, sizeof p, "%s-shm", f->path);
-  unlink(p);
+  rp_test_db_remove(f->path);
   free(f);
   return 0;
 }

@@ -15,11 +15,12 @@
 #include <cmocka.h>
 
 #include "store/store.h"
+#include "temp_db.h"
 #include "util/error.h"
 #include "util/password.h"
 
 typedef struct {
-  char path[64];
+  char path[RP_TEST_DB_PATH_MAX];
   rp_store *s;
   rp_arena ar;
   rp_account a, b; /* two accounts */
@@ -31,12 +32,7 @@ typedef struct {
 static int setup(void **state) {
   rp_crypto_init();
   fx *f = calloc(1, sizeof *f);
-  snprintf(f->path, sizeof f->path, "/tmp/rapport-test-store-XXXXXX");
-  int fd = mkstemp(f->path);
-  assert_true(fd >= 0);
-  close(fd);
-  assert_int_equal(rp_store_open(&f->s, f->path), 0);
-  assert_int_equal(rp_store_migrate(f->s, NULL), 0);
+  assert_int_equal(rp_test_db_open(f->path, "rapport-test-store", &f->s), 0);
   f->a = (rp_account){.name = "Alpha Realty", .created_at = T0};
   f->b = (rp_account){.name = "Beta Homes", .created_at = T0 + 1};
   assert_int_equal(rp_store_account_create(f->s, &f->a), 0);
@@ -65,12 +61,7 @@ static int teardown(void **state) {
   fx *f = *state;
   rp_store_close(f->s);
   rp_arena_free(&f->ar);
-  char p[80];
-  unlink(f->path);
-  snprintf(p, sizeof p, "%s-wal", f->path);
-  unlink(p);
-  snprintf(p, sizeof p, "%s-shm", f->path);
-  unlink(p);
+  rp_test_db_remove(f->path);
   free(f);
   return 0;
 }
