@@ -344,14 +344,7 @@ int rp_store_history_list(rp_store *s, rp_arena *ar, const char *account_id, con
   rp_bind_id(st, 2, contact_id);
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    if (*n == cap) {
-      size_t ncap = cap ? cap * 2 : 8;
-      rp_history *p = rp_arena_alloc(ar, ncap * sizeof *p);
-      if (*n) memcpy(p, *items, *n * sizeof *p);
-      *items = p;
-      cap = ncap;
-    }
-    rp_history *h = &(*items)[(*n)++];
+    rp_history *h = RP_ARENA_PUSH(ar, *items, n, &cap, 8);
     memset(h, 0, sizeof *h);
     rp_col_id(st, 0, h->id);
     rp_col_id(st, 1, h->contact_id);

@@ -150,16 +150,9 @@ int rp_store_score_history_list(rp_store *s, rp_arena *ar, const char *account_i
   sqlite3_bind_int64(st, 4, to_day);
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    if (*n == cap) {
-      size_t ncap = cap ? cap * 2 : 32;
-      rp_score_point *p = rp_arena_alloc(ar, ncap * sizeof *p);
-      if (*n) memcpy(p, *items, *n * sizeof *p);
-      *items = p;
-      cap = ncap;
-    }
-    (*items)[*n].day = sqlite3_column_int64(st, 0);
-    (*items)[*n].score = sqlite3_column_double(st, 1);
-    (*n)++;
+    rp_score_point *p = RP_ARENA_PUSH(ar, *items, n, &cap, 32);
+    p->day = sqlite3_column_int64(st, 0);
+    p->score = sqlite3_column_double(st, 1);
   }
   int ret = rc == SQLITE_DONE ? 0 : rp_sql_error(s, rc, NULL);
   rp_sql_done(st);
@@ -382,14 +375,7 @@ static int collect_alerts(rp_store *s, sqlite3_stmt *st, rp_arena *ar, bool with
   size_t cap = 0;
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    if (*n == cap) {
-      size_t ncap = cap ? cap * 2 : 32;
-      rp_alert *p = rp_arena_alloc(ar, ncap * sizeof *p);
-      if (*n) memcpy(p, *items, *n * sizeof *p);
-      *items = p;
-      cap = ncap;
-    }
-    rp_alert *a = &(*items)[(*n)++];
+    rp_alert *a = RP_ARENA_PUSH(ar, *items, n, &cap, 32);
     read_alert(st, ar, a);
     if (with_contact) {
       a->display_name = rp_col_text(st, 9, ar);
@@ -559,14 +545,7 @@ int rp_store_rfactor_history(rp_store *s, rp_arena *ar, const char *account_id,
   rp_bind_id(st, 1, account_id);
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    if (*n == cap) {
-      size_t ncap = cap ? cap * 2 : 16;
-      rp_rfactor_point *p = rp_arena_alloc(ar, ncap * sizeof *p);
-      if (*n) memcpy(p, *items, *n * sizeof *p);
-      *items = p;
-      cap = ncap;
-    }
-    rp_rfactor_point *p = &(*items)[(*n)++];
+    rp_rfactor_point *p = RP_ARENA_PUSH(ar, *items, n, &cap, 16);
     memset(p, 0, sizeof *p);
     int i = 0;
     const char *month = (const char *)sqlite3_column_text(st, i++);
@@ -720,14 +699,7 @@ int rp_store_account_list(rp_store *s, rp_arena *ar, rp_account **items, size_t 
   if (!st) return rp_error_last()->code;
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    if (*n == cap) {
-      size_t ncap = cap ? cap * 2 : 8;
-      rp_account *p = rp_arena_alloc(ar, ncap * sizeof *p);
-      if (*n) memcpy(p, *items, *n * sizeof *p);
-      *items = p;
-      cap = ncap;
-    }
-    rp_account *a = &(*items)[(*n)++];
+    rp_account *a = RP_ARENA_PUSH(ar, *items, n, &cap, 8);
     memset(a, 0, sizeof *a);
     rp_col_id(st, 0, a->id);
     a->name = rp_col_text(st, 1, ar);

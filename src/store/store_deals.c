@@ -92,14 +92,7 @@ static int read_parties(rp_store *s, rp_arena *ar, const char *account_id, deal_
   size_t cap = 0;
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    if (*n == cap) {
-      size_t ncap = cap ? cap * 2 : 4;
-      rp_deal_party *np = rp_arena_alloc(ar, ncap * sizeof *np);
-      if (*n) memcpy(np, *out, *n * sizeof *np);
-      *out = np;
-      cap = ncap;
-    }
-    rp_deal_party *p = &(*out)[(*n)++];
+    rp_deal_party *p = RP_ARENA_PUSH(ar, *out, n, &cap, 4);
     rp_col_id(st, 0, p->contact_id);
     rp_deal_role role = RP_DEAL_OTHER;
     rp_deal_role_parse(&role, (const char *)sqlite3_column_text(st, 1));

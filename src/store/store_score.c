@@ -119,9 +119,8 @@ int rp_store_score_activities(rp_store *s, rp_arena *ar, const char *account_id,
                               const char *contact_id, rp_score_activity **out, size_t *n) {
   *out = NULL;
   *n = 0;
-  rp_score_activity *buf = NULL;
-  size_t count = 0, cap = 0;
-  int ret = 0, rc;
+  size_t cap = 0;
+  int rc;
   sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_SCORE_ACTIVITIES,
                                  "SELECT occurred_at, duration_s, kind, direction, importance"
                                  " FROM activities INDEXED BY activities_contact"
@@ -130,25 +129,10 @@ int rp_store_score_activities(rp_store *s, rp_arena *ar, const char *account_id,
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
   rp_bind_id(st, 2, contact_id);
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    if (count == cap) {
-      cap = cap ? cap * 2 : 64;
-      buf = rp_xrealloc(buf, cap * sizeof *buf);
-    }
-    read_score_activity(st, 0, &buf[count++]);
-  }
-  if (rc != SQLITE_DONE) {
-    ret = rp_sql_error(s, rc, NULL);
-    goto cleanup;
-  }
-  if (count) {
-    *out = rp_arena_alloc(ar, count * sizeof **out);
-    memcpy(*out, buf, count * sizeof *buf);
-    *n = count;
-  }
-cleanup:
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+    read_score_activity(st, 0, RP_ARENA_PUSH(ar, *out, n, &cap, 64));
+  int ret = rc == SQLITE_DONE ? 0 : rp_sql_error(s, rc, NULL);
   rp_sql_done(st);
-  free(buf);
   return ret;
 }
 
@@ -184,9 +168,8 @@ int rp_store_referral_edges(rp_store *s, rp_arena *ar, const char *account_id,
                             rp_referral_edge **out, size_t *n) {
   *out = NULL;
   *n = 0;
-  rp_referral_edge *buf = NULL;
-  size_t count = 0, cap = 0;
-  int ret = 0, rc;
+  size_t cap = 0;
+  int rc;
   sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_REFERRAL_EDGES,
                                  "SELECT id, referred_by, created_at, archived_at"
                                  " FROM contacts INDEXED BY contacts_referred_by"
@@ -194,28 +177,14 @@ int rp_store_referral_edges(rp_store *s, rp_arena *ar, const char *account_id,
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    if (count == cap) {
-      cap = cap ? cap * 2 : 256;
-      buf = rp_xrealloc(buf, cap * sizeof *buf);
-    }
-    rp_referral_edge *e = &buf[count++];
+    rp_referral_edge *e = RP_ARENA_PUSH(ar, *out, n, &cap, 256);
     rp_col_id(st, 0, e->contact_id);
     rp_col_id(st, 1, e->referrer_id);
     e->created_at = sqlite3_column_int64(st, 2);
     e->archived_at = sqlite3_column_int64(st, 3);
   }
-  if (rc != SQLITE_DONE) {
-    ret = rp_sql_error(s, rc, NULL);
-    goto cleanup;
-  }
-  if (count) {
-    *out = rp_arena_alloc(ar, count * sizeof **out);
-    memcpy(*out, buf, count * sizeof *buf);
-    *n = count;
-  }
-cleanup:
+  int ret = rc == SQLITE_DONE ? 0 : rp_sql_error(s, rc, NULL);
   rp_sql_done(st);
-  free(buf);
   return ret;
 }
 

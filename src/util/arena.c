@@ -79,3 +79,13 @@ void rp_arena_free(rp_arena *a) {
   }
   a->head = NULL;
 }
+
+/* rp_arena_grow: see arena.h. */
+void *rp_arena_grow(rp_arena *a, const void *old, size_t n, size_t *cap, size_t elem,
+                    size_t first) {
+  size_t ncap = *cap ? *cap * 2 : first;
+  void *p = rp_arena_alloc(a, ncap * elem);
+  if (n) memcpy(p, old, n * elem);
+  *cap = ncap;
+  return p;
+}
