@@ -529,6 +529,13 @@ typedef struct change {
  * transaction: 26 s), while a commit every ~1 s still lets the server's
  * writes in between (docs/performance.md, bench/score). */
 #define WRITE_TX_ROWS 50000
+/* When at least this many contacts changed and they are at least half of
+ * those scored so far (a first rescore, or one after a change of the
+ * formula), the writer switches to one transaction that drops those three
+ * indexes and builds them again at the end (rp_store_scores_bulk_begin):
+ * writes in id order then touch the table only. The server's writes wait
+ * for it meanwhile. */
+#define BULK_MIN_CHANGED 20000
 
 typedef struct batch {
   size_t n;
@@ -707,6 +714,7 @@ int rp_scoring_rescore_all(rp_rescore_report *out, const char *db_path, const ch
   char(*bounds)[RP_ID_LEN] = NULL;
   int n_threads = o->threads, rc;
   size_t in_tx = 0, changed = 0, total = 0;
+  bool bulk = false; /* see BULK_MIN_CHANGED */
   bool tx = false, inited = false;
   shared sh = {
       .db_path = db_path, .account_id = account_id, .T = o->T, .with_history = o->with_history};
@@ -772,7 +780,11 @@ int rp_scoring_rescore_all(rp_rescore_report *out, const char *db_path, const ch
                                           ch->score);
         if (rc == RP_ENOTFOUND) rc = 0; /* purged meanwhile */
         if (!rc) changed++;
-        if (!rc && ++in_tx >= WRITE_TX_ROWS) {
+        if (!rc && !bulk && changed >= BULK_MIN_CHANGED && changed * 2 >= atomic_load(&sh.done)) {
+          rc = rp_store_scores_bulk_begin(w);
+          bulk = true;
+        }
+        if (!rc && ++in_tx >= WRITE_TX_ROWS && !bulk) {
           rc = rp_store_commit(w);
           tx = false;
           in_tx = 0;
@@ -785,7 +797,8 @@ int rp_scoring_rescore_all(rp_rescore_report *out, const char *db_path, const ch
     if (finished) break;
   }
   if (tx && !sh.err_code) {
-    if ((rc = rp_store_commit(w))) fail(&sh, rc);
+    if (bulk && (rc = rp_store_scores_bulk_end(w))) fail(&sh, rc);
+    if (!sh.err_code && (rc = rp_store_commit(w))) fail(&sh, rc);
     tx = false;
   }
   for (int i = 0; i < n_threads; i++)

@@ -57,6 +57,16 @@ int rp_store_schema_version(rp_store *s, int *out);
 int rp_store_bulk_begin(rp_store *s);
 int rp_store_bulk_end(rp_store *s);
 
+/* Rewriting most contacts' derived fields (a first full rescore): inside
+ * the caller's write transaction, rp_store_scores_bulk_begin drops the
+ * contact indexes by score, last touch and overdue, which every changed
+ * contact would otherwise move at random places, and
+ * rp_store_scores_bulk_end builds them again, before the commit: other
+ * connections never see the database without them, and a rollback brings
+ * them back. */
+int rp_store_scores_bulk_begin(rp_store *s);
+int rp_store_scores_bulk_end(rp_store *s);
+
 /* write=true takes the write lock at once (BEGIN IMMEDIATE). */
 int rp_store_begin(rp_store *s, bool write);
 int rp_store_commit(rp_store *s);
@@ -211,8 +221,8 @@ typedef struct rp_activity_query {
   /* As in rp_contact_query: only activities of contacts this user owns or
    * nobody owns. NULL: the whole account. */
   const char *visible_to;
-  unsigned kind_mask;     /* bit (1u << rp_activity_kind); 0 = any */
-  rp_time from, to;       /* inclusive bounds on occurred_at; 0 = open */
+  unsigned kind_mask; /* bit (1u << rp_activity_kind); 0 = any */
+  rp_time from, to;   /* inclusive bounds on occurred_at; 0 = open */
   int limit;
   const char *cursor;
   bool count;
@@ -322,8 +332,8 @@ int rp_store_revenue_at(rp_store *s, const char *account_id, const char *contact
 /* One closed deal as the revenue and the rFactor read it (counted once as
  * above), with the contacts that are buyer or seller in it. */
 typedef struct rp_closed_deal {
-  rp_time closed_at;  /* midnight UTC of close_date */
-  double commission;  /* 0 when null */
+  rp_time closed_at; /* midnight UTC of close_date */
+  double commission; /* 0 when null */
   char (*parties)[RP_ID_LEN];
   size_t n_parties;
 } rp_closed_deal;
@@ -370,8 +380,8 @@ typedef int (*rp_score_scan_fn)(void *ctx, const rp_score_row *row);
  * pass over the contacts and the activity index: no query per contact.
  * Runs in the caller's transaction, or in a read transaction of its own
  * when none is open. */
-int rp_store_score_scan(rp_store *s, const char *account_id, const char *from_id,
-                        const char *to_id, bool with_history, rp_score_scan_fn fn, void *ctx);
+int rp_store_score_scan(rp_store *s, const char *account_id, const char *from_id, const char *to_id,
+                        bool with_history, rp_score_scan_fn fn, void *ctx);
 
 /* Splits the account's contacts into `parts` id ranges of about equal
  * size: bounds[i] (i < parts - 1) is the first id of range i + 1, so range
@@ -414,8 +424,7 @@ typedef struct rp_daily_stats {
 /* Inserts or replaces the stats of st->day. */
 int rp_store_daily_stats_put(rp_store *s, const char *account_id, const rp_daily_stats *st);
 /* The stats of the latest day at or before `day`; RP_ENOTFOUND when none. */
-int rp_store_daily_stats_get(rp_store *s, const char *account_id, int64_t day,
-                             rp_daily_stats *out);
+int rp_store_daily_stats_get(rp_store *s, const char *account_id, int64_t day, rp_daily_stats *out);
 
 /* Claims the daily job of `day` for the account (the scheduler of `rapport
  * serve`: once per account and day whatever the number of processes):
@@ -445,8 +454,8 @@ typedef struct rp_alert {
 int rp_store_alert_create(rp_store *s, const char *account_id, rp_alert *a);
 /* The contact's latest alert of this reason, open or not (A2's 30 days);
  * RP_ENOTFOUND when none. */
-int rp_store_alert_last(rp_store *s, rp_arena *ar, const char *account_id,
-                        const char *contact_id, rp_alert_reason reason, rp_alert *out);
+int rp_store_alert_last(rp_store *s, rp_arena *ar, const char *account_id, const char *contact_id,
+                        rp_alert_reason reason, rp_alert *out);
 /* Sets cleared_at = at on the contact's open alerts whose reason is in mask
  * (bit 1u << rp_alert_reason). */
 int rp_store_alert_clear(rp_store *s, const char *account_id, const char *contact_id,
@@ -510,7 +519,6 @@ int rp_store_contact_counts(rp_store *s, const char *account_id, const char *vis
 /* Open deals (properties and transactions, a transaction that sells an
  * open property counted once) and their value (list price of a property,
  * price of a transaction; null counts 0). */
-int rp_store_pipeline(rp_store *s, const char *account_id, int64_t *open_deals,
-                      double *open_value);
+int rp_store_pipeline(rp_store *s, const char *account_id, int64_t *open_deals, double *open_value);
 
 #endif

@@ -449,6 +449,40 @@ int rp_store_bulk_end(rp_store *s) {
   return exec_sql(s, ACTIVITIES_TIME_INDEX, "activities_time");
 }
 
+/* The contact indexes a changed score, last touch or overdue date moves
+ * (001_init.sql): dropped and built again by rp_store_scores_bulk_*. */
+static const char *const derived_indexes[][2] = {
+    {"contacts_score",
+     "CREATE INDEX contacts_score ON contacts"
+     " (account_id, archived, score, id, status, stage, category, type, owner_id)"},
+    {"contacts_touch",
+     "CREATE INDEX contacts_touch ON contacts"
+     " (account_id, archived, last_touch_at, id, status, stage, category, type, owner_id)"},
+    {"contacts_overdue", "CREATE INDEX contacts_overdue ON contacts (account_id, archived,"
+                         " overdue_at) WHERE overdue_at IS NOT NULL"},
+};
+
+int rp_store_scores_bulk_begin(rp_store *s) {
+  if (sqlite3_get_autocommit(s->db))
+    return rp_error_set(RP_EINTERNAL, NULL, "a bulk rescore needs a write transaction");
+  int rc = 0;
+  for (size_t i = 0; !rc && i < sizeof derived_indexes / sizeof derived_indexes[0]; i++) {
+    char sql[64];
+    snprintf(sql, sizeof sql, "DROP INDEX IF EXISTS %s", derived_indexes[i][0]);
+    rc = exec_sql(s, sql, derived_indexes[i][0]);
+  }
+  return rc;
+}
+
+int rp_store_scores_bulk_end(rp_store *s) {
+  if (sqlite3_get_autocommit(s->db))
+    return rp_error_set(RP_EINTERNAL, NULL, "a bulk rescore needs a write transaction");
+  int rc = 0;
+  for (size_t i = 0; !rc && i < sizeof derived_indexes / sizeof derived_indexes[0]; i++)
+    rc = exec_sql(s, derived_indexes[i][1], derived_indexes[i][0]);
+  return rc;
+}
+
 int rp_store_migrate(rp_store *s, int *applied) {
   int count = 0, rc = 0;
   if (applied) *applied = 0;
