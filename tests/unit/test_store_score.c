@@ -375,6 +375,63 @@ static void test_store_activity_index_is_covering(void **state) {
   sqlite3_close(db);
 }
 
+/* The number of indexes named `name` on the contacts table, as another
+ * connection sees the database. */
+static int index_count(fx *f, const char *name) {
+  sqlite3 *db;
+  sqlite3_stmt *st;
+  assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+  assert_int_equal(sqlite3_prepare_v2(db,
+                                      "SELECT count(*) FROM sqlite_schema WHERE type = 'index'"
+                                      " AND name = ?",
+                                      -1, &st, NULL),
+                   SQLITE_OK);
+  sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  int n = sqlite3_column_int(st, 0);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return n;
+}
+
+/* A bulk rewrite of the derived fields (the first full rescore): the score
+ * indexes are gone only inside the writer's transaction, come back at its
+ * end (or with a rollback), and the list by score reads the new scores. */
+static void test_store_scores_bulk_rewrite(void **state) {
+  fx *f = *state;
+  rp_contact c[3] = {person(&f->a, "Low", T0), person(&f->a, "Mid", T0), person(&f->a, "High", T0)};
+  for (int i = 0; i < 3; i++)
+    create(f, &c[i]);
+  assert_int_equal(rp_store_scores_bulk_begin(f->s), RP_EINTERNAL); /* not in a transaction */
+
+  assert_int_equal(rp_store_begin(f->s, true), 0);
+  assert_int_equal(rp_store_scores_bulk_begin(f->s), 0);
+  rp_store_rollback(f->s);
+  assert_int_equal(index_count(f, "contacts_score"), 1);
+
+  assert_int_equal(rp_store_begin(f->s, true), 0);
+  assert_int_equal(rp_store_scores_bulk_begin(f->s), 0);
+  assert_int_equal(index_count(f, "contacts_score"), 1); /* others see the last commit */
+  for (int i = 0; i < 3; i++)
+    assert_int_equal(rp_store_contact_set_derived(f->s, f->a.id, c[i].id, T0, 0, 10.0 * (i + 1)),
+                     0);
+  assert_int_equal(rp_store_scores_bulk_end(f->s), 0);
+  assert_int_equal(rp_store_commit(f->s), 0);
+  assert_int_equal(index_count(f, "contacts_score"), 1);
+  assert_int_equal(index_count(f, "contacts_touch"), 1);
+  assert_int_equal(index_count(f, "contacts_overdue"), 1);
+
+  rp_contact_query q = {.account_id = f->a.id, .sort = RP_SORT_SCORE, .desc = true, .limit = 10};
+  rp_contact *items;
+  size_t n;
+  char *next;
+  assert_int_equal(rp_store_contact_list(f->s, &f->ar, &q, &items, &n, &next, NULL), 0);
+  assert_int_equal(n, 3);
+  assert_string_equal(items[0].first_name, "High");
+  assert_true(items[0].score == 30.0);
+  assert_string_equal(items[2].first_name, "Low");
+}
+
 static void test_store_contact_split(void **state) {
   fx *f = *state;
   char bounds[4][RP_ID_LEN];
@@ -1141,6 +1198,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_store_scan_details_match_contact, setup, teardown),
       cmocka_unit_test_setup_teardown(test_store_activity_index_is_covering, setup, teardown),
       cmocka_unit_test_setup_teardown(test_store_contact_split, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_store_scores_bulk_rewrite, setup, teardown),
       cmocka_unit_test_setup_teardown(test_store_revenue_lifetime_value_facts, setup, teardown),
       cmocka_unit_test_setup_teardown(test_store_revenue_follows_deal_writes, setup, teardown),
       cmocka_unit_test_setup_teardown(test_store_closed_deals_agree_with_revenue_at, setup,
