@@ -12,7 +12,6 @@
 #include "http/handlers.h"
 #include "util/error.h"
 
-#define ALERT_SCAN_LIMIT 500 /* the first look for an alert to dismiss */
 
 /* ---- shared helpers (handlers.h) ---- */
 
@@ -146,50 +145,12 @@ int rp_h_reach_out(rp_req *r) {
 
 /* ---- POST /api/v1/alerts/:id/dismiss ---- */
 
-/* Finds open alert id among those the caller may see: first in the head
- * of its reach-out list (where a dismissal usually comes from), then among
- * every open alert of the account (whose contact the caller must be able to
- * see: RP_ENOTFOUND otherwise). *found false when it is not open (or
- * unknown). */
-static int find_open(rp_req *r, const char *id, rp_alert *out, bool *found) {
-  *found = false;
-  rp_alert_query q = {.account_id = r->auth.account_id,
-                      .visible_to = rp_req_visible_to(r),
-                      .limit = ALERT_SCAN_LIMIT};
-  rp_alert *items = NULL;
-  size_t n = 0;
-  int rc = rp_store_alert_list(r->store, &r->arena, &q, &items, &n);
-  if (rc) return rc;
-  for (size_t i = 0; i < n; i++)
-    if (strcmp(items[i].id, id) == 0) {
-      *out = items[i];
-      *found = true;
-      return 0;
-    }
-  /* not among them: an alert further down the list, or one of an archived
-   * contact (which the list leaves out), or no open alert at all */
-  if ((rc = rp_store_alert_open_all(r->store, &r->arena, r->auth.account_id, &items, &n)))
-    return rc;
-  for (size_t i = 0; i < n; i++)
-    if (strcmp(items[i].id, id) == 0) {
-      rp_contact c;
-      if ((rc = rp_req_contact_get(r, &c, items[i].contact_id))) return rc;
-      *out = items[i];
-      out->display_name = c.display_name;
-      out->status = c.status;
-      out->stage = c.stage;
-      out->score = c.score;
-      *found = true;
-      return 0;
-    }
-  return 0;
-}
-
 /* POST /api/v1/alerts/:id/dismiss (no body, or an empty object): takes
  * the alert off the reach-out list (SCORING.md A2 "cleared ... by hand")
  * and answers 200 with its new state: the reach-out item with
  * dismissed_at, cleared_at and open (false). Dismissing an alert no longer
- * open is a no-op answering {alert_id, open: false} and nulls. 404 for
+ * open answers its state the same way (a second dismissal keeps the first
+ * one's time; one a two-way touch cleared shows its cleared_at). 404 for
  * an unknown alert, another account's, or one of a contact the caller may
  * not see. */
 int rp_h_alerts_dismiss(rp_req *r) {
@@ -197,27 +158,15 @@ int rp_h_alerts_dismiss(rp_req *r) {
   const char *id = r->n_params ? r->params[0] : "";
   json_t *body = NULL;
   rp_alert a;
-  bool found;
   int rc = rp_req_no_body(r, none, &body);
   json_decref(body);
   if (rc) return rc;
-  if ((rc = find_open(r, id, &a, &found))) return rc;
   if ((rc = rp_store_alert_dismiss(r->store, r->auth.account_id, rp_req_visible_to(r), id, r->now)))
     return rc;
-  json_t *o;
-  if (found) {
-    o = rp_alert_to_json(&a);
-    json_object_set_new(o, "dismissed_at", rp_time_to_json(r->now));
-  } else {
-    o = json_object();
-    json_object_set_new(o, "alert_id", json_string(id));
-    json_object_set_new(o, "contact", json_null());
-    json_object_set_new(o, "reason", json_null());
-    json_object_set_new(o, "detail", json_null());
-    json_object_set_new(o, "since", json_null());
-    json_object_set_new(o, "dismissed_at", json_null());
-  }
-  json_object_set_new(o, "cleared_at", json_null());
+  if ((rc = rp_store_alert_get(r->store, &r->arena, r->auth.account_id, id, &a))) return rc;
+  json_t *o = rp_alert_to_json(&a);
+  json_object_set_new(o, "dismissed_at", rp_time_to_json(a.dismissed_at));
+  json_object_set_new(o, "cleared_at", a.cleared_at ? rp_time_to_json(a.cleared_at) : json_null());
   json_object_set_new(o, "open", json_false());
   rp_resp_json(r, 200, o);
   return 0;

@@ -460,6 +460,11 @@ int rp_store_alert_last(rp_store *s, rp_arena *ar, const char *account_id, const
  * (bit 1u << rp_alert_reason). */
 int rp_store_alert_clear(rp_store *s, const char *account_id, const char *contact_id,
                          unsigned reason_mask, rp_time at);
+/* One alert of the account with its contact's fields (as
+ * rp_store_alert_list fills them), open or not; RP_ENOTFOUND when none.
+ * Visibility is the caller's to check (the contact's owner). */
+int rp_store_alert_get(rp_store *s, rp_arena *ar, const char *account_id, const char *id,
+                       rp_alert *out);
 /* Dismissal by hand: sets dismissed_at; RP_ENOTFOUND for no such alert of
  * the account, or one of a contact visible_to (an agent's user id, NULL:
  * anyone) may not see. Dismissing a dismissed alert is a no-op. */

@@ -393,6 +393,25 @@ static int collect_alerts(rp_store *s, sqlite3_stmt *st, rp_arena *ar, bool with
   return ret;
 }
 
+/* store.h: one alert with its contact's fields, open or not. */
+int rp_store_alert_get(rp_store *s, rp_arena *ar, const char *account_id, const char *id,
+                       rp_alert *out) {
+  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_ALERT_GET,
+                                 "SELECT " ALERT_COLS ", c.display_name, c.status, c.stage, c.score"
+                                 " FROM alerts a JOIN contacts c ON c.account_id = a.account_id"
+                                 " AND c.id = a.contact_id WHERE a.account_id = ? AND a.id = ?");
+  if (!st) return rp_error_last()->code;
+  rp_bind_id(st, 1, account_id);
+  rp_bind_id(st, 2, id);
+  rp_alert *items = NULL;
+  size_t n = 0;
+  int rc = collect_alerts(s, st, ar, true, &items, &n);
+  if (rc) return rc;
+  if (!n) return rp_error_set(RP_ENOTFOUND, NULL, "no such alert");
+  *out = items[0];
+  return 0;
+}
+
 /* store.h: every open alert of the account (archived contacts' too), in
  * (contact_id, reason) order, without the contact fields; *items in ar. */
 int rp_store_alert_open_all(rp_store *s, rp_arena *ar, const char *account_id, rp_alert **items,

@@ -256,6 +256,8 @@ describe('dismissal and clearing', () => {
     const again = await req('POST', `/api/v1/alerts/${it.alert_id}/dismiss`);
     expectStatus(again, 200, 'dismiss again');
     assert.equal(again.json.open, false);
+    assert.equal(again.json.reason, 'overdue', 'a closed alert still answers its state');
+    assert.equal(again.json.dismissed_at, at(14), 'the first dismissal\'s time is kept');
   });
 
   test('the agent dismisses its own contact\'s alert', async () => {
