@@ -16,6 +16,7 @@
 #include "jobs/scoring.h"
 #include "jobs/scoring_internal.h"
 #include "util/error.h"
+#include "util/json_scan.h"
 #include "util/mem.h"
 
 /* SCORING.md lifetime_value: "plus 25 % of that of the contacts it
@@ -81,25 +82,6 @@ static rp_score_details details_of(const rp_contact *c, int n_custom) {
   return d;
 }
 
-/* The filled custom fields of a custom_json object text: keys whose value
- * is neither null nor the empty string (numbers, booleans, arrays and
- * objects are filled), as the store's scan counts them
- * (rp_score_row.n_custom). */
-static int count_custom(const char *custom_json) {
-  if (!custom_json || !strcmp(custom_json, "{}")) return 0;
-  json_t *root = json_loads(custom_json, 0, NULL);
-  int n = 0;
-  const char *k;
-  json_t *v;
-  if (json_is_object(root)) json_object_foreach(root, k, v) {
-      (void)k;
-      if (json_is_null(v) || (json_is_string(v) && json_string_length(v) == 0)) continue;
-      n++;
-    }
-  json_decref(root);
-  return n;
-}
-
 /* The parts of the input that are the contact's own whatever the path. */
 static void input_common(rp_score_input *in, const rp_contact *c, int n_custom, rp_time T) {
   in->t = T;
@@ -128,7 +110,8 @@ int rp_scoring_facts(rp_score_input *in, rp_store *s, rp_arena *ar, const rp_con
   int64_t refs = 0;
   int rc;
   memset(in, 0, sizeof *in);
-  input_common(in, c, count_custom(c->custom_json), T);
+  input_common(
+      in, c, rp_json_object_filled(c->custom_json, c->custom_json ? strlen(c->custom_json) : 0), T);
   if (T < c->updated_at &&
       (rc = rp_store_history_list(s, ar, c->account_id, c->id, &rows, &n_rows)))
     return rc;

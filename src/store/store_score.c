@@ -11,6 +11,7 @@
 
 #include "store/sqlite_internal.h"
 #include "util/error.h"
+#include "util/json_scan.h"
 #include "util/mem.h"
 
 /* ---- small helpers ---- */
@@ -638,95 +639,6 @@ int rp_store_revenue_at(rp_store *s, const char *account_id, const char *contact
 
 /* ---- the full scan ---- */
 
-/* Moves *i (at an opening quote) past the string's closing quote. */
-static void skip_string(const char *p, size_t n, size_t *i) {
-  for ((*i)++; *i < n && p[*i] != '"'; (*i)++)
-    if (p[*i] == '\\') (*i)++;
-  if (*i < n) (*i)++;
-}
-
-/* Moves *i over one JSON value up to the ',' or the closing ']' / '}' that
- * ends it at its depth (strings inside skipped whole). */
-static void skip_value(const char *p, size_t n, size_t *i) {
-  int depth = 0;
-  while (*i < n) {
-    char c = p[*i];
-    if (c == '"') {
-      skip_string(p, n, i);
-      continue;
-    }
-    if (c == '[' || c == '{') {
-      depth++;
-    } else if (c == ']' || c == '}') {
-      if (depth == 0) return;
-      depth--;
-    } else if (c == ',' && depth == 0) {
-      return;
-    }
-    (*i)++;
-  }
-}
-
-static void skip_ws(const char *p, size_t n, size_t *i) {
-  while (*i < n && (p[*i] == ' ' || p[*i] == '\n' || p[*i] == '\t' || p[*i] == '\r'))
-    (*i)++;
-}
-
-/* The number of items of a JSON array text; 0 for "[]", NULL or anything
- * that is not an array. Bounded by n; strings (and their escapes) are
- * skipped whole, so a comma inside one does not count. */
-static size_t json_array_count(const char *p, size_t n) {
-  size_t i = 0, count = 0;
-  if (!p) return 0;
-  skip_ws(p, n, &i);
-  if (i >= n || p[i] != '[') return 0;
-  i++;
-  for (;;) {
-    skip_ws(p, n, &i);
-    if (i >= n || p[i] == ']') break;
-    count++;
-    skip_value(p, n, &i);
-    if (i >= n || p[i] != ',') break;
-    i++;
-  }
-  return count;
-}
-
-/* SCORING.md details: the filled custom fields of a custom_json object,
- * that is its keys whose value is neither null nor the empty string
- * (numbers and booleans are filled). A tiny bounded scanner, no parse
- * tree; "{}" costs nothing and anything malformed counts what was read
- * before it. */
-static int custom_filled(const char *p, size_t n) {
-  size_t i = 0;
-  int count = 0;
-  if (!p || n <= 2) return 0;
-  skip_ws(p, n, &i);
-  if (i >= n || p[i] != '{') return 0;
-  i++;
-  for (;;) {
-    skip_ws(p, n, &i);
-    if (i >= n || p[i] != '"') break; /* the closing '}', or malformed */
-    skip_string(p, n, &i);            /* the key */
-    skip_ws(p, n, &i);
-    if (i >= n || p[i] != ':') break;
-    i++;
-    skip_ws(p, n, &i);
-    if (i >= n) break;
-    if (p[i] == '"') {
-      if (i + 1 < n && p[i + 1] != '"') count++;
-      skip_string(p, n, &i);
-    } else {
-      if (p[i] != 'n') count++; /* null is not filled */
-      skip_value(p, n, &i);
-    }
-    skip_ws(p, n, &i);
-    if (i >= n || p[i] != ',') break;
-    i++;
-  }
-  return count;
-}
-
 /* What a scan reuses from contact to contact. */
 typedef struct {
   rp_score_activity *acts;
@@ -845,7 +757,7 @@ static void read_scan_contact(sqlite3_stmt *st, scan_state *b, const char *accou
   size_t nitems[3];
   for (int k = 0; k < 3; k++) {
     const char *text = col_str(st, 17 + k);
-    nitems[k] = json_array_count(text, (size_t)sqlite3_column_bytes(st, 17 + k));
+    nitems[k] = rp_json_array_count(text, (size_t)sqlite3_column_bytes(st, 17 + k));
   }
   size_t ne = nitems[0], np = nitems[1], ns = nitems[2];
   size_t most = ne > np ? ne : np;
@@ -868,7 +780,7 @@ static void read_scan_contact(sqlite3_stmt *st, scan_state *b, const char *accou
   c->pets = col_str(st, 29);
   c->interests = col_str(st, 30);
   c->custom_json = col_str(st, 31);
-  row->n_custom = custom_filled(c->custom_json, (size_t)sqlite3_column_bytes(st, 31));
+  row->n_custom = rp_json_object_filled(c->custom_json, (size_t)sqlite3_column_bytes(st, 31));
   rp_status before = RP_STATUS_NONE;
   rp_status_parse(&before, col_str(st, 32));
   c->status_before_client = before;
