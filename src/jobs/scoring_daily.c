@@ -377,14 +377,10 @@ int rp_scoring_daily(rp_daily_report *out, rp_store *s, rp_arena *ar, const char
       if (rc) goto cleanup;
       out->changed++;
     }
-    double had = NAN;
-    rc = rp_store_score_history_at(s, account_id, d.id[i], out->day, &had);
+    bool wrote;
+    rc = rp_store_score_history_put(s, account_id, d.id[i], out->day, d.sc[i].score, &wrote);
     if (rc) goto cleanup;
-    if (had != d.sc[i].score) {
-      rc = rp_store_score_history_put(s, account_id, d.id[i], out->day, d.sc[i].score);
-      if (rc) goto cleanup;
-      out->history_rows++;
-    }
+    if (wrote) out->history_rows++;
   }
 
   /* stage averages and mid-range */

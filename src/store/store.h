@@ -400,9 +400,10 @@ typedef struct rp_score_point {
 
 /* Keeps `score` as the contact's daily score of `day`: writes a row only
  * when it differs from the score the history gives for that day, and when
- * rows exist after `day` (a backfill) keeps the score they gave day + 1. */
+ * rows exist after `day` (a backfill) keeps the score they gave day + 1.
+ * *changed (may be NULL): whether the score of `day` was another before. */
 int rp_store_score_history_put(rp_store *s, const char *account_id, const char *contact_id,
-                               int64_t day, double score);
+                               int64_t day, double score, bool *changed);
 /* The score of `day` (latest row at or before it); NaN when none. */
 int rp_store_score_history_at(rp_store *s, const char *account_id, const char *contact_id,
                               int64_t day, double *out);

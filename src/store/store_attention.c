@@ -57,7 +57,8 @@ static int sh_write(rp_store *s, const char *account_id, const char *contact_id,
  * the score is removed. Before the first row there is no score to keep:
  * the days after day up to the next row take the new one. */
 int rp_store_score_history_put(rp_store *s, const char *account_id, const char *contact_id,
-                               int64_t day, double score) {
+                               int64_t day, double score, bool *changed) {
+  if (changed) *changed = false;
   if (isnan(score)) return rp_error_set(RP_EINVALID_VALUE, "score", "not a number");
   sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_SCORE_HISTORY_AROUND,
                                  "SELECT day, score FROM (SELECT day, score FROM score_history"
@@ -93,6 +94,7 @@ int rp_store_score_history_put(rp_store *s, const char *account_id, const char *
   bool has_old = at.has || prev.has;
   double old = at.has ? at.score : prev.score;
   if (has_old && old == score) return 0;
+  if (changed) *changed = true;
 
   bool sp = false;
   if ((ret = rp_sql_sp_begin(s, &sp))) return ret;
@@ -109,7 +111,9 @@ int rp_store_score_history_put(rp_store *s, const char *account_id, const char *
   if (next.has && next.day == day + 1 && next.score == score)
     ret = sh_write(s, account_id, contact_id, day + 1, NAN);
 cleanup:
-  return rp_sql_sp_end(s, sp, ret);
+  ret = rp_sql_sp_end(s, sp, ret);
+  if (ret && changed) *changed = false;
+  return ret;
 }
 
 /* store.h: the score the history gives `day` (its latest row at or before

@@ -748,11 +748,15 @@ static void test_store_score_history_change_points(void **state) {
   create(f, &o);
   rp_score_point *p;
   assert_true(isnan(history_at(f, &c, 100)));
-  assert_int_equal(rp_store_score_history_put(f->s, f->a.id, c.id, 100, 50.0), 0);
-  assert_int_equal(rp_store_score_history_put(f->s, f->a.id, c.id, 100, 50.0), 0);
-  assert_int_equal(rp_store_score_history_put(f->s, f->a.id, c.id, 101, 50.0), 0);
+  bool changed = false;
+  assert_int_equal(rp_store_score_history_put(f->s, f->a.id, c.id, 100, 50.0, &changed), 0);
+  assert_true(changed);
+  assert_int_equal(rp_store_score_history_put(f->s, f->a.id, c.id, 100, 50.0, &changed), 0);
+  assert_false(changed);
+  assert_int_equal(rp_store_score_history_put(f->s, f->a.id, c.id, 101, 50.0, &changed), 0);
+  assert_false(changed);
   assert_int_equal(history_rows(f, &c, &p), 1); /* the same score writes no row */
-  assert_int_equal(rp_store_score_history_put(f->s, f->a.id, c.id, 105, 60.0), 0);
+  assert_int_equal(rp_store_score_history_put(f->s, f->a.id, c.id, 105, 60.0, NULL), 0);
   assert_int_equal(history_rows(f, &c, &p), 2);
   assert_true(isnan(history_at(f, &c, 99)));
   assert_true(history_at(f, &c, 103) == 50.0);
@@ -760,7 +764,7 @@ static void test_store_score_history_change_points(void **state) {
   assert_true(history_at(f, &c, 900) == 60.0);
 
   /* a backfill of day 102: days 103 and 104 keep 50 */
-  assert_int_equal(rp_store_score_history_put(f->s, f->a.id, c.id, 102, 55.0), 0);
+  assert_int_equal(rp_store_score_history_put(f->s, f->a.id, c.id, 102, 55.0, NULL), 0);
   assert_true(history_at(f, &c, 101) == 50.0);
   assert_true(history_at(f, &c, 102) == 55.0);
   assert_true(history_at(f, &c, 103) == 50.0);
@@ -768,7 +772,7 @@ static void test_store_score_history_change_points(void **state) {
   assert_true(history_at(f, &c, 105) == 60.0);
   assert_int_equal(history_rows(f, &c, &p), 4); /* 100, 102, 103, 105 */
   /* day 103 now repeats day 102: its row goes, day 104 keeps 50 */
-  assert_int_equal(rp_store_score_history_put(f->s, f->a.id, c.id, 103, 55.0), 0);
+  assert_int_equal(rp_store_score_history_put(f->s, f->a.id, c.id, 103, 55.0, NULL), 0);
   assert_true(history_at(f, &c, 103) == 55.0);
   assert_true(history_at(f, &c, 104) == 50.0);
   size_t n = history_rows(f, &c, &p);
@@ -777,7 +781,7 @@ static void test_store_score_history_change_points(void **state) {
   for (size_t i = 0; i < n; i++)
     assert_int_equal(p[i].day, want[i]);
   /* day 104 rewritten to 55: the row at 104 goes and 105 stays */
-  assert_int_equal(rp_store_score_history_put(f->s, f->a.id, c.id, 104, 55.0), 0);
+  assert_int_equal(rp_store_score_history_put(f->s, f->a.id, c.id, 104, 55.0, NULL), 0);
   assert_int_equal(history_rows(f, &c, &p), 3);
   assert_true(history_at(f, &c, 104) == 55.0);
   assert_true(history_at(f, &c, 105) == 60.0);
@@ -796,7 +800,7 @@ static void test_store_score_history_change_points(void **state) {
   double v;
   assert_int_equal(rp_store_score_history_at(f->s, f->b.id, c.id, 105, &v), 0);
   assert_true(isnan(v));
-  assert_int_equal(rp_store_score_history_put(f->s, f->b.id, c.id, 105, 1.0), RP_ENOTFOUND);
+  assert_int_equal(rp_store_score_history_put(f->s, f->b.id, c.id, 105, 1.0, NULL), RP_ENOTFOUND);
 }
 
 /* ---- daily claims and stats ---- */
@@ -983,10 +987,10 @@ static void test_store_purge_and_merge_score_rows(void **state) {
   create(f, &keep);
   create(f, &dup);
   create(f, &doomed);
-  assert_int_equal(rp_store_score_history_put(f->s, f->a.id, keep.id, 10, 30.0), 0);
-  assert_int_equal(rp_store_score_history_put(f->s, f->a.id, dup.id, 10, 70.0), 0);
-  assert_int_equal(rp_store_score_history_put(f->s, f->a.id, dup.id, 11, 71.0), 0);
-  assert_int_equal(rp_store_score_history_put(f->s, f->a.id, doomed.id, 10, 20.0), 0);
+  assert_int_equal(rp_store_score_history_put(f->s, f->a.id, keep.id, 10, 30.0, NULL), 0);
+  assert_int_equal(rp_store_score_history_put(f->s, f->a.id, dup.id, 10, 70.0, NULL), 0);
+  assert_int_equal(rp_store_score_history_put(f->s, f->a.id, dup.id, 11, 71.0, NULL), 0);
+  assert_int_equal(rp_store_score_history_put(f->s, f->a.id, doomed.id, 10, 20.0, NULL), 0);
   rp_alert k1 = make_alert(&keep, RP_ALERT_OVERDUE, 1, T0);
   rp_alert d1 = make_alert(&dup, RP_ALERT_OVERDUE, 2, T0);      /* a second open overdue */
   rp_alert d2 = make_alert(&dup, RP_ALERT_PRESS, 3, T0);        /* moves */
