@@ -19,6 +19,7 @@
 #include "core/model.h"
 #include "store/store.h"
 #include "util/arena.h"
+#include "util/clock.h"
 #include "util/error.h"
 
 #ifndef RAPPORT_VERSION
@@ -58,6 +59,22 @@ static inline int rp_cli_opt_int(const rp_cli *c, const char *name, int64_t min,
     return rp_error_set(RP_EUSAGE, name, "--%s needs a whole number from %lld to %lld", name,
                         (long long)min, (long long)max);
   *out = (int64_t)n;
+  return 0;
+}
+
+/* Reads option --as-of (an RFC 3339 time, or a date: midnight UTC) into
+ * *out; *out is `now` when it is absent. *given (may be NULL) says whether
+ * it was. RP_EUSAGE naming what was given when it is neither. */
+static inline int rp_cli_opt_as_of(const rp_cli *c, rp_time now, rp_time *out, bool *given) {
+  const char *v = rp_cli_opt(c, "as-of");
+  if (given) *given = v != NULL;
+  *out = now;
+  if (!v) return 0;
+  if (rp_time_parse(out, v, strlen(v)))
+    return rp_error_set(RP_EUSAGE, "as-of",
+                        "--as-of needs an RFC 3339 time or a date, e.g. 2026-11-24T14:05:00Z or "
+                        "2026-11-24 (got '%s')",
+                        v);
   return 0;
 }
 

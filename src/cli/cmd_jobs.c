@@ -15,17 +15,6 @@
 #define DAY_SECONDS 86400
 #define MAX_DAYS 3660
 
-/* --as-of: an RFC 3339 time or a date (midnight UTC); absent: now. */
-static int as_of_opt(const rp_cli *c, rp_time now, rp_time *out) {
-  const char *v = rp_cli_opt(c, "as-of");
-  *out = now;
-  if (!v) return 0;
-  if (rp_time_parse(out, v, strlen(v)))
-    return rp_error_set(RP_EUSAGE, "as-of",
-                        "--as-of needs an RFC 3339 time (2026-11-24T14:05:00Z) or a date");
-  return 0;
-}
-
 /* The account's zone name (settings.timezone) into buf; "UTC" when none. */
 static void zone_name(char *buf, size_t cap, const char *settings_json) {
   snprintf(buf, cap, "UTC");
@@ -114,7 +103,7 @@ int rp_cli_cmd_jobs_daily(const rp_cli *c) {
   size_t n = 0;
   int64_t days = 1;
   rp_time now = rp_clock_now(), T;
-  int rc = as_of_opt(c, now, &T);
+  int rc = rp_cli_opt_as_of(c, now, &T, NULL);
   if (rc) goto cleanup;
   rc = rp_cli_opt_int(c, "days", 1, MAX_DAYS, &days);
   if (rc) goto cleanup;

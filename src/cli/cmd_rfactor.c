@@ -11,17 +11,6 @@
 #include "util/clock.h"
 #include "util/error.h"
 
-/* --as-of: an RFC 3339 time or a date (midnight UTC); absent: now. */
-static int as_of_opt(const rp_cli *c, rp_time *out) {
-  const char *v = rp_cli_opt(c, "as-of");
-  *out = rp_clock_now();
-  if (!v) return 0;
-  if (rp_time_parse(out, v, strlen(v)))
-    return rp_error_set(RP_EUSAGE, "as-of",
-                        "--as-of needs an RFC 3339 time (2026-11-24T14:05:00Z) or a date");
-  return 0;
-}
-
 /* Opens the database and finds the account (--account, else the first). */
 static int open_account(const rp_cli *c, rp_store **s, rp_arena *ar, rp_account *a) {
   int rc = rp_cli_open_db(s, c, NULL);
@@ -62,7 +51,7 @@ int rp_cli_cmd_rfactor(const rp_cli *c) {
   rp_account a = {0};
   rp_rfactor_result r;
   rp_time T;
-  int rc = as_of_opt(c, &T);
+  int rc = rp_cli_opt_as_of(c, rp_clock_now(), &T, NULL);
   if (rc) goto cleanup;
   rc = open_account(c, &s, &ar, &a);
   if (rc) goto cleanup;
@@ -128,7 +117,7 @@ int rp_cli_cmd_backtest(const rp_cli *c) {
   rp_backtest_row rows[RP_RFACTOR_RECENT_COUNT];
   rp_cli_progress pg = {.unit = "contacts"};
   rp_time T;
-  int rc = as_of_opt(c, &T);
+  int rc = rp_cli_opt_as_of(c, rp_clock_now(), &T, NULL);
   if (rc) goto cleanup;
   rc = open_account(c, &s, &ar, &a);
   if (rc) goto cleanup;

@@ -21,20 +21,6 @@ static const char *grouped(char buf[static 32], size_t n) {
   return buf;
 }
 
-/* --as-of: an RFC 3339 time or a date (midnight UTC); now when absent. */
-static int as_of_opt(const rp_cli *c, rp_time *out, bool *given) {
-  const char *v = rp_cli_opt(c, "as-of");
-  *given = v != NULL;
-  *out = rp_clock_now();
-  if (!v) return 0;
-  if (rp_time_parse(out, v, strlen(v)))
-    return rp_error_set(RP_EUSAGE, "as-of",
-                        "--as-of needs an RFC 3339 time or a date, e.g. 2026-11-24T14:05:00Z or "
-                        "2026-11-24 (got '%s')",
-                        v);
-  return 0;
-}
-
 /* Prints the explanation of one contact's score (SCORING.md
  * "Explanation"): each factor's points of its maximum with its detail, the
  * sum, the decay and the score. */
@@ -82,7 +68,7 @@ int rp_cli_cmd_score(const rp_cli *c) {
   bool given = false;
   int rc = rp_cli_opt_int(c, "threads", 0, 64, &threads);
   if (rc) goto cleanup;
-  if ((rc = as_of_opt(c, &T, &given))) goto cleanup;
+  if ((rc = rp_cli_opt_as_of(c, rp_clock_now(), &T, &given))) goto cleanup;
   const char *id = rp_cli_opt(c, "contact");
   if (id && !*id) {
     rc = rp_error_set(RP_EUSAGE, "contact", "--contact needs a contact id");
