@@ -2,7 +2,6 @@
  * NAME]` (API.md "Command line"): the daily job (jobs/scoring.h) for the
  * N days ending at T, for one account or every account, with a progress
  * bar on a terminal and a summary per account. */
-#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,28 +11,7 @@
 #include "util/error.h"
 #include "util/tz.h"
 
-#define DAY_SECONDS 86400
 #define MAX_DAYS 3660
-
-/* The account's zone name (settings.timezone) into buf; "UTC" when none. */
-static void zone_name(char *buf, size_t cap, const char *settings_json) {
-  snprintf(buf, cap, "UTC");
-  json_t *root = settings_json ? json_loads(settings_json, 0, NULL) : NULL;
-  json_t *v = json_object_get(root, "timezone");
-  if (json_is_string(v) && json_string_length(v) < cap)
-    snprintf(buf, cap, "%s", json_string_value(v));
-  json_decref(root);
-}
-
-/* The last second of local day `day` in zone `name` (UTC when unknown). */
-static rp_time end_of_day(const char *name, int64_t day) {
-  const rp_tz *tz = strcmp(name, "UTC") ? rp_tz_get(name) : NULL;
-  if (!tz) {
-    rp_error_clear();
-    return (day + 1) * DAY_SECONDS - 1;
-  }
-  return rp_tz_instant(tz, day + 1, 0) - 1;
-}
 
 static void print_day(const char *label, int64_t day) {
   int64_t y;
@@ -46,8 +24,7 @@ static void print_day(const char *label, int64_t day) {
  * prints its summary. */
 static int run_account(const rp_cli *c, rp_store *s, const rp_account *a, rp_time T, rp_time now,
                        int64_t days) {
-  char zone[72];
-  zone_name(zone, sizeof zone, a->settings_json);
+  const rp_tz *zone = rp_scoring_zone(a->settings_json);
   int64_t last = rp_scoring_day(a->settings_json, T);
   bool today = last == rp_scoring_day(a->settings_json, now);
   rp_daily_report sum = {0}, r = {0};
@@ -55,10 +32,11 @@ static int run_account(const rp_cli *c, rp_store *s, const rp_account *a, rp_tim
   int rc = 0;
   for (int64_t i = days - 1; i >= 0; i--) {
     rp_arena ar = {0};
-    rp_daily_opts o = {.T = i == 0 ? T : end_of_day(zone, last - i),
-                       .keep_scores = i == 0 && today,
-                       .progress = c->tty ? rp_cli_progress_draw : NULL,
-                       .progress_ctx = &pg};
+    rp_daily_opts o = {
+        .T = i == 0 ? T : rp_tz_instant(zone, last - i + 1, 0) - 1 /* the end of that day */,
+        .keep_scores = i == 0 && today,
+        .progress = c->tty ? rp_cli_progress_draw : NULL,
+        .progress_ctx = &pg};
     rc = rp_store_begin(s, true);
     if (!rc) rc = rp_scoring_daily(&r, s, &ar, a->id, &o);
     if (!rc) rc = rp_store_commit(s);
@@ -75,7 +53,7 @@ static int run_account(const rp_cli *c, rp_store *s, const rp_account *a, rp_tim
   char when[21];
   printf("Account '%s': %lld day%s", a->name, (long long)days, days == 1 ? "" : "s");
   print_day(days == 1 ? " " : " to ", last);
-  printf(" (%s), as of %s\n", zone, rp_time_format(T, when));
+  printf(" (%s), as of %s\n", rp_tz_name(zone), rp_time_format(T, when));
   printf("  contacts %zu, kept scores rewritten %zu, score history rows %zu\n", r.contacts,
          sum.changed, sum.history_rows);
   printf("  alerts raised:");

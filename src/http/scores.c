@@ -21,22 +21,6 @@
 
 /* ---- shared helpers (handlers.h) ---- */
 
-/* The account's zone from its settings JSON text: UTC when it names none or
- * one this machine does not know (as rp_scoring_day reads it). */
-static const rp_tz *account_tz(const char *settings_json) {
-  const rp_tz *tz = NULL;
-  json_t *root = settings_json ? json_loads(settings_json, 0, NULL) : NULL;
-  json_t *v = json_object_get(root, "timezone");
-  if (json_is_string(v) && strcmp(json_string_value(v), "UTC") != 0)
-    tz = rp_tz_get(json_string_value(v));
-  json_decref(root);
-  if (!tz) {
-    rp_error_clear();
-    tz = rp_tz_utc();
-  }
-  return tz;
-}
-
 /* Reads "YYYY-MM-DD" as a day number (days since 1970-01-01). */
 static bool parse_day(const char *s, int64_t *day) {
   rp_time t;
@@ -62,7 +46,7 @@ int rp_req_as_of(rp_req *r, const char *value, const char *field, rp_as_of *out)
     if (d == out->today) {
       out->t = r->now;
     } else {
-      const rp_tz *tz = account_tz(out->settings_json);
+      const rp_tz *tz = rp_scoring_zone(out->settings_json);
       out->t = rp_tz_instant(tz, d + 1, 0) - 1;
     }
   } else if (rp_time_parse(&out->t, value, strlen(value)) != 0) {

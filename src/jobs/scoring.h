@@ -31,6 +31,7 @@
 #include "core/rfactor.h"
 #include "core/score.h"
 #include "store/store.h"
+#include "util/tz.h"
 
 /* Progress of a long run: done of total contacts (CLI progress bars). */
 typedef void (*rp_scoring_progress_fn)(void *ctx, size_t done, size_t total);
@@ -114,8 +115,12 @@ typedef struct rp_daily_opts {
 int rp_scoring_daily(rp_daily_report *out, rp_store *s, rp_arena *ar, const char *account_id,
                      const rp_daily_opts *o);
 
-/* The local day of T in the account's timezone (settings JSON text; UTC
- * when missing or unknown). */
+/* The account's zone (settings.timezone of its settings JSON text); UTC
+ * when the settings name none or one this machine does not know. The
+ * zone all of the account's days are counted in. */
+const rp_tz *rp_scoring_zone(const char *settings_json);
+
+/* The local day of T in the account's timezone (rp_scoring_zone). */
 int64_t rp_scoring_day(const char *settings_json, rp_time T);
 
 /* ---- rFactor (GET /rfactor, `rapport rfactor`) ---- */

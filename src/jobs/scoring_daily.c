@@ -112,21 +112,16 @@ static int scan_row(void *ctx, const rp_score_row *row) {
 /* The account's settings the job reads; missing or invalid keys keep
  * their defaults (API.md Settings). */
 typedef struct daily_settings {
-  char timezone[72];
   rp_rfactor_settings rf;
 } daily_settings;
 
 static void read_settings(daily_settings *out, const char *settings_json) {
-  *out = (daily_settings){.timezone = "UTC",
-                          .rf = {.default_commission = RP_RFACTOR_DEFAULT_COMMISSION,
+  *out = (daily_settings){.rf = {.default_commission = RP_RFACTOR_DEFAULT_COMMISSION,
                                  .valuation_multiple = RP_RFACTOR_DEFAULT_MULTIPLE}};
   if (!settings_json) return;
   json_t *root = json_loads(settings_json, 0, NULL);
   if (!json_is_object(root)) goto done;
-  json_t *v = json_object_get(root, "timezone");
-  if (json_is_string(v) && json_string_length(v) < sizeof out->timezone)
-    snprintf(out->timezone, sizeof out->timezone, "%s", json_string_value(v));
-  v = json_object_get(root, "default_commission");
+  json_t *v = json_object_get(root, "default_commission");
   if (json_is_number(v) && json_number_value(v) >= 0)
     out->rf.default_commission = json_number_value(v);
   v = json_object_get(root, "valuation_multiple");
@@ -136,27 +131,25 @@ done:
   json_decref(root);
 }
 
-static int64_t utc_day(rp_time T) {
-  return T >= 0 ? T / DAY_SECONDS : -((-T + DAY_SECONDS - 1) / DAY_SECONDS);
-}
-
-/* The local day of T in zone `name`: UTC when the zone is unknown. */
-static int64_t local_day(const char *name, rp_time T) {
-  const rp_tz *tz = name && *name && strcmp(name, "UTC") ? rp_tz_get(name) : NULL;
+/* rp_scoring_zone: see scoring.h (docs/scoring.md "Days"). */
+const rp_tz *rp_scoring_zone(const char *settings_json) {
+  const rp_tz *tz = NULL;
+  json_t *root = settings_json ? json_loads(settings_json, 0, NULL) : NULL;
+  json_t *v = json_object_get(root, "timezone");
+  if (json_is_string(v) && strcmp(json_string_value(v), "UTC") != 0)
+    tz = rp_tz_get(json_string_value(v));
+  json_decref(root);
   if (!tz) {
     rp_error_clear();
-    return utc_day(T);
+    tz = rp_tz_utc();
   }
-  return rp_tz_day(tz, T);
+  return tz;
 }
 
 /* rp_scoring_day: see scoring.h (docs/scoring.md "Days"). The local date
- * of T in settings.timezone, as days since 1970-01-01; UTC when the
- * settings name no zone or one this machine does not know. */
+ * of T in the account's zone, as days since 1970-01-01. */
 int64_t rp_scoring_day(const char *settings_json, rp_time T) {
-  daily_settings st;
-  read_settings(&st, settings_json);
-  return local_day(st.timezone, T);
+  return rp_tz_day(rp_scoring_zone(settings_json), T);
 }
 
 /* ---- alerts ---- */
@@ -352,7 +345,7 @@ int rp_scoring_daily(rp_daily_report *out, rp_store *s, rp_arena *ar, const char
   if (rc) goto cleanup;
   daily_settings set;
   read_settings(&set, acct.settings_json);
-  out->day = local_day(set.timezone, o->T);
+  out->day = rp_scoring_day(acct.settings_json, o->T);
 
   rc = rp_scoring_index_load(&ix, s, account_id);
   if (rc) goto cleanup;

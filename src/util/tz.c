@@ -574,4 +574,6 @@ const rp_tz *rp_tz_get(const char *name) {
 
 const rp_tz *rp_tz_utc(void) { return &utc_zone; }
 
+const char *rp_tz_name(const rp_tz *tz) { return tz->name; }
+
 bool rp_tz_valid(const char *name) { return rp_tz_get(name) != NULL; }

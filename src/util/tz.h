@@ -25,6 +25,9 @@ const rp_tz *rp_tz_get(const char *name);
 /* The UTC zone (never NULL, needs no file). */
 const rp_tz *rp_tz_utc(void);
 
+/* The zone's name ("Europe/Prague", "UTC"). */
+const char *rp_tz_name(const rp_tz *tz);
+
 /* True when name is a zone rp_tz_get can load. */
 bool rp_tz_valid(const char *name);
 
