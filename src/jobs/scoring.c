@@ -501,6 +501,7 @@ typedef struct change {
   char id[RP_ID_LEN];
   rp_time last_touch, overdue_at;
   double score;
+  unsigned fields; /* RP_DERIVED_* that differ from the kept ones */
 } change;
 
 #define BATCH_ITEMS 512
@@ -514,10 +515,12 @@ typedef struct change {
 #define WRITE_TX_ROWS 50000
 /* When at least this many contacts changed and they are at least half of
  * those scored so far (a first rescore, or one after a change of the
- * formula), the writer switches to one transaction that drops those three
- * indexes and builds them again at the end (rp_store_scores_bulk_begin):
- * writes in id order then touch the table only. The server's writes wait
- * for it meanwhile. */
+ * formula), the writer switches to one transaction that drops the indexes
+ * of the fields that changed for at least half of them (a change of the
+ * scoring settings moves the scores, not the last touches) and builds them
+ * again at the end (rp_store_scores_bulk_begin): writes in id order then
+ * touch the table and the other indexes only. The server's writes wait for
+ * it meanwhile. */
 #define BULK_MIN_CHANGED 20000
 
 typedef struct batch {
@@ -607,15 +610,17 @@ static int score_row(void *ctx, const rp_score_row *row) {
   rp_time due = rp_contact_overdue_at(&row->contact, touch);
   rd->activities += row->n_acts;
   if (++rd->done == 256) flush_counts(rd);
-  if (res.score == row->contact.score && touch == row->contact.last_touch_at &&
-      due == row->overdue_at)
-    return 0;
+  unsigned fields = (touch != row->contact.last_touch_at ? RP_DERIVED_TOUCH : 0) |
+                    (due != row->overdue_at ? RP_DERIVED_OVERDUE : 0) |
+                    (res.score != row->contact.score ? RP_DERIVED_SCORE : 0);
+  if (!fields) return 0;
   if (!rd->cur) rd->cur = rp_xmalloc(sizeof *rd->cur), rd->cur->n = 0;
   change *ch = &rd->cur->items[rd->cur->n++];
   memcpy(ch->id, row->contact.id, RP_ID_LEN);
   ch->last_touch = touch;
   ch->overdue_at = due;
   ch->score = res.score;
+  ch->fields = fields;
   if (rd->cur->n == BATCH_ITEMS) {
     batch *b = rd->cur;
     rd->cur = NULL;
@@ -697,6 +702,7 @@ int rp_scoring_rescore_all(rp_rescore_report *out, const char *db_path, const ch
   char(*bounds)[RP_ID_LEN] = NULL;
   int n_threads = o->threads, rc;
   size_t in_tx = 0, changed = 0, total = 0;
+  size_t field_changes[3] = {0}; /* by RP_DERIVED_* bit: touch, overdue, score */
   bool bulk = false; /* see BULK_MIN_CHANGED */
   bool tx = false, inited = false;
   shared sh = {
@@ -762,9 +768,16 @@ int rp_scoring_rescore_all(rp_rescore_report *out, const char *db_path, const ch
         rc = rp_store_contact_set_derived(w, account_id, ch->id, ch->last_touch, ch->overdue_at,
                                           ch->score);
         if (rc == RP_ENOTFOUND) rc = 0; /* purged meanwhile */
-        if (!rc) changed++;
-        if (!rc && !bulk && changed >= BULK_MIN_CHANGED && changed * 2 >= atomic_load(&sh.done)) {
-          rc = rp_store_scores_bulk_begin(w);
+        if (!rc) {
+          changed++;
+          for (int f = 0; f < 3; f++) field_changes[f] += (ch->fields >> f) & 1;
+        }
+        size_t done = atomic_load(&sh.done);
+        if (!rc && !bulk && changed >= BULK_MIN_CHANGED && changed * 2 >= done) {
+          unsigned drop = 0;
+          for (int f = 0; f < 3; f++)
+            if (field_changes[f] * 2 >= done) drop |= 1u << f;
+          rc = rp_store_scores_bulk_begin(w, drop);
           bulk = true;
         }
         if (!rc && ++in_tx >= WRITE_TX_ROWS && !bulk) {

@@ -72,7 +72,11 @@ typedef enum {
   RP_ST_CONTACT_ARCHIVE,
   RP_ST_CONTACT_DELETE,
   RP_ST_CONTACT_UNREFER,
+  RP_ST_CONTACT_DERIVED_GET,
+  /* UPDATE of the derived fields that changed: RP_ST_CONTACT_SET_DERIVED +
+   * mask - 1 for the 7 masks of rp_store_contact_set_derived */
   RP_ST_CONTACT_SET_DERIVED,
+  RP_ST_CONTACT_SET_DERIVED_LAST = RP_ST_CONTACT_SET_DERIVED + 6,
   RP_ST_CONTACT_REFCOUNT,
   RP_ST_CONTACT_COUNT,
   RP_ST_EMAIL_INSERT,
@@ -165,6 +169,7 @@ struct rp_store {
   uint64_t dyn_clock;
   int64_t tx_changes; /* sqlite3_total_changes64 when the transaction began */
   bool cache_big;     /* the page cache is raised for a bulk write */
+  unsigned scores_bulk_dropped; /* RP_DERIVED_* whose index is dropped */
   bool in_tx;         /* inside rp_store_begin .. commit / rollback */
   rp_fts_op *fts;     /* search-index writes queued in the transaction */
   size_t n_fts, cap_fts;

@@ -57,14 +57,18 @@ int rp_store_schema_version(rp_store *s, int *out);
 int rp_store_bulk_begin(rp_store *s);
 int rp_store_bulk_end(rp_store *s);
 
-/* Rewriting most contacts' derived fields (a first full rescore): inside
- * the caller's write transaction, rp_store_scores_bulk_begin drops the
- * contact indexes by score, last touch and overdue, which every changed
+/* The derived fields of a contact, as bits (rp_store_scores_bulk_begin). */
+enum { RP_DERIVED_TOUCH = 1, RP_DERIVED_OVERDUE = 2, RP_DERIVED_SCORE = 4 };
+
+/* Rewriting most contacts' derived fields (a first full rescore, or a
+ * change of the scoring settings): inside the caller's write transaction,
+ * rp_store_scores_bulk_begin drops the contact indexes of the given
+ * RP_DERIVED_* fields (by last touch, overdue, score), which every changed
  * contact would otherwise move at random places, and
  * rp_store_scores_bulk_end builds them again, before the commit: other
  * connections never see the database without them, and a rollback brings
  * them back. */
-int rp_store_scores_bulk_begin(rp_store *s);
+int rp_store_scores_bulk_begin(rp_store *s, unsigned fields);
 int rp_store_scores_bulk_end(rp_store *s);
 
 /* write=true takes the write lock at once (BEGIN IMMEDIATE). */

@@ -1213,27 +1213,53 @@ cleanup:
  * (0 = never), overdue_at (0 = never overdue), score. No version bump. */
 int rp_store_contact_set_derived(rp_store *s, const char *account_id, const char *id,
                                  rp_time last_touch_at, rp_time overdue_at, double score) {
-  /* a refresh that changes nothing (the common case: most events move no
-   * derived field) writes nothing, so the score, touch and overdue indexes
-   * are not rewritten */
-  sqlite3_stmt *st =
-      rp_sql_stmt(s, RP_ST_CONTACT_SET_DERIVED,
-                  "UPDATE contacts SET last_touch_at = ?1, overdue_at = ?2, score = ?3"
-                  " WHERE account_id = ?4 AND id = ?5 AND (last_touch_at IS NOT ?1"
-                  " OR overdue_at IS NOT ?2 OR score IS NOT ?3)");
+  /* Reads the kept values first and rewrites only the columns that moved:
+   * SQLite rewrites the entries of every index that holds a column of the
+   * SET list, changed or not, so a score-only change (the common one of a
+   * daily rescore: the weights decay, the last touch stays) leaves the
+   * last-touch and overdue indexes alone. A refresh that changes nothing
+   * writes nothing. The read is of the page the UPDATE writes. */
+  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_CONTACT_DERIVED_GET,
+                                 "SELECT seq, last_touch_at, overdue_at, score FROM contacts"
+                                 " WHERE account_id = ? AND id = ?");
   if (!st) return rp_error_last()->code;
-  sqlite3_bind_int64(st, 1, last_touch_at);
-  rp_bind_time(st, 2, overdue_at);
-  sqlite3_bind_double(st, 3, score);
-  rp_bind_id(st, 4, account_id);
-  rp_bind_id(st, 5, id);
-  int ret = rp_sql_run(s, st, NULL);
-  if (!ret && sqlite3_changes(s->db) > 0) rp_sql_bulk_note(s); /* a full rescore writes many */
-  if (!ret && sqlite3_changes(s->db) == 0) {
-    bool found = false;
-    if ((ret = contact_exists(s, account_id, id, &found))) return ret;
-    if (!found) ret = rp_error_set(RP_ENOTFOUND, NULL, "no such contact");
+  rp_bind_id(st, 1, account_id);
+  rp_bind_id(st, 2, id);
+  int rc = sqlite3_step(st);
+  if (rc != SQLITE_ROW) {
+    int ret = rc == SQLITE_DONE ? rp_error_set(RP_ENOTFOUND, NULL, "no such contact")
+                                : rp_sql_error(s, rc, NULL);
+    rp_sql_done(st);
+    return ret;
   }
+  int64_t seq = sqlite3_column_int64(st, 0);
+  unsigned mask = 0;
+  if (sqlite3_column_type(st, 1) == SQLITE_NULL || sqlite3_column_int64(st, 1) != last_touch_at)
+    mask |= 1;
+  if (sqlite3_column_type(st, 2) == SQLITE_NULL ? overdue_at != 0
+                                                : sqlite3_column_int64(st, 2) != overdue_at)
+    mask |= 2;
+  if (sqlite3_column_type(st, 3) == SQLITE_NULL || sqlite3_column_double(st, 3) != score)
+    mask |= 4;
+  rp_sql_done(st);
+  if (!mask) return 0;
+  static const char *const set_sql[7] = {
+      "UPDATE contacts SET last_touch_at = ?1 WHERE seq = ?4",
+      "UPDATE contacts SET overdue_at = ?2 WHERE seq = ?4",
+      "UPDATE contacts SET last_touch_at = ?1, overdue_at = ?2 WHERE seq = ?4",
+      "UPDATE contacts SET score = ?3 WHERE seq = ?4",
+      "UPDATE contacts SET last_touch_at = ?1, score = ?3 WHERE seq = ?4",
+      "UPDATE contacts SET overdue_at = ?2, score = ?3 WHERE seq = ?4",
+      "UPDATE contacts SET last_touch_at = ?1, overdue_at = ?2, score = ?3 WHERE seq = ?4",
+  };
+  st = rp_sql_stmt(s, (rp_stmt_id)(RP_ST_CONTACT_SET_DERIVED + mask - 1), set_sql[mask - 1]);
+  if (!st) return rp_error_last()->code;
+  if (mask & 1) sqlite3_bind_int64(st, 1, last_touch_at);
+  if (mask & 2) rp_bind_time(st, 2, overdue_at);
+  if (mask & 4) sqlite3_bind_double(st, 3, score);
+  sqlite3_bind_int64(st, 4, seq);
+  int ret = rp_sql_run(s, st, NULL);
+  if (!ret) rp_sql_bulk_note(s); /* a full rescore writes many */
   return ret;
 }
 

@@ -451,35 +451,51 @@ int rp_store_bulk_end(rp_store *s) {
 
 /* The contact indexes a changed score, last touch or overdue date moves
  * (001_init.sql): dropped and built again by rp_store_scores_bulk_*. */
-static const char *const derived_indexes[][2] = {
-    {"contacts_score",
+/* The contact indexes of the derived fields, by RP_DERIVED_* bit. */
+static const struct {
+  unsigned field;
+  const char *name, *create;
+} derived_indexes[] = {
+    {RP_DERIVED_SCORE, "contacts_score",
      "CREATE INDEX contacts_score ON contacts"
      " (account_id, archived, score, id, status, stage, category, type, owner_id)"},
-    {"contacts_touch",
+    {RP_DERIVED_TOUCH, "contacts_touch",
      "CREATE INDEX contacts_touch ON contacts"
      " (account_id, archived, last_touch_at, id, status, stage, category, type, owner_id)"},
-    {"contacts_overdue", "CREATE INDEX contacts_overdue ON contacts (account_id, archived,"
-                         " overdue_at) WHERE overdue_at IS NOT NULL"},
+    {RP_DERIVED_OVERDUE, "contacts_overdue",
+     "CREATE INDEX contacts_overdue ON contacts (account_id, archived,"
+     " overdue_at) WHERE overdue_at IS NOT NULL"},
 };
+#define N_DERIVED_INDEXES (sizeof derived_indexes / sizeof derived_indexes[0])
 
-int rp_store_scores_bulk_begin(rp_store *s) {
+int rp_store_scores_bulk_begin(rp_store *s, unsigned fields) {
   if (sqlite3_get_autocommit(s->db))
     return rp_error_set(RP_EINTERNAL, NULL, "a bulk rescore needs a write transaction");
   int rc = 0;
-  for (size_t i = 0; !rc && i < sizeof derived_indexes / sizeof derived_indexes[0]; i++) {
+  s->scores_bulk_dropped = 0;
+  for (size_t i = 0; !rc && i < N_DERIVED_INDEXES; i++) {
+    if (!(fields & derived_indexes[i].field)) continue;
     char sql[64];
-    snprintf(sql, sizeof sql, "DROP INDEX IF EXISTS %s", derived_indexes[i][0]);
-    rc = exec_sql(s, sql, derived_indexes[i][0]);
+    snprintf(sql, sizeof sql, "DROP INDEX IF EXISTS %s", derived_indexes[i].name);
+    if (!(rc = exec_sql(s, sql, derived_indexes[i].name)))
+      s->scores_bulk_dropped |= derived_indexes[i].field;
   }
   return rc;
 }
 
+/* The rebuild sorts with a helper thread (PRAGMA threads): the readers of
+ * a full rescore are done by then. */
 int rp_store_scores_bulk_end(rp_store *s) {
   if (sqlite3_get_autocommit(s->db))
     return rp_error_set(RP_EINTERNAL, NULL, "a bulk rescore needs a write transaction");
-  int rc = 0;
-  for (size_t i = 0; !rc && i < sizeof derived_indexes / sizeof derived_indexes[0]; i++)
-    rc = exec_sql(s, derived_indexes[i][1], derived_indexes[i][0]);
+  int rc = exec_sql(s, "PRAGMA threads = 2", "threads");
+  for (size_t i = 0; !rc && i < N_DERIVED_INDEXES; i++)
+    if (s->scores_bulk_dropped & derived_indexes[i].field)
+      rc = exec_sql(s, derived_indexes[i].create, derived_indexes[i].name);
+  if (!rc) {
+    s->scores_bulk_dropped = 0;
+    rc = exec_sql(s, "PRAGMA threads = 0", "threads");
+  }
   return rc;
 }
 

@@ -402,15 +402,15 @@ static void test_store_scores_bulk_rewrite(void **state) {
   rp_contact c[3] = {person(&f->a, "Low", T0), person(&f->a, "Mid", T0), person(&f->a, "High", T0)};
   for (int i = 0; i < 3; i++)
     create(f, &c[i]);
-  assert_int_equal(rp_store_scores_bulk_begin(f->s), RP_EINTERNAL); /* not in a transaction */
+  assert_int_equal(rp_store_scores_bulk_begin(f->s, RP_DERIVED_TOUCH | RP_DERIVED_OVERDUE | RP_DERIVED_SCORE), RP_EINTERNAL); /* not in a transaction */
 
   assert_int_equal(rp_store_begin(f->s, true), 0);
-  assert_int_equal(rp_store_scores_bulk_begin(f->s), 0);
+  assert_int_equal(rp_store_scores_bulk_begin(f->s, RP_DERIVED_TOUCH | RP_DERIVED_OVERDUE | RP_DERIVED_SCORE), 0);
   rp_store_rollback(f->s);
   assert_int_equal(index_count(f, "contacts_score"), 1);
 
   assert_int_equal(rp_store_begin(f->s, true), 0);
-  assert_int_equal(rp_store_scores_bulk_begin(f->s), 0);
+  assert_int_equal(rp_store_scores_bulk_begin(f->s, RP_DERIVED_TOUCH | RP_DERIVED_OVERDUE | RP_DERIVED_SCORE), 0);
   assert_int_equal(index_count(f, "contacts_score"), 1); /* others see the last commit */
   for (int i = 0; i < 3; i++)
     assert_int_equal(rp_store_contact_set_derived(f->s, f->a.id, c[i].id, T0, 0, 10.0 * (i + 1)),
@@ -430,6 +430,23 @@ static void test_store_scores_bulk_rewrite(void **state) {
   assert_string_equal(items[0].first_name, "High");
   assert_true(items[0].score == 30.0);
   assert_string_equal(items[2].first_name, "Low");
+
+  /* scores only (a change of the scoring settings): the score index is
+   * rebuilt, the last-touch index kept up to date row by row */
+  assert_int_equal(rp_store_begin(f->s, true), 0);
+  assert_int_equal(rp_store_scores_bulk_begin(f->s, RP_DERIVED_SCORE), 0);
+  assert_int_equal(rp_store_contact_set_derived(f->s, f->a.id, c[0].id, T0 + 60, 0, 99.0), 0);
+  assert_int_equal(rp_store_contact_set_derived(f->s, f->a.id, c[2].id, T0, 0, 1.0), 0);
+  assert_int_equal(rp_store_scores_bulk_end(f->s), 0);
+  assert_int_equal(rp_store_commit(f->s), 0);
+  assert_int_equal(index_count(f, "contacts_score"), 1);
+  assert_int_equal(rp_store_contact_list(f->s, &f->ar, &q, &items, &n, &next, NULL), 0);
+  assert_string_equal(items[0].first_name, "Low");
+  assert_string_equal(items[2].first_name, "High");
+  q.sort = RP_SORT_LAST_TOUCH_AT;
+  assert_int_equal(rp_store_contact_list(f->s, &f->ar, &q, &items, &n, &next, NULL), 0);
+  assert_string_equal(items[0].first_name, "Low"); /* touched last */
+  assert_true(items[0].last_touch_at == T0 + 60);
 }
 
 static void test_store_contact_split(void **state) {
