@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "core/email.h"
+#include "jobs/workflow_library.h"
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/error.h"
@@ -139,6 +140,8 @@ int rp_cli_account_create(rp_store *s, rp_arena *ar, bool first, const char *nam
   rc = rp_store_user_create(s, owner);
   if (rc == RP_ECONFLICT) rc = rp_error_set(rc, "email", "the email %s is already in use", email);
   if (rc) goto cleanup;
+  /* the built-in workflows (speed to lead, post-closing, ...) */
+  if ((rc = rp_workflow_library_seed(s, acct->id, now, NULL))) goto cleanup;
   rc = rp_store_commit(s);
   in_txn = rc != 0;
 cleanup:

@@ -18,6 +18,7 @@ typedef struct rp_automation {
   bool status_rules;   /* L */
   bool stage_rules;    /* S */
   bool category_rules; /* C */
+  bool workflows;      /* W: workflow triggers (jobs/workflows.c) */
 } rp_automation;
 
 /* What the rules read of a contact, as it stands after the event. */

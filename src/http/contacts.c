@@ -14,6 +14,7 @@
 #include "http/contact_json.h"
 #include "http/handlers.h"
 #include "jobs/lifecycle.h"
+#include "jobs/workflows.h"
 #include "util/error.h"
 
 /* ---- shared helpers ---- */
@@ -77,6 +78,17 @@ static rp_rule_event field_event(const rp_contact *was, const rp_contact *now, b
   return e;
 }
 
+/* Starts the workflows of tag_added for each tag `now` has and `was` had
+ * not. */
+static int tags_added(rp_lifecycle *lc, const rp_contact *was, const rp_contact *now) {
+  for (size_t i = 0; i < now->n_tags; i++)
+    if (!has_tag(was, now->tags[i])) {
+      int rc = rp_workflows_event(lc, now->id, RP_WF_EV_TAG_ADDED, now->tags[i], NULL);
+      if (rc) return rc;
+    }
+  return 0;
+}
+
 /* Reads one entity-tag of If-Match: 3, "3" or W/"3". */
 static bool etag_version(const char *p, size_t n, int64_t *out) {
   while (n && isspace((unsigned char)p[0]))
@@ -126,18 +138,6 @@ void rp_contacts_etag(rp_req *r, int64_t version) {
 /* ---- local helpers ---- */
 
 /* Appends one history row (DOMAIN.md M3). */
-static int add_history(rp_req *r, const char *contact_id, const char *field, const char *from,
-                       const char *to, const char *rule) {
-  rp_history h = {0};
-  snprintf(h.contact_id, sizeof h.contact_id, "%s", contact_id);
-  h.field = field;
-  h.from = from;
-  h.to = to;
-  h.rule = rule;
-  h.actor = r->auth.user_id[0] ? r->auth.user_id : NULL;
-  h.at = r->now;
-  return rp_store_history_add(r->store, r->auth.account_id, &h);
-}
 
 /* The store answers not_found for a referred_by or owner_id that names
  * nothing in the account: the body is wrong, so it is a 400. */
@@ -171,9 +171,9 @@ static const char *id_param(rp_req *r) { return r->n_params ? r->params[0] : "";
 
 /* ---- handlers ---- */
 
-/* POST /api/v1/contacts: validates the body (contact_json.c), applies
- * DOMAIN.md L1 and S1-S5 at creation, owner and known_since defaults,
- * stores, writes the history rows (M3), refreshes the derived fields. */
+/* POST /api/v1/contacts: validates the body (contact_json.c), owner and
+ * known_since defaults, then creates it through the lifecycle (DOMAIN.md L1
+ * and S1-S5 at creation, history rows M3, derived fields, workflows). */
 int rp_h_contacts_create(rp_req *r) {
   json_t *body = NULL;
   rp_contact c, out;
@@ -186,49 +186,18 @@ int rp_h_contacts_create(rp_req *r) {
   if ((rc = rp_req_lifecycle(r, &lc))) goto cleanup;
   snprintf(c.account_id, sizeof c.account_id, "%s", r->auth.account_id);
   c.id[0] = '\0';
-  /* L1 and the S rules at creation, unless switched off (M2): then the
-   * status or stage stays none and no rule row is written. */
-  bool status_by_rule = !given.status && lc.sw.status_rules;
-  bool stage_by_rule = !given.stage && lc.sw.stage_rules;
-  const char *status_rule = rp_contact_apply_create_rules(&c, !status_by_rule, !stage_by_rule);
-  const char *stage_rule = "manual";
-  if (stage_by_rule) rp_contact_stage_for_status(c.status, RP_STAGE_NONE, &stage_rule);
   if (!c.owner_id && r->auth.user_id[0]) c.owner_id = rp_arena_strdup(&r->arena, r->auth.user_id);
   if (!c.known_since) {
     char day[11];
     c.known_since = rp_arena_strdup(&r->arena, rp_date_format(r->now, day));
   }
-  c.created_at = c.updated_at = r->now;
-  c.display_name = rp_contact_display_name(&r->arena, &c);
-  if ((rc = rp_store_contact_create(r->store, &c))) {
+  unsigned given_bits = (given.status ? RP_FIELD_STATUS : 0) | (given.stage ? RP_FIELD_STAGE : 0) |
+                        (given.category ? RP_FIELD_CATEGORY : 0) |
+                        (given.type ? RP_FIELD_TYPE : 0);
+  if ((rc = rp_lifecycle_create_contact(&lc, &c, given_bits, &out))) {
     rc = body_ref_error(rc);
     goto cleanup;
   }
-  if ((given.status || status_by_rule) &&
-      (rc = add_history(r, c.id, "status", NULL, rp_status_name(c.status),
-                        status_rule ? status_rule : "manual")))
-    goto cleanup;
-  if ((given.stage || stage_by_rule) &&
-      (rc = add_history(r, c.id, "stage", NULL, rp_stage_name(c.stage),
-                        stage_rule ? stage_rule : "manual")))
-    goto cleanup;
-  if (given.category &&
-      (rc = add_history(r, c.id, "category", NULL, rp_category_name(c.category), "manual")))
-    goto cleanup;
-  if (given.type && (rc = add_history(r, c.id, "type", NULL, rp_ctype_name(c.type), "manual")))
-    goto cleanup;
-  /* L3 on needs and timeframe given at creation; L2 on a buyer/seller tag */
-  unsigned given_status = given.status ? RP_FIELD_STATUS : 0;
-  rp_rule_event created = {.kind = RP_EVENT_CREATED, .fields = given_status};
-  rp_contact none = {0};
-  bool any;
-  rp_rule_event tagged = field_event(&none, &c, &any);
-  tagged.fields = RP_FIELD_TAGS | given_status;
-  if ((rc = rp_lifecycle_event(&lc, c.id, &created)) ||
-      (tagged.tagged_buyer_seller && (rc = rp_lifecycle_event(&lc, c.id, &tagged))) ||
-      (rc = rp_lifecycle_referral(&lc, c.referred_by)) ||
-      (rc = rp_lifecycle_refresh(&lc, c.id, &out)))
-    goto cleanup;
   answer(r, 201, &out);
 cleanup:
   json_decref(body);
@@ -297,18 +266,18 @@ int rp_h_contacts_patch(rp_req *r) {
     rc = body_ref_error(rc);
     goto cleanup;
   }
-  if (n.status != cur.status && (rc = add_history(r, n.id, "status", rp_status_name(cur.status),
+  if (n.status != cur.status && (rc = rp_lifecycle_history(&lc, n.id, "status", rp_status_name(cur.status),
                                                   rp_status_name(n.status), "manual")))
     goto cleanup;
-  if (n.stage != cur.stage && (rc = add_history(r, n.id, "stage", rp_stage_name(cur.stage),
+  if (n.stage != cur.stage && (rc = rp_lifecycle_history(&lc, n.id, "stage", rp_stage_name(cur.stage),
                                                 rp_stage_name(n.stage), "manual")))
     goto cleanup;
   if (n.category != cur.category &&
-      (rc = add_history(r, n.id, "category", rp_category_name(cur.category),
+      (rc = rp_lifecycle_history(&lc, n.id, "category", rp_category_name(cur.category),
                         rp_category_name(n.category), "manual")))
     goto cleanup;
   if (n.type != cur.type &&
-      (rc = add_history(r, n.id, "type", rp_ctype_name(cur.type), rp_ctype_name(n.type), "manual")))
+      (rc = rp_lifecycle_history(&lc, n.id, "type", rp_ctype_name(cur.type), rp_ctype_name(n.type), "manual")))
     goto cleanup;
   /* The rules fire from the values the user set (M1): a status set by hand
    * moves the stage (S rules), a stage set to know moves a suspect (L2). */
@@ -319,7 +288,8 @@ int rp_h_contacts_patch(rp_req *r) {
       ((rc = rp_lifecycle_referral(&lc, cur.referred_by)) ||
        (rc = rp_lifecycle_referral(&lc, n.referred_by))))
     goto cleanup;
-  if ((rc = rp_lifecycle_refresh(&lc, n.id, &out))) goto cleanup;
+  if ((rc = rp_lifecycle_refresh(&lc, n.id, &out)) || (rc = tags_added(&lc, &cur, &n)))
+    goto cleanup;
   answer(r, 200, &out);
 cleanup:
   json_decref(patch);

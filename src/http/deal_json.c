@@ -10,6 +10,7 @@
 
 #include "http/contact_json.h"
 #include "util/error.h"
+#include "util/json_field.h"
 #include "util/uuid.h"
 
 #define PATH_LEN 64
@@ -27,69 +28,16 @@ bool rp_deal_key_readonly(const char *key) {
 
 /* ---- readers ---- */
 
-static bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-static size_t utf8_chars(const char *p, size_t len) {
-  size_t n = 0;
-  for (size_t i = 0; i < len; i++)
-    if (((unsigned char)p[i] & 0xc0) != 0x80) n++;
-  return n;
-}
-
-/* An optional single-line string: absent or null gives NULL; trimmed; ""
- * gives NULL; at most max_chars code points; no control characters. */
-static int get_line(const char **out, const json_t *v, const char *field, size_t max_chars,
-                    rp_arena *ar) {
-  *out = NULL;
-  if (!v || json_is_null(v)) return 0;
-  if (!json_is_string(v)) return rp_error_set(RP_EINVALID_VALUE, field, "must be a string or null");
-  const char *p = json_string_value(v);
-  size_t len = json_string_length(v);
-  while (len && is_space(p[0]))
-    p++, len--;
-  while (len && is_space(p[len - 1]))
-    len--;
-  if (!len) return 0;
-  for (size_t i = 0; i < len; i++) {
-    unsigned char c = (unsigned char)p[i];
-    if (c < 0x20 || c == 0x7f)
-      return rp_error_set(RP_EINVALID_VALUE, field, "must not contain control characters");
-  }
-  if (utf8_chars(p, len) > max_chars)
-    return rp_error_set(RP_EINVALID_VALUE, field, "is too long (at most %zu characters)",
-                        max_chars);
-  *out = rp_arena_strndup(ar, p, len);
-  return 0;
-}
-
 /* An optional "YYYY-MM-DD" (a real calendar day). */
 static int get_date(const char **out, const json_t *v, const char *field, rp_arena *ar) {
   const char *s;
-  int rc = get_line(&s, v, field, 32, ar);
+  int rc = rp_jf_line(&s, v, field, 32, ar);
   *out = NULL;
   if (rc || !s) return rc;
   rp_time t;
   if (strlen(s) != 10 || rp_date_parse(&t, s, 10) != 0)
     return rp_error_set(RP_EINVALID_VALUE, field, "must be a date YYYY-MM-DD");
   *out = s;
-  return 0;
-}
-
-/* An optional object id (a UUID), lower-cased. */
-static int get_id(const char **out, const json_t *v, const char *field, const char *what,
-                  rp_arena *ar) {
-  const char *s;
-  int rc = get_line(&s, v, field, 64, ar);
-  *out = NULL;
-  if (rc || !s) return rc;
-  if (!rp_uuid_valid(s, strlen(s)))
-    return rp_error_set(RP_EINVALID_VALUE, field, "must be %s", what);
-  char *id = rp_arena_strdup(ar, s);
-  for (char *c = id; *c; c++)
-    if (*c >= 'A' && *c <= 'Z') *c = (char)(*c - 'A' + 'a');
-  *out = id;
   return 0;
 }
 
@@ -132,25 +80,6 @@ static const char *prop_status_i(int v) { return rp_property_status_name((rp_pro
 static const char *tx_status_i(int v) { return rp_tx_status_name((rp_tx_status)v); }
 static const char *role_i(int v) { return rp_deal_role_name((rp_deal_role)v); }
 
-/* Refuses any key of obj that is not in keys: a read-only one (at the top
- * level only, prefix "") is invalid_value, any other unknown_field. */
-static int check_keys(const json_t *obj, const char *prefix, const char *const *keys, size_t n) {
-  const char *k;
-  const json_t *x;
-  json_object_foreach((json_t *)obj, k, x) {
-    size_t i = 0;
-    while (i < n && strcmp(keys[i], k) != 0)
-      i++;
-    if (i < n) continue;
-    char path[PATH_LEN + 64];
-    snprintf(path, sizeof path, "%s%s%.60s", prefix, prefix[0] ? "." : "", k);
-    if (!prefix[0] && rp_deal_key_readonly(k))
-      return rp_error_set(RP_EINVALID_VALUE, path, "is read-only");
-    return rp_error_set(RP_EUNKNOWN_FIELD, path, "unknown field");
-  }
-  return 0;
-}
-
 /* ---- composite fields ---- */
 
 static int parse_address(bool *has, rp_address *a, const json_t *v, rp_arena *ar) {
@@ -161,7 +90,7 @@ static int parse_address(bool *has, rp_address *a, const json_t *v, rp_arena *ar
   if (!json_is_object(v))
     return rp_error_set(RP_EINVALID_VALUE, "address",
                         "must be an object {street, city, region, postal_code, country} or null");
-  int rc = check_keys(v, "address", keys, sizeof keys / sizeof keys[0]);
+  int rc = rp_jf_keys(v, "address", keys, sizeof keys / sizeof keys[0], rp_deal_key_readonly);
   if (rc) return rc;
   const char **slots[] = {&a->street, &a->city, &a->region, &a->postal_code, &a->country};
   const size_t max[] = {ADDR_STREET_MAX, ADDR_PART_MAX, ADDR_PART_MAX, ADDR_POSTAL_MAX,
@@ -169,7 +98,7 @@ static int parse_address(bool *has, rp_address *a, const json_t *v, rp_arena *ar
   for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
     char path[PATH_LEN];
     snprintf(path, sizeof path, "address.%s", keys[i]);
-    if ((rc = get_line(slots[i], json_object_get(v, keys[i]), path, max[i], ar))) return rc;
+    if ((rc = rp_jf_line(slots[i], json_object_get(v, keys[i]), path, max[i], ar))) return rc;
     if (*slots[i]) *has = true;
   }
   return 0;
@@ -193,10 +122,10 @@ static int parse_parties(rp_deal_party **out, size_t *n_out, const json_t *v, rp
     snprintf(path, sizeof path, "contacts[%zu]", i);
     if (!json_is_object(el))
       return rp_error_set(RP_EINVALID_VALUE, path, "must be an object {contact_id, role}");
-    if ((rc = check_keys(el, path, keys, 2))) return rc;
+    if ((rc = rp_jf_keys(el, path, keys, 2, rp_deal_key_readonly))) return rc;
     const char *cid;
     snprintf(path, sizeof path, "contacts[%zu].contact_id", i);
-    if ((rc = get_id(&cid, json_object_get(el, "contact_id"), path, "a contact id", ar))) return rc;
+    if ((rc = rp_jf_id(&cid, json_object_get(el, "contact_id"), path, "a contact id", ar))) return rc;
     if (!cid) return rp_error_set(RP_EINVALID_VALUE, path, "is required");
     snprintf(ps[i].contact_id, sizeof ps[i].contact_id, "%s", cid);
     int role = 0;
@@ -235,11 +164,11 @@ int rp_property_from_json(rp_property *out, const json_t *body, rp_time now, rp_
   out->status = RP_PROP_ACTIVE;
   if (!json_is_object(body))
     return rp_error_set(RP_EINVALID_JSON, NULL, "the body must be a JSON object");
-  int rc = check_keys(body, "", keys, sizeof keys / sizeof keys[0]);
+  int rc = rp_jf_keys(body, "", keys, sizeof keys / sizeof keys[0], rp_deal_key_readonly);
   if (rc) return rc;
   if ((rc = parse_address(&out->has_address, &out->address, json_object_get(body, "address"), ar)))
     return rc;
-  if ((rc = get_line(&out->mls_id, json_object_get(body, "mls_id"), "mls_id", RP_DJ_MLS_MAX, ar)))
+  if ((rc = rp_jf_line(&out->mls_id, json_object_get(body, "mls_id"), "mls_id", RP_DJ_MLS_MAX, ar)))
     return rc;
   int e = 0;
   bool present;
@@ -269,9 +198,9 @@ int rp_transaction_from_json(rp_transaction *out, const json_t *body, rp_time no
   out->status = RP_TX_PENDING;
   if (!json_is_object(body))
     return rp_error_set(RP_EINVALID_JSON, NULL, "the body must be a JSON object");
-  int rc = check_keys(body, "", keys, sizeof keys / sizeof keys[0]);
+  int rc = rp_jf_keys(body, "", keys, sizeof keys / sizeof keys[0], rp_deal_key_readonly);
   if (rc) return rc;
-  if ((rc = get_id(&out->property_id, json_object_get(body, "property_id"), "property_id",
+  if ((rc = rp_jf_id(&out->property_id, json_object_get(body, "property_id"), "property_id",
                    "a property id", ar)))
     return rc;
   int e = 0;

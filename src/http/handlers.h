@@ -115,4 +115,53 @@ int rp_req_no_body(rp_req *r, const char *const *allowed, json_t **out);
 /* rfactor.c: the GET /rfactor object of rf at as_of. */
 json_t *rp_rfactor_to_json(const rp_rfactor_result *rf, rp_time as_of);
 
+/* tasks.c */
+int rp_h_tasks_list(rp_req *r);
+int rp_h_tasks_create(rp_req *r);
+int rp_h_tasks_get(rp_req *r);
+int rp_h_tasks_patch(rp_req *r);
+int rp_h_tasks_delete(rp_req *r);
+/* tasks.c: the dashboard's tasks_due_today: the open tasks the caller sees
+ * that are due within today in the account's timezone, by due time, at
+ * most limit of them, as a new JSON array of task objects in *out. */
+int rp_tasks_due_today_json(rp_req *r, int limit, json_t **out);
+
+/* workflows.c */
+int rp_h_workflows_list(rp_req *r);
+int rp_h_workflows_create(rp_req *r);
+int rp_h_workflows_get(rp_req *r);
+int rp_h_workflows_patch(rp_req *r);
+int rp_h_workflows_delete(rp_req *r);
+int rp_h_workflows_enroll(rp_req *r);
+int rp_h_runs_list(rp_req *r);
+int rp_h_runs_get(rp_req *r);
+int rp_h_runs_stop(rp_req *r);
+int rp_h_messages_list(rp_req *r);
+int rp_h_messages_create(rp_req *r);
+int rp_h_messages_get(rp_req *r);
+
+/* channels.c */
+int rp_h_channels_get(rp_req *r);
+int rp_h_channels_put(rp_req *r);
+int rp_h_unsubscribe(rp_req *r);
+
+/* leads.c (API.md "Lead capture") */
+int rp_h_leads_create(rp_req *r);
+int rp_h_capture(rp_req *r);
+int rp_h_capture_preflight(rp_req *r);
+int rp_h_capture_forms_list(rp_req *r);
+int rp_h_capture_forms_create(rp_req *r);
+int rp_h_capture_forms_get(rp_req *r);
+int rp_h_capture_forms_patch(rp_req *r);
+int rp_h_capture_forms_delete(rp_req *r);
+/* leads.c: the dashboard's speed_to_lead {median_seconds, count} (DOMAIN.md
+ * A1) as a new JSON object in *out: the contacts a capture made in the last
+ * 30 days that the caller sees, and the median of the seconds from capture
+ * to first outbound email, sms or call over those that got one (null when
+ * none did). */
+int rp_speed_to_lead_json(rp_req *r, json_t **out);
+
+/* sms_hook.c */
+int rp_h_sms_hook(rp_req *r);
+
 #endif

@@ -15,6 +15,7 @@
 #include "util/error.h"
 
 #define DASHBOARD_REACH_OUT 20
+#define DASHBOARD_TASKS 50 /* tasks_due_today: the first 50 */
 
 /* A pair [lo, hi]. */
 static json_t *pair(double lo, double hi) {
@@ -103,11 +104,12 @@ int rp_h_rfactor_history(rp_req *r) {
 }
 
 /* GET /api/v1/dashboard: {counts: {status: {...}, stage: {...}},
- * stage_averages, rfactor, reach_out: [top 20], tasks_due_today: [],
- * speed_to_lead: {median_seconds: null, count: 0}, pipeline: {open_deals,
+ * stage_averages, rfactor, reach_out: [top 20], tasks_due_today: [first 50],
+ * speed_to_lead: {median_seconds, count}, pipeline: {open_deals,
  * open_value}} at now. counts and reach_out are those of the contacts the
  * caller may see; stage averages, rFactor and pipeline are the account's.
- * Tasks and speed to lead come with issue 6. */
+ * tasks_due_today are the open tasks the caller sees due today (tasks.c);
+ * speed_to_lead the caller's new leads of the last 30 days (leads.c). */
 int rp_h_dashboard(rp_req *r) {
   rp_as_of at;
   int64_t status[RP_STATUS_COUNT], stage[RP_STAGE_COUNT];
@@ -129,6 +131,17 @@ int rp_h_dashboard(rp_req *r) {
       (rc = rp_store_pipeline(r->store, r->auth.account_id, &open_deals, &open_value)) ||
       (rc = rp_reach_out_json(r, 0, DASHBOARD_REACH_OUT, &reach)))
     return rc;
+  json_t *due_today = NULL;
+  if ((rc = rp_tasks_due_today_json(r, DASHBOARD_TASKS, &due_today))) {
+    json_decref(reach);
+    return rc;
+  }
+  json_t *speed = NULL; /* leads.c (DOMAIN.md A1) */
+  if ((rc = rp_speed_to_lead_json(r, &speed))) {
+    json_decref(reach);
+    json_decref(due_today);
+    return rc;
+  }
   json_t *by_status = json_object(), *by_stage = json_object();
   for (int i = 0; i < RP_STATUS_COUNT; i++)
     json_object_set_new(by_status, rp_status_name((rp_status)i), json_integer(status[i]));
@@ -137,9 +150,6 @@ int rp_h_dashboard(rp_req *r) {
   json_t *counts = json_object();
   json_object_set_new(counts, "status", by_status);
   json_object_set_new(counts, "stage", by_stage);
-  json_t *speed = json_object();
-  json_object_set_new(speed, "median_seconds", json_null());
-  json_object_set_new(speed, "count", json_integer(0));
   json_t *pipeline = json_object();
   json_object_set_new(pipeline, "open_deals", json_integer(open_deals));
   json_object_set_new(pipeline, "open_value", json_real(rp_score_round2(open_value)));
@@ -149,7 +159,7 @@ int rp_h_dashboard(rp_req *r) {
                       rp_stage_averages_to_json(have_stats ? &st : NULL, at.t));
   json_object_set_new(o, "rfactor", rp_rfactor_to_json(&rf, at.t));
   json_object_set_new(o, "reach_out", reach);
-  json_object_set_new(o, "tasks_due_today", json_array());
+  json_object_set_new(o, "tasks_due_today", due_today);
   json_object_set_new(o, "speed_to_lead", speed);
   json_object_set_new(o, "pipeline", pipeline);
   rp_resp_json(r, 200, o);

@@ -17,6 +17,12 @@ static const char *const q_timeline[] = {"limit", "before", NULL};
 static const char *const q_as_of[] = {"as_of", NULL};
 static const char *const q_from_to[] = {"from", "to", NULL};
 static const char *const q_reach_out[] = {"reason", "limit", NULL};
+static const char *const q_tasks_list[] = {"due",   "assignee_id", "contact_id", "done",
+                                           "limit", "cursor",      "count",      NULL};
+
+static const char *const q_runs_list[] = {"contact_id", "workflow_id", "status",
+                                          "limit",      "cursor",      NULL};
+static const char *const q_messages_list[] = {"contact_id", "status", "limit", "cursor", NULL};
 
 static const rp_route routes[] = {
     {"GET", "/healthz", rp_h_healthz, RP_ROUTE_PUBLIC | RP_ROUTE_NO_TXN},
@@ -76,6 +82,44 @@ static const rp_route routes[] = {
     {"GET", "/api/v1/rfactor/history", rp_h_rfactor_history, 0},
     {"GET", "/api/v1/dashboard", rp_h_dashboard, 0},
     {"POST", "/api/v1/jobs/daily", rp_h_jobs_daily, RP_ROUTE_ADMIN},
+
+    {"GET", "/api/v1/tasks", rp_h_tasks_list, 0, q_tasks_list},
+    {"POST", "/api/v1/tasks", rp_h_tasks_create, 0},
+    {"GET", "/api/v1/tasks/:id", rp_h_tasks_get, 0},
+    {"PATCH", "/api/v1/tasks/:id", rp_h_tasks_patch, 0},
+    {"DELETE", "/api/v1/tasks/:id", rp_h_tasks_delete, 0},
+
+    {"GET", "/api/v1/workflows", rp_h_workflows_list, 0},
+    {"POST", "/api/v1/workflows", rp_h_workflows_create, RP_ROUTE_ADMIN},
+    {"GET", "/api/v1/workflows/:id", rp_h_workflows_get, 0},
+    {"PATCH", "/api/v1/workflows/:id", rp_h_workflows_patch, RP_ROUTE_ADMIN},
+    {"DELETE", "/api/v1/workflows/:id", rp_h_workflows_delete, RP_ROUTE_ADMIN},
+    {"POST", "/api/v1/workflows/:id/enroll", rp_h_workflows_enroll, 0},
+    {"GET", "/api/v1/workflow-runs", rp_h_runs_list, 0, q_runs_list},
+    {"GET", "/api/v1/workflow-runs/:id", rp_h_runs_get, 0},
+    {"DELETE", "/api/v1/workflow-runs/:id", rp_h_runs_stop, 0},
+    {"GET", "/api/v1/messages", rp_h_messages_list, 0, q_messages_list},
+    {"POST", "/api/v1/messages", rp_h_messages_create, 0},
+    {"GET", "/api/v1/messages/:id", rp_h_messages_get, 0},
+    {"POST", "/api/v1/hooks/sms/:key", rp_h_sms_hook, RP_ROUTE_PUBLIC},
+
+    /* channels.c */
+    {"GET", "/api/v1/settings/channels", rp_h_channels_get, RP_ROUTE_ADMIN},
+    {"PUT", "/api/v1/settings/channels", rp_h_channels_put, RP_ROUTE_ADMIN},
+    /* public: the message id is the token; the handler opens its own
+     * write transaction (a GET would get a read one) */
+    {"GET", "/unsubscribe/:id", rp_h_unsubscribe, RP_ROUTE_PUBLIC | RP_ROUTE_NO_TXN},
+    {"POST", "/unsubscribe/:id", rp_h_unsubscribe, RP_ROUTE_PUBLIC | RP_ROUTE_NO_TXN},
+
+    /* leads.c: lead capture; the public form is found by its key */
+    {"POST", "/api/v1/leads", rp_h_leads_create, 0},
+    {"GET", "/api/v1/capture-forms", rp_h_capture_forms_list, 0},
+    {"POST", "/api/v1/capture-forms", rp_h_capture_forms_create, RP_ROUTE_ADMIN},
+    {"GET", "/api/v1/capture-forms/:id", rp_h_capture_forms_get, 0},
+    {"PATCH", "/api/v1/capture-forms/:id", rp_h_capture_forms_patch, RP_ROUTE_ADMIN},
+    {"DELETE", "/api/v1/capture-forms/:id", rp_h_capture_forms_delete, RP_ROUTE_ADMIN},
+    {"POST", "/capture/:key", rp_h_capture, RP_ROUTE_PUBLIC},
+    {"OPTIONS", "/capture/:key", rp_h_capture_preflight, RP_ROUTE_PUBLIC | RP_ROUTE_NO_TXN},
 };
 
 /* Matches path against pattern; captures go into r->params. */

@@ -25,6 +25,7 @@
 #include "http/http.h"
 #include "http/metrics.h"
 #include "http/routes.h"
+#include "jobs/scheduler.h"
 #include "store/store.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -34,6 +35,7 @@
 
 #define BODY_CAP (1u << 20)           /* API.md: bodies over 1 MiB are refused */
 #define IMPORT_BODY_CAP (256u << 20)  /* ... imports: 256 MiB */
+#define CAPTURE_BODY_CAP (64u << 10)  /* ... a public web form: 64 KiB (leads.c) */
 #define CONNECTION_TIMEOUT 30         /* seconds of idleness */
 #define CONNECTION_MEMORY (32u << 10) /* per connection: bounds header sizes */
 #define STOP_GRACE_MS 10000
@@ -408,6 +410,9 @@ static void dispatch(server *srv, req_ctx *x) {
         rc = rp_error_set(RP_EINTERNAL, NULL, "commit failed: %s", failed.message);
       } else if (rc != 0) { /* keep the handler's error */
         rp_error_set(saved.code, saved.field, "%s", saved.message);
+      } else {
+        /* a write may have made a workflow step or a message due at once */
+        rp_scheduler_poke_all();
       }
     } else {
       rp_store_rollback(r->store);
@@ -456,6 +461,7 @@ static enum MHD_Result queue_error(req_ctx *x, int code) {
 }
 
 static size_t body_cap(const char *path) {
+  if (strncmp(path, "/capture/", 9) == 0) return CAPTURE_BODY_CAP;
   return strncmp(path, "/api/v1/imports", 15) == 0 ? IMPORT_BODY_CAP : BODY_CAP;
 }
 

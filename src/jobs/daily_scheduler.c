@@ -2,10 +2,7 @@
  * and local day (daily_scheduler.h; SCORING.md, DOMAIN.md A2-A4). */
 #include "jobs/daily_scheduler.h"
 
-#include <errno.h>
 #include <jansson.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -17,6 +14,7 @@
 #include "util/error.h"
 #include "util/log.h"
 #include "util/mem.h"
+#include "util/ticker.h"
 #include "util/tz.h"
 
 #define DEFAULT_INTERVAL_MS 60000
@@ -36,14 +34,9 @@ typedef struct memory {
 
 struct rp_daily_scheduler {
   char *db_path;
-  int interval_ms;
-  pthread_t thread;
-  pthread_mutex_t mu;
-  pthread_cond_t cv; /* on CLOCK_MONOTONIC */
-  bool stop;         /* under mu */
-  atomic_bool stopping;
-  _Atomic uint64_t passes;
-  memory mem; /* the thread's */
+  rp_ticker *ticker;
+  rp_store *st; /* the ticker thread's connection */
+  memory mem;   /* the thread's */
 };
 
 static int by_id(const void *a, const void *b) {
@@ -194,34 +187,14 @@ int rp_daily_pass(rp_daily_pass_report *out, rp_store *st, rp_time now) {
   return pass(out, st, now, NULL, NULL);
 }
 
-static void *thread_main(void *arg) {
-  rp_daily_scheduler *s = arg;
-  rp_store *st = NULL;
-  for (;;) {
-    if (!st && rp_store_open(&st, s->db_path) != 0) {
-      rp_log_error("daily job: cannot open the database: %s", rp_error_last()->message);
-      st = NULL;
-    }
-    if (st && !atomic_load(&s->stopping)) pass(NULL, st, rp_clock_now(), &s->mem, &s->stopping);
-    atomic_fetch_add(&s->passes, 1);
-
-    struct timespec deadline;
-    clock_gettime(CLOCK_MONOTONIC, &deadline);
-    deadline.tv_sec += s->interval_ms / 1000;
-    deadline.tv_nsec += (long)(s->interval_ms % 1000) * 1000000L;
-    if (deadline.tv_nsec >= 1000000000L) {
-      deadline.tv_sec++;
-      deadline.tv_nsec -= 1000000000L;
-    }
-    pthread_mutex_lock(&s->mu);
-    while (!s->stop && pthread_cond_timedwait(&s->cv, &s->mu, &deadline) != ETIMEDOUT) {
-    }
-    bool stop = s->stop;
-    pthread_mutex_unlock(&s->mu);
-    if (stop) break;
+/* One wake of the ticker's thread (util/ticker.h). */
+static void tick(void *ctx, const atomic_bool *stopping) {
+  rp_daily_scheduler *s = ctx;
+  if (!s->st && rp_store_open(&s->st, s->db_path) != 0) {
+    rp_log_error("daily job: cannot open the database: %s", rp_error_last()->message);
+    s->st = NULL;
   }
-  rp_store_close(st);
-  return NULL;
+  if (s->st && !atomic_load(stopping)) pass(NULL, s->st, rp_clock_now(), &s->mem, stopping);
 }
 
 int rp_daily_scheduler_start(rp_daily_scheduler **out, const rp_daily_scheduler_opts *o) {
@@ -230,32 +203,12 @@ int rp_daily_scheduler_start(rp_daily_scheduler **out, const rp_daily_scheduler_
     return rp_error_set(RP_EINVALID_VALUE, "db", "the daily job needs a database path");
   rp_daily_scheduler *s = rp_xcalloc(1, sizeof *s);
   s->db_path = rp_xstrdup(o->db_path);
-  s->interval_ms = o->interval_ms > 0 ? o->interval_ms : DEFAULT_INTERVAL_MS;
-  atomic_init(&s->stopping, false);
-  atomic_init(&s->passes, 0);
-  pthread_mutex_init(&s->mu, NULL);
-  pthread_condattr_t ca;
-  pthread_condattr_init(&ca);
-  pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-  pthread_cond_init(&s->cv, &ca);
-  pthread_condattr_destroy(&ca);
-
-  /* the thread inherits a mask without the stop signals: they belong to
-   * the server's sigwait */
-  sigset_t sigs, old;
-  sigemptyset(&sigs);
-  sigaddset(&sigs, SIGTERM);
-  sigaddset(&sigs, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &sigs, &old);
-  int err = pthread_create(&s->thread, NULL, thread_main, s);
-  pthread_sigmask(SIG_SETMASK, &old, NULL);
-  if (err != 0) {
-    pthread_cond_destroy(&s->cv);
-    pthread_mutex_destroy(&s->mu);
+  int rc = rp_ticker_start(&s->ticker, o->interval_ms > 0 ? o->interval_ms : DEFAULT_INTERVAL_MS,
+                           tick, s);
+  if (rc) {
     free(s->db_path);
     free(s);
-    return rp_error_set(RP_EINTERNAL, NULL, "cannot start the daily job's thread: %s",
-                        strerror(err));
+    return rc;
   }
   *out = s;
   return 0;
@@ -263,19 +216,13 @@ int rp_daily_scheduler_start(rp_daily_scheduler **out, const rp_daily_scheduler_
 
 void rp_daily_scheduler_stop(rp_daily_scheduler *s) {
   if (!s) return;
-  atomic_store(&s->stopping, true);
-  pthread_mutex_lock(&s->mu);
-  s->stop = true;
-  pthread_cond_signal(&s->cv);
-  pthread_mutex_unlock(&s->mu);
-  pthread_join(s->thread, NULL);
-  pthread_cond_destroy(&s->cv);
-  pthread_mutex_destroy(&s->mu);
+  rp_ticker_stop(s->ticker);
+  rp_store_close(s->st);
   free(s->mem.items);
   free(s->db_path);
   free(s);
 }
 
 uint64_t rp_daily_scheduler_passes(const rp_daily_scheduler *s) {
-  return s ? atomic_load(&((rp_daily_scheduler *)s)->passes) : 0;
+  return s ? rp_ticker_passes(s->ticker) : 0;
 }

@@ -2544,6 +2544,9 @@ int rp_demo_generate(rp_store *s, const char *account_id, const rp_demo_opts *o,
   rc = rp_lifecycle_init(&x.lc, s, &x.ev_ar, account_id, NULL, o->now);
   if (rc) goto cleanup;
   x.lc.defer_score = true; /* scored once, after the replay */
+  /* the replay is history: no workflow starts from it (the demo's contacts
+   * have realistic phone numbers and addresses, never to be sent to) */
+  x.lc.sw.workflows = false;
   x.derive = o->score_days < 0;
   w.p = rp_xcalloc(w.n, sizeof *w.p);
   x.ids = rp_xcalloc(w.n, sizeof *x.ids);

@@ -6,10 +6,11 @@
 
 #include "core/contact.h"
 #include "jobs/scoring.h"
+#include "jobs/workflows.h"
 #include "util/error.h"
 
 void rp_automation_from_settings(rp_automation *out, const char *settings_json) {
-  *out = (rp_automation){true, true, true};
+  *out = (rp_automation){true, true, true, true};
   if (!settings_json) return;
   json_t *root = json_loads(settings_json, 0, NULL);
   json_t *a = json_object_get(root, "automation");
@@ -20,6 +21,7 @@ void rp_automation_from_settings(rp_automation *out, const char *settings_json) 
     if (json_is_boolean(v = json_object_get(a, "stage_rules"))) out->stage_rules = json_is_true(v);
     if (json_is_boolean(v = json_object_get(a, "category_rules")))
       out->category_rules = json_is_true(v);
+    if (json_is_boolean(v = json_object_get(a, "workflows"))) out->workflows = json_is_true(v);
   }
   json_decref(root);
 }
@@ -27,7 +29,7 @@ void rp_automation_from_settings(rp_automation *out, const char *settings_json) 
 int rp_lifecycle_init(rp_lifecycle *lc, rp_store *s, rp_arena *ar, const char *account_id,
                       const char *actor, rp_time now) {
   rp_account a;
-  *lc = (rp_lifecycle){s, ar, account_id, actor, now, {true, true, true}};
+  *lc = (rp_lifecycle){s, ar, account_id, actor, now, {true, true, true, true}};
   int rc = rp_store_account_get(s, ar, &a, account_id);
   if (rc) return rc;
   rp_automation_from_settings(&lc->sw, a.settings_json);
@@ -44,7 +46,38 @@ int rp_lifecycle_history(rp_lifecycle *lc, const char *contact_id, const char *f
   h.rule = rule;
   h.actor = lc->actor && lc->actor[0] ? lc->actor : NULL;
   h.at = lc->now;
-  return rp_store_history_add(lc->store, lc->account_id, &h);
+  int rc = rp_store_history_add(lc->store, lc->account_id, &h);
+  /* a change (not the first value, at creation) starts the workflows of
+   * status_changed and stage_changed (API.md events; A5 past clients) */
+  if (!rc && from && to && strcmp(from, to)) {
+    if (!strcmp(field, "status"))
+      rc = rp_workflows_event(lc, contact_id, RP_WF_EV_STATUS_CHANGED, to, NULL);
+    else if (!strcmp(field, "stage"))
+      rc = rp_workflows_event(lc, contact_id, RP_WF_EV_STAGE_CHANGED, to, NULL);
+  }
+  return rc;
+}
+
+/* The workflow side of a rule event: a reply stops the runs that stop on
+ * reply; becoming party to a deal or its closing starts the workflows of
+ * deal_opened and deal_closed (the role "other" does neither, as for the
+ * rules). */
+static int workflow_events(rp_lifecycle *lc, const char *contact_id, const rp_rule_event *e) {
+  bool party = e->role_buyer || e->role_seller;
+  switch (e->kind) {
+  case RP_EVENT_ACTIVITY:
+    if (e->direction == RP_DIR_INBOUND &&
+        (e->activity_kind == RP_KIND_EMAIL || e->activity_kind == RP_KIND_SMS ||
+         e->activity_kind == RP_KIND_CALL || e->activity_kind == RP_KIND_SOCIAL))
+      return rp_workflows_on_reply(lc, contact_id);
+    return 0;
+  case RP_EVENT_DEAL_OPENED:
+    return party ? rp_workflows_event(lc, contact_id, RP_WF_EV_DEAL_OPENED, NULL, NULL) : 0;
+  case RP_EVENT_DEAL_CLOSED:
+    return party ? rp_workflows_event(lc, contact_id, RP_WF_EV_DEAL_CLOSED, NULL, e->close_date)
+                 : 0;
+  default: return 0;
+  }
 }
 
 int rp_lifecycle_event(rp_lifecycle *lc, const char *contact_id, const rp_rule_event *e) {
@@ -65,6 +98,7 @@ int rp_lifecycle_event(rp_lifecycle *lc, const char *contact_id, const rp_rule_e
     if (rc && rc != RP_ENOTFOUND) return rc;
   }
   if (c.archived_at) return 0; /* an archived contact stays as it was left */
+  if ((rc = workflow_events(lc, contact_id, e))) return rc;
   /* An activity moves suspects and prospects (L2, L3), which no deal count
    * decides: skip the query then. */
   dc = (rp_deal_counts){0, 0, 0};
@@ -109,6 +143,67 @@ int rp_lifecycle_event(rp_lifecycle *lc, const char *contact_id, const rp_rule_e
     if (rc) return rc;
   }
   return 0;
+}
+
+static bool has_tag(const rp_contact *c, const char *t) {
+  for (size_t i = 0; i < c->n_tags; i++)
+    if (strcmp(c->tags[i], t) == 0) return true;
+  return false;
+}
+
+int rp_lifecycle_create_contact(rp_lifecycle *lc, rp_contact *c, unsigned given, rp_contact *out) {
+  bool status_by_rule = !(given & RP_FIELD_STATUS) && lc->sw.status_rules;
+  bool stage_by_rule = !(given & RP_FIELD_STAGE) && lc->sw.stage_rules;
+  const char *status_rule = rp_contact_apply_create_rules(c, !status_by_rule, !stage_by_rule);
+  const char *stage_rule = "manual";
+  if (stage_by_rule) rp_contact_stage_for_status(c->status, RP_STAGE_NONE, &stage_rule);
+  c->created_at = c->updated_at = lc->now;
+  c->display_name = rp_contact_display_name(lc->arena, c);
+  int rc = rp_store_contact_create(lc->store, c);
+  if (rc) return rc;
+  if (((given & RP_FIELD_STATUS) || status_by_rule) &&
+      (rc = rp_lifecycle_history(lc, c->id, "status", NULL, rp_status_name(c->status),
+                                 status_rule ? status_rule : "manual")))
+    return rc;
+  if (((given & RP_FIELD_STAGE) || stage_by_rule) &&
+      (rc = rp_lifecycle_history(lc, c->id, "stage", NULL, rp_stage_name(c->stage),
+                                 stage_rule ? stage_rule : "manual")))
+    return rc;
+  if ((given & RP_FIELD_CATEGORY) &&
+      (rc = rp_lifecycle_history(lc, c->id, "category", NULL, rp_category_name(c->category),
+                                 "manual")))
+    return rc;
+  if ((given & RP_FIELD_TYPE) &&
+      (rc = rp_lifecycle_history(lc, c->id, "type", NULL, rp_ctype_name(c->type), "manual")))
+    return rc;
+  /* L3 on needs and a timeframe given at creation; L2 on a buyer or seller
+   * tag (a status given wins over both, L1) */
+  unsigned given_status = given & RP_FIELD_STATUS;
+  rp_rule_event created = {.kind = RP_EVENT_CREATED, .fields = given_status};
+  rp_rule_event tagged = {.kind = RP_EVENT_FIELD_CHANGED,
+                          .fields = RP_FIELD_TAGS | given_status,
+                          .tagged_buyer_seller = has_tag(c, "buyer") || has_tag(c, "seller")};
+  if ((rc = rp_lifecycle_event(lc, c->id, &created)) ||
+      (tagged.tagged_buyer_seller && (rc = rp_lifecycle_event(lc, c->id, &tagged))) ||
+      (rc = rp_lifecycle_referral(lc, c->referred_by)) ||
+      (rc = rp_lifecycle_refresh(lc, c->id, out)) ||
+      (rc = rp_workflows_event(lc, c->id, RP_WF_EV_CONTACT_CREATED, NULL, NULL)))
+    return rc;
+  for (size_t i = 0; i < c->n_tags; i++)
+    if ((rc = rp_workflows_event(lc, c->id, RP_WF_EV_TAG_ADDED, c->tags[i], NULL))) return rc;
+  return 0;
+}
+
+int rp_lifecycle_record_activity(rp_lifecycle *lc, rp_activity *a) {
+  if (!a->created_at) a->created_at = a->updated_at = lc->now;
+  int rc = rp_store_activity_create(lc->store, a, rp_activity_is_two_way(a));
+  if (rc) return rc;
+  if (a->occurred_at <= lc->now) {
+    rp_rule_event e = {
+        .kind = RP_EVENT_ACTIVITY, .activity_kind = a->kind, .direction = a->direction};
+    if ((rc = rp_lifecycle_event(lc, a->contact_id, &e))) return rc;
+  }
+  return rp_lifecycle_refresh(lc, a->contact_id, NULL);
 }
 
 /* rp_lifecycle_referral: see lifecycle.h (DOMAIN.md C1-C3, S6). The

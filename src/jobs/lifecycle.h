@@ -37,6 +37,25 @@ int rp_lifecycle_init(rp_lifecycle *lc, rp_store *s, rp_arena *ar, const char *a
  * "automation"); a missing switch is on. */
 void rp_automation_from_settings(rp_automation *out, const char *settings_json);
 
+/* Creates contact c (c->id is set) as every path does (POST /contacts, lead
+ * capture, an unknown texter): the rules of creation (DOMAIN.md L1, S1-S2)
+ * unless switched off (M2) or the field is one the caller gave (`given`:
+ * RP_FIELD_STATUS, _STAGE, _CATEGORY, _TYPE bits; a given value wins and
+ * is a "manual" history row), the history rows (M3), the created event (L3
+ * on needs and a timeframe, L2 on a buyer or seller tag), the referrer's
+ * count (C1), the derived fields and score, and the workflows of
+ * contact_created and tag_added. Owner and known_since are the caller's;
+ * created_at, updated_at and display_name are set here. out (may be NULL)
+ * gets the contact as stored. A store error (a bad reference) is returned
+ * as the store gave it. */
+int rp_lifecycle_create_contact(rp_lifecycle *lc, rp_contact *c, unsigned given, rp_contact *out);
+
+/* Records activity a as POST /activities does: stored with the core's
+ * two-way verdict, the rules for an activity that has happened (a planned
+ * one, in the future, has not yet), the contact's derived fields and
+ * score. id, created_at and updated_at are set here when empty. */
+int rp_lifecycle_record_activity(rp_lifecycle *lc, rp_activity *a);
+
 /* Runs the rules for event e on the contact and writes what they change. */
 int rp_lifecycle_event(rp_lifecycle *lc, const char *contact_id, const rp_rule_event *e);
 

@@ -88,14 +88,11 @@ static void input_common(rp_score_input *in, const rp_contact *c, int n_custom, 
   in->details = details_of(c, n_custom);
   in->known_since = known_since_time(c->known_since);
   in->created_at = c->created_at;
-  /* Tasks come with issue 6: until then the frequency factor counts
-   * activities only. */
-  in->task_due = NULL;
-  in->n_tasks = 0;
 }
 
 /* rp_scoring_facts: see scoring.h. Reads, in the caller's transaction: the
- * contact's score activities (one index range), its history rows only when
+ * contact's score activities (one index range), its tasks' due times, its
+ * history rows only when
  * T is before its updated_at, its referral count at T, and the revenue of
  * the contact, of those it referred and of the account at T (SCORING.md
  * lifetime_value; revenue = own + 25 % of the referred contacts' own).
@@ -117,6 +114,11 @@ int rp_scoring_facts(rp_score_input *in, rp_store *s, rp_arena *ar, const rp_con
     return rc;
   lifecycle_at(in, c, rows, n_rows, T);
   if ((rc = rp_store_score_activities(s, ar, c->account_id, c->id, &acts, &n_acts))) return rc;
+  rp_time *dues = NULL;
+  size_t n_dues = 0;
+  if ((rc = rp_store_score_task_dues(s, ar, c->account_id, c->id, &dues, &n_dues))) return rc;
+  in->task_due = dues;
+  in->n_tasks = n_dues;
   if ((rc = rp_store_referral_count_at(s, c->account_id, c->id, T, &refs))) return rc;
   if ((rc = rp_store_revenue_at(s, c->account_id, c->id, T, &own, &referred, &account))) return rc;
   in->activities = acts;
@@ -449,6 +451,8 @@ void rp_scoring_row_input(rp_score_input *in, const rp_scoring_index *ix, const 
   lifecycle_at(in, c, row->history, row->n_history, T);
   in->activities = row->acts;
   in->n_activities = row->n_acts;
+  in->task_due = row->task_due;
+  in->n_tasks = row->n_tasks;
   int64_t e = entry_find(ix, c->id);
   double own = own_revenue(ix, e, T), referred = 0;
   int64_t refs = 0;

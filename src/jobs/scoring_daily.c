@@ -16,6 +16,7 @@
 
 #include "core/contact.h"
 #include "jobs/scoring.h"
+#include "jobs/workflows.h"
 #include "jobs/scoring_internal.h"
 #include "util/error.h"
 #include "util/mem.h"
@@ -191,6 +192,7 @@ typedef struct daily_run {
   rp_time T;
   int64_t day;
   rp_daily_report *out;
+  rp_lifecycle *lc; /* fires the alert workflows; NULL in a backfill */
 } daily_run;
 
 static int raise_alert(daily_run *r, const char *contact_id, rp_alert_reason reason,
@@ -199,7 +201,14 @@ static int raise_alert(daily_run *r, const char *contact_id, rp_alert_reason rea
       .reason = reason, .detail = detail, .day = r->day, .raised_at = r->T, .urgency = urgency};
   memcpy(a.contact_id, contact_id, RP_ID_LEN);
   int rc = rp_store_alert_create(r->s, r->account_id, &a);
-  if (rc == 0) r->out->raised[reason]++;
+  if (rc) return rc;
+  r->out->raised[reason]++;
+  /* an alert can start a workflow (DOMAIN.md A2: "can start a workflow") */
+  if (r->lc) {
+    static const rp_wf_event ev[RP_ALERT_REASON_COUNT] = {
+        RP_WF_EV_TREND_ALERT, RP_WF_EV_TREND_ALERT, RP_WF_EV_PRESS_ALERT, RP_WF_EV_OVERDUE};
+    rc = rp_workflows_event(r->lc, contact_id, ev[reason], rp_alert_reason_name(reason), NULL);
+  }
   return rc;
 }
 
@@ -390,6 +399,13 @@ int rp_scoring_daily(rp_daily_report *out, rp_store *s, rp_arena *ar, const char
   if (n_open) qsort(open_all, n_open, sizeof *open_all, by_contact);
   daily_run run = {
       .s = s, .ar = ar, .account_id = account_id, .T = o->T, .day = out->day, .out = out};
+  /* Alerts of today's run start workflows; those of a backfill (a run
+   * for a day long past) are history, not a call to act. */
+  rp_lifecycle lc;
+  if (rp_clock_now() - o->T < 36 * 3600) {
+    if ((rc = rp_lifecycle_init(&lc, s, ar, account_id, NULL, o->T))) goto cleanup;
+    run.lc = &lc;
+  }
   for (size_t i = 0; i < d.n; i++) {
     const rp_alert *open[RP_ALERT_REASON_COUNT];
     open_of(open, open_all, n_open, d.id[i]);

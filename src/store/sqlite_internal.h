@@ -113,6 +113,8 @@ typedef enum {
   RP_ST_SCAN_CONTACTS,
   RP_ST_SCAN_ACTIVITIES,
   RP_ST_SCAN_HISTORY,
+  RP_ST_SCAN_TASKS,
+  RP_ST_TASK_DUES,
   RP_ST_SPLIT_COUNT,
   RP_ST_SPLIT_AT,
   /* score history, stats, alerts, rFactor, counts (store_attention.c) */

@@ -313,6 +313,11 @@ int rp_store_contact_deal_counts(rp_store *s, const char *account_id, const char
  * the activity index by contact, which carries every column the score
  * reads, so one contact's history is one sequential range. *out in ar
  * (NULL with *n = 0 when none). */
+/* The due times of the contact's tasks (done or not; those without one
+ * left out), ascending: the frequency factor counts them (SCORING.md 14).
+ * *out in ar (NULL with *n = 0 when none). */
+int rp_store_score_task_dues(rp_store *s, rp_arena *ar, const char *account_id,
+                             const char *contact_id, rp_time **out, size_t *n);
 int rp_store_score_activities(rp_store *s, rp_arena *ar, const char *account_id,
                               const char *contact_id, rp_score_activity **out, size_t *n);
 
@@ -373,6 +378,8 @@ typedef struct rp_score_row {
   size_t n_acts;
   const rp_history *history;
   size_t n_history;
+  const rp_time *task_due; /* its tasks' due times, ascending */
+  size_t n_tasks;
 } rp_score_row;
 
 /* Returns 0 to go on; anything else stops the scan and is returned. */
@@ -530,5 +537,287 @@ int rp_store_contact_counts(rp_store *s, const char *account_id, const char *vis
  * open property counted once) and their value (list price of a property,
  * price of a transaction; null counts 0). */
 int rp_store_pipeline(rp_store *s, const char *account_id, int64_t *open_deals, double *open_value);
+
+/* ---- tasks (API.md Tasks; 004_tasks.sql, store_tasks.c) ----
+ * contact_id, when set, must name a contact of the account (RP_ENOTFOUND,
+ * field "contact_id"); assignee_id, when set, a user of the account
+ * (RP_ENOTFOUND, field "assignee_id"). Versions as for contacts. A purged
+ * contact's tasks are erased with it; a deleted user's are left without
+ * assignee. */
+#include "core/task.h"
+
+int rp_store_task_create(rp_store *s, rp_task *t);
+int rp_store_task_get(rp_store *s, rp_arena *ar, rp_task *out, const char *account_id,
+                      const char *id);
+/* Writes every field but id, created_by and created_at when t->version is
+ * the stored one (RP_ECONFLICT otherwise), and bumps t->version. */
+int rp_store_task_update(rp_store *s, rp_task *t);
+int rp_store_task_delete(rp_store *s, const char *account_id, const char *id);
+
+typedef struct rp_task_query {
+  const char *account_id;
+  /* An agent's or assistant's user id: only tasks assigned to it, created
+   * by it, or on contacts it sees (its own and those without owner).
+   * NULL: the whole account. */
+  const char *visible_to;
+  const char *assignee_id; /* or NULL */
+  const char *contact_id;  /* or NULL */
+  int done;                /* -1 any, 0 open only, 1 done only */
+  /* due: only open tasks with a due_at in [due_from, due_to) */
+  bool due;
+  rp_time due_from, due_to;
+  int limit; /* 1..500 */
+  const char *cursor;
+  bool count;
+} rp_task_query;
+
+/* One page of tasks matching q: open ones first by due_at (those without
+ * one after them), then done ones, most recently done first; id breaks
+ * ties. Keyset-paginated like the contact list; total only when q->count. */
+int rp_store_task_list(rp_store *s, rp_arena *ar, const rp_task_query *q, rp_task **items,
+                       size_t *n, char **next_cursor, int64_t *total);
+
+/* ---- workflows, runs, steps, messages (005_workflows.sql; store_workflows.c;
+ * API.md "Workflows, messages, channels") ---- */
+#include "core/workflow.h"
+
+/* A stored workflow. trigger_json and steps_json are what
+ * jobs/workflow_json.c validated. */
+typedef struct rp_workflow_row {
+  char account_id[RP_ID_LEN], id[RP_ID_LEN];
+  int64_t version;
+  const char *name;
+  bool enabled, stop_on_reply;
+  const char *trigger_event, *trigger_json, *steps_json;
+  const char *builtin; /* the library key, or NULL */
+  rp_time created_at, updated_at;
+} rp_workflow_row;
+
+/* Inserts w (id, version 1 and times are the caller's). A second workflow
+ * with the same builtin key is RP_ECONFLICT. */
+int rp_store_workflow_create(rp_store *s, const rp_workflow_row *w);
+int rp_store_workflow_get(rp_store *s, rp_arena *ar, rp_workflow_row *out, const char *account_id,
+                          const char *id);
+/* Writes name, enabled, stop_on_reply, trigger and steps when w->version is
+ * the stored one (RP_ECONFLICT otherwise) and bumps w->version. */
+int rp_store_workflow_update(rp_store *s, rp_workflow_row *w);
+/* Deletes the workflow and stops its active runs (reason
+ * "workflow_deleted", pending steps canceled). */
+int rp_store_workflow_delete(rp_store *s, const char *account_id, const char *id, rp_time now);
+/* Every workflow of the account by name (at most 500: *n). */
+int rp_store_workflow_list(rp_store *s, rp_arena *ar, const char *account_id,
+                           rp_workflow_row **items, size_t *n);
+/* The enabled workflows an event starts. */
+int rp_store_workflows_for_event(rp_store *s, rp_arena *ar, const char *account_id,
+                                 const char *event, rp_workflow_row **items, size_t *n);
+/* Whether the account was ever given the library workflow `key`
+ * (jobs/workflow_library.c), and recording that it was. */
+int rp_store_library_seeded(rp_store *s, const char *account_id, const char *key, bool *out);
+int rp_store_library_mark(rp_store *s, const char *account_id, const char *key, rp_time now);
+
+/* One enrolment. next_step/next_due_at: its earliest pending step (-1, 0
+ * when none). */
+typedef struct rp_run {
+  char account_id[RP_ID_LEN], id[RP_ID_LEN], workflow_id[RP_ID_LEN], contact_id[RP_ID_LEN];
+  char created_by[RP_ID_LEN]; /* "" when none */
+  const char *workflow_name;  /* read only */
+  const char *status;         /* active | completed | stopped */
+  const char *event, *stop_reason;
+  rp_time started_at, ended_at;
+  int next_step;
+  rp_time next_due_at;
+} rp_run;
+
+/* One planned step of a run. */
+typedef struct rp_run_step {
+  int step;
+  rp_time due_at, done_at;
+  const char *status, *outcome;
+} rp_run_step;
+
+/* Inserts the run and its planned steps (plan[i] for step i: pending at
+ * due_at, or skipped with its reason); a run with no pending step is
+ * completed at once. A contact already active in the workflow is
+ * RP_ECONFLICT (field "contact_id"); an unknown contact RP_ENOTFOUND. */
+int rp_store_run_create(rp_store *s, rp_run *run, const rp_wf_planned *plan, int n_steps);
+int rp_store_run_get(rp_store *s, rp_arena *ar, rp_run *out, const char *account_id,
+                     const char *id);
+/* A run's steps in step order (*n of them). */
+int rp_store_run_steps(rp_store *s, rp_arena *ar, const char *account_id, const char *run_id,
+                       rp_run_step **items, size_t *n);
+/* Runs of the account, newest first, optionally of one contact and/or one
+ * workflow and/or one status; at most limit (1..500), keyset by cursor. */
+typedef struct rp_run_query {
+  const char *account_id, *contact_id, *workflow_id, *status;
+  int limit;
+  const char *cursor;
+} rp_run_query;
+int rp_store_run_list(rp_store *s, rp_arena *ar, const rp_run_query *q, rp_run **items, size_t *n,
+                      char **next_cursor);
+/* Stops an active run: status stopped with reason, pending steps canceled.
+ * *stopped false when it was not active (nothing changes). */
+int rp_store_run_stop(rp_store *s, const char *account_id, const char *run_id, const char *reason,
+                      rp_time now, bool *stopped);
+/* Stops the contact's active runs of workflows with stop_on_reply (reason
+ * "replied"); *n the number stopped. */
+int rp_store_runs_stop_on_reply(rp_store *s, const char *account_id, const char *contact_id,
+                                rp_time now, int *n);
+
+/* A pending step due now, with what running it needs. */
+typedef struct rp_due_step {
+  char run_id[RP_ID_LEN], workflow_id[RP_ID_LEN], contact_id[RP_ID_LEN];
+  char created_by[RP_ID_LEN];
+  int step;
+  rp_time due_at;
+  bool later_message_due; /* another pending step of the run is due too */
+} rp_due_step;
+/* The account's pending steps due at or before now, oldest first, at most
+ * limit. */
+int rp_store_due_steps(rp_store *s, rp_arena *ar, const char *account_id, rp_time now, int limit,
+                       rp_due_step **items, size_t *n);
+/* Ends a pending step (status done, skipped or failed, with outcome) and
+ * completes its run when no step is pending any more. *ended false when
+ * the step was no longer pending (another process ran it): the caller
+ * rolls back what it did. */
+int rp_store_step_end(rp_store *s, const char *account_id, const char *run_id, int step,
+                      const char *status, const char *outcome, rp_time now, bool *ended);
+
+/* A message of the outbox (API.md messages). */
+typedef struct rp_message {
+  char account_id[RP_ID_LEN], id[RP_ID_LEN];
+  char contact_id[RP_ID_LEN], user_id[RP_ID_LEN], workflow_run_id[RP_ID_LEN];
+  char activity_id[RP_ID_LEN], created_by[RP_ID_LEN]; /* "" when none */
+  const char *channel;                                /* email | sms */
+  const char *to_addr, *subject, *body;
+  const char *status; /* queued | sending | sent | failed | suppressed */
+  const char *reason, *provider_id;
+  int attempts;
+  int step; /* -1 when not from a workflow */
+  rp_time next_attempt_at, created_at, sent_at;
+} rp_message;
+
+/* Inserts m. A second message for one run step is RP_ECONFLICT. */
+int rp_store_message_create(rp_store *s, const rp_message *m);
+int rp_store_message_get(rp_store *s, rp_arena *ar, rp_message *out, const char *account_id,
+                         const char *id);
+typedef struct rp_message_query {
+  const char *account_id, *contact_id, *status;
+  int limit;
+  const char *cursor;
+} rp_message_query;
+/* Newest first. */
+int rp_store_message_list(rp_store *s, rp_arena *ar, const rp_message_query *q, rp_message **items,
+                          size_t *n, char **next_cursor);
+/* Claims up to limit messages to send now: queued ones whose time has come
+ * and sending ones whose lease ran out (their sender died); each becomes
+ * sending with a lease until now + lease_s and one more attempt. Run it in
+ * a write transaction and commit before sending. */
+int rp_store_message_claim(rp_store *s, rp_arena *ar, const char *account_id, rp_time now,
+                           int lease_s, int limit, rp_message **items, size_t *n);
+/* Records the outcome of a send: status (sent, queued for a retry at
+ * next_attempt_at, failed), reason, provider id, sent time, the activity.
+ * Only a message still sending is changed (*changed). */
+int rp_store_message_finish(rp_store *s, const rp_message *m, bool *changed);
+
+/* The account's key in its inbound SMS hook address, and the account of a
+ * key (RP_ENOTFOUND). */
+int rp_store_account_hook_key(rp_store *s, rp_arena *ar, const char *account_id, char **out);
+int rp_store_account_by_hook_key(rp_store *s, const char *key, char out[static RP_ID_LEN]);
+/* Whether the provider's id of an inbound SMS was recorded already (a
+ * retried webhook), and recording it (008_sms_inbound.sql); *fresh false
+ * when it was there before. */
+int rp_store_sms_inbound_seen(rp_store *s, const char *account_id, const char *sid, bool *seen);
+int rp_store_sms_inbound_add(rp_store *s, const char *account_id, const char *sid,
+                             const char *contact_id, const char *activity_id, rp_time now,
+                             bool *fresh);
+
+/* ---- channel settings, outbox lookups (007_channels.sql,
+ * store_channels.c) ---- */
+
+/* An account's channel settings (API.md GET|PUT /settings/channels). NULL
+ * is "not set". The secrets (smtp_password, sms_auth_token, imap_password)
+ * are write-only in the API. */
+typedef struct rp_channels {
+  char account_id[RP_ID_LEN];
+  const char *smtp_url, *smtp_from, *smtp_username, *smtp_password;
+  const char *sms_base_url, *sms_account_sid, *sms_auth_token, *sms_from;
+  const char *imap_url, *imap_username, *imap_password;
+  rp_time updated_at; /* 0: never set */
+} rp_channels;
+
+/* The account's settings into *out (strings in ar); all NULL (and
+ * updated_at 0) when none were ever saved. */
+int rp_store_channels_get(rp_store *s, rp_arena *ar, const char *account_id, rp_channels *out);
+/* Inserts or replaces the account's settings with *c (every field). */
+int rp_store_channels_put(rp_store *s, const rp_channels *c);
+/* A message by id alone, whatever its account (the public unsubscribe
+ * link, where the message id is the token): RP_ENOTFOUND when none. */
+int rp_store_message_find(rp_store *s, rp_arena *ar, const char *id, rp_message *out);
+/* The accounts that have messages to send at `now` (queued ones due, or
+ * sending ones whose lease ran out), at most max of them; ids in ar. */
+int rp_store_outbox_accounts(rp_store *s, rp_arena *ar, rp_time now, int max,
+                             char (**ids)[RP_ID_LEN], size_t *n);
+/* Whether the account has a message to send at `now` (a read: the sender
+ * takes the write lock only when there is work). */
+int rp_store_outbox_due(rp_store *s, const char *account_id, rp_time now, bool *out);
+/* Gives a claimed message back untried (the sender ran out of lease time
+ * before it got to it): queued again at next_attempt_at, the claim's
+ * attempt taken back. Only a message still sending changes (*changed). */
+int rp_store_message_release(rp_store *s, const char *account_id, const char *id,
+                             rp_time next_attempt_at, bool *changed);
+
+/* ---- lead capture (API.md "Lead capture"; 006_capture.sql, store_leads.c) ---- */
+
+/* A web form of the account: POST /capture/{key} makes leads of it. */
+typedef struct rp_capture_form {
+  char id[RP_ID_LEN];
+  char account_id[RP_ID_LEN];
+  const char *key; /* the public key of /capture/{key}: 32 hex digits */
+  const char *name;
+  const char *source;          /* the source of its leads ("website") */
+  const char *allowed_origins; /* a JSON list of origins as text ("[]": any) */
+  const char *owner_id;        /* a user of the account, or NULL */
+  rp_time created_at;
+} rp_capture_form;
+
+/* Inserts f (fills an empty id); f->key is the caller's (random).
+ * RP_ENOTFOUND (field owner_id) when owner_id names no user of the account;
+ * RP_ECONFLICT (field key) when the key is taken. */
+int rp_store_capture_form_create(rp_store *s, rp_capture_form *f);
+int rp_store_capture_form_get(rp_store *s, rp_arena *ar, rp_capture_form *out,
+                              const char *account_id, const char *id);
+/* By key, whatever the account (the public endpoint); RP_ENOTFOUND. */
+int rp_store_capture_form_by_key(rp_store *s, rp_arena *ar, rp_capture_form *out, const char *key);
+/* The account's forms, oldest first; *items in ar. */
+int rp_store_capture_form_list(rp_store *s, rp_arena *ar, const char *account_id,
+                               rp_capture_form **items, size_t *n);
+/* Writes name, source, allowed_origins and owner_id (RP_ENOTFOUND, field
+ * owner_id, as on create; RP_ENOTFOUND for no such form). */
+int rp_store_capture_form_update(rp_store *s, const rp_capture_form *f);
+int rp_store_capture_form_delete(rp_store *s, const char *account_id, const char *id);
+
+/* The live (not archived) contact of the account with this email key
+ * (lower-cased address) or, failing that, this E.164 phone; either may be
+ * NULL. The oldest when several match. *found false when none. */
+int rp_store_contact_match(rp_store *s, const char *account_id, const char *email_key,
+                           const char *phone, char out_id[static RP_ID_LEN], bool *found);
+
+/* Takes the account's next round-robin turn (0, 1, 2, ...) and advances
+ * it, in the caller's write transaction (DOMAIN.md A1 routing). */
+int rp_store_routing_turn(rp_store *s, const char *account_id, int64_t *turn);
+
+/* Logs one capture that reached contact_id (created: it made the
+ * contact); form_id NULL for POST /api/v1/leads. */
+int rp_store_capture_add(rp_store *s, const char *account_id, const char *contact_id,
+                         const char *form_id, bool created, const char *source, rp_time at);
+
+/* The dashboard's speed to lead (DOMAIN.md A1): the live contacts made by a
+ * capture in [since, until] that visible_to sees (NULL: all) are *count;
+ * for each of them that got an outbound email, sms or call (at or after its
+ * capture, at or before until), the seconds from the capture to the first
+ * one go into *delays (an arena array of *n_delays, ascending). */
+int rp_store_speed_to_lead(rp_store *s, rp_arena *ar, const char *account_id,
+                           const char *visible_to, rp_time since, rp_time until, int64_t *count,
+                           int64_t **delays, size_t *n_delays);
 
 #endif

@@ -637,12 +637,45 @@ int rp_store_revenue_at(rp_store *s, const char *account_id, const char *contact
   return 0;
 }
 
+/* ---- a contact's tasks ---- */
+
+static int cmp_time(const void *a, const void *b) {
+  rp_time x = *(const rp_time *)a, y = *(const rp_time *)b;
+  return (x > y) - (x < y);
+}
+
+int rp_store_score_task_dues(rp_store *s, rp_arena *ar, const char *account_id,
+                             const char *contact_id, rp_time **out, size_t *n) {
+  *out = NULL;
+  *n = 0;
+  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_TASK_DUES,
+                                 "SELECT due_at FROM tasks INDEXED BY tasks_contact"
+                                 " WHERE account_id = ? AND contact_id = ? AND due_at IS NOT NULL");
+  if (!st) return rp_error_last()->code;
+  rp_bind_id(st, 1, account_id);
+  rp_bind_id(st, 2, contact_id);
+  size_t cap = 0, count = 0;
+  rp_time *v = NULL;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+    *RP_ARENA_PUSH(ar, v, &count, &cap, 8) = sqlite3_column_int64(st, 0);
+  int ret = rc == SQLITE_DONE ? 0 : rp_sql_error(s, rc, NULL);
+  rp_sql_done(st);
+  if (ret) return ret;
+  if (count > 1) qsort(v, count, sizeof *v, cmp_time);
+  *out = count ? v : NULL;
+  *n = count;
+  return 0;
+}
+
 /* ---- the full scan ---- */
 
 /* What a scan reuses from contact to contact. */
 typedef struct {
   rp_score_activity *acts;
   size_t n_acts, cap_acts;
+  rp_time *dues;
+  size_t n_dues, cap_dues;
   rp_history *hist;
   size_t n_hist, cap_hist;
   struct {
@@ -660,6 +693,7 @@ typedef struct {
 
 static void scan_free(scan_state *b) {
   free(b->acts);
+  free(b->dues);
   free(b->hist);
   free(b->hoff);
   free(b->text);
@@ -851,8 +885,8 @@ static void cache_size_set(rp_store *s, int64_t v) {
 int rp_store_score_scan(rp_store *s, const char *account_id, const char *from_id, const char *to_id,
                         bool with_history, rp_score_scan_fn fn, void *ctx) {
   scan_state b = {0};
-  sqlite3_stmt *cs = NULL, *as = NULL, *hs = NULL;
-  bool own_tx = false, a_ok = false, h_ok = false;
+  sqlite3_stmt *cs = NULL, *as = NULL, *hs = NULL, *ts = NULL;
+  bool own_tx = false, a_ok = false, h_ok = false, t_ok = false;
   int ret = 0, rc;
   if ((from_id && !rp_uuid_valid(from_id, strlen(from_id))) ||
       (to_id && !rp_uuid_valid(to_id, strlen(to_id))))
@@ -892,6 +926,15 @@ int rp_store_score_scan(rp_store *s, const char *account_id, const char *from_id
     if ((ret = advance(s, hs, &h_ok))) goto cleanup;
   }
   if ((ret = advance(s, as, &a_ok))) goto cleanup;
+  /* the tasks' due times (SCORING.md 14), by contact; few rows */
+  ts = rp_sql_stmt(s, RP_ST_SCAN_TASKS,
+                   "SELECT contact_id, due_at FROM tasks INDEXED BY tasks_contact"
+                   " WHERE account_id = ?1 AND contact_id >= ?2 AND contact_id < ?3"
+                   " AND due_at IS NOT NULL ORDER BY contact_id");
+  if (!ts) goto fail;
+  rp_bind_id(ts, 1, account_id);
+  bind_range(ts, from_id, to_id);
+  if ((ret = advance(s, ts, &t_ok))) goto cleanup;
 
   while ((rc = sqlite3_step(cs)) == SQLITE_ROW) {
     const void *cid = sqlite3_column_blob(cs, 0);
@@ -936,8 +979,24 @@ int rp_store_score_scan(rp_store *s, const char *account_id, const char *from_id
       b.hist[i].from = b.hoff[i].from == SIZE_MAX ? NULL : b.text + b.hoff[i].from;
       b.hist[i].to = b.hoff[i].to == SIZE_MAX ? NULL : b.text + b.hoff[i].to;
     }
+    b.n_dues = 0;
+    while (t_ok) {
+      int cmp = blob_cmp(sqlite3_column_blob(ts, 0), sqlite3_column_bytes(ts, 0), cid, cn);
+      if (cmp > 0) break;
+      if (cmp == 0) {
+        if (b.n_dues == b.cap_dues) {
+          b.cap_dues = b.cap_dues ? b.cap_dues * 2 : 16;
+          b.dues = rp_xrealloc(b.dues, b.cap_dues * sizeof *b.dues);
+        }
+        b.dues[b.n_dues++] = sqlite3_column_int64(ts, 1);
+      }
+      if ((ret = advance(s, ts, &t_ok))) goto cleanup;
+    }
+    if (b.n_dues > 1) qsort(b.dues, b.n_dues, sizeof *b.dues, cmp_time);
     rp_score_row row;
     read_scan_contact(cs, &b, account_id, &row);
+    row.task_due = b.n_dues ? b.dues : NULL;
+    row.n_tasks = b.n_dues;
     row.acts = b.n_acts ? b.acts : NULL;
     row.n_acts = b.n_acts;
     row.history = b.n_hist ? b.hist : NULL;
@@ -952,6 +1011,7 @@ cleanup:
   rp_sql_done(cs);
   rp_sql_done(as);
   rp_sql_done(hs);
+  rp_sql_done(ts);
   if (own_tx) {
     /* the callback may have written: keep it as autocommit would have */
     int c = rp_store_commit(s);

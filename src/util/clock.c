@@ -11,7 +11,35 @@
 static _Atomic rp_time pinned = 0;
 static atomic_int env_read = 0;
 
+#ifdef RP_TEST_CLOCK
+/* Test builds only (build/rapport-test, never the installed binary): when
+ * RAPPORT_TEST_CLOCK names a file, every read of the clock reads the RFC
+ * 3339 time in it, so a test moves a running server's time forward by
+ * rewriting the file, without sleeping. An empty or unreadable file gives
+ * the real clock. */
+static rp_time test_clock(void) {
+  const char *path = getenv("RAPPORT_TEST_CLOCK");
+  if (!path || !*path) return 0;
+  FILE *f = fopen(path, "r");
+  if (!f) return 0;
+  char buf[64];
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' '))
+    n--;
+  rp_time t = 0;
+  if (n && rp_time_parse(&t, buf, n) != 0) t = 0;
+  return t;
+}
+#endif
+
 rp_time rp_clock_now(void) {
+#ifdef RP_TEST_CLOCK
+  if (!atomic_load(&pinned)) {
+    rp_time t = test_clock();
+    if (t) return t;
+  }
+#endif
   if (!atomic_load(&env_read)) {
     const char *e = getenv("RAPPORT_NOW");
     rp_time t = 0;

@@ -3,7 +3,10 @@
  * Time is int64 seconds since the Unix epoch, UTC. Only rp_clock_now() reads
  * the system clock; src/core never calls it and takes T as an argument.
  * Tests can pin it: rp_clock_set() in-process, or the RAPPORT_NOW environment
- * variable (an RFC 3339 time) for a whole server, read at first use. */
+ * variable (an RFC 3339 time) for a whole server, read at first use. Test
+ * builds (build/rapport-test, compiled with RP_TEST_CLOCK) also read the
+ * time from the file RAPPORT_TEST_CLOCK names, at every call, so a test can
+ * move a running server's time forward. */
 #ifndef RP_CLOCK_H
 #define RP_CLOCK_H
 

@@ -8,7 +8,7 @@
 
 #include "core/rules.h"
 
-static const rp_automation all_on = {true, true, true};
+static const rp_automation all_on = {true, true, true, true};
 
 static rp_rule_facts facts(rp_status st, rp_stage sg) {
   rp_rule_facts f = {0};

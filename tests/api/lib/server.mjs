@@ -14,6 +14,9 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const BIN = process.env.RAPPORT_BIN || path.resolve(here, '..', '..', '..', 'build', 'rapport');
+/** The test build (a clock tests move: util/clock.h RP_TEST_CLOCK). */
+export const TEST_BIN =
+  process.env.RAPPORT_TEST_BIN || path.resolve(here, '..', '..', '..', 'build', 'rapport-test');
 
 let seq = 0;
 /** A short string unique in this process and across parallel test files. */
@@ -132,6 +135,8 @@ export async function login(base, email, password) {
  *   account, email, password  the first account and its owner (made up)
  *   env      extra environment for `serve` (e.g. RAPPORT_NOW to pin the clock)
  *   login    false: do not log the owner in (token, csrf, cookie, user unset)
+ *   clock    an RFC 3339 time: run the test build (TEST_BIN) with its clock
+ *            read from a file; srv.setClock(t) moves it (no sleeping)
  * Resolves the server handle:
  *   {base, port, dir, db, bin, token, csrf, cookie, user, email, password,
  *    account, proc, stop({keep}), request(method, path, opts), as(session),
@@ -155,8 +160,15 @@ export async function startServer(opts = {}) {
 
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const proc = spawn(BIN, ['--db', db, 'serve', '--listen', `127.0.0.1:${port}`], {
-    env: { ...process.env, RAPPORT_LOG: 'warn', ...(opts.env || {}) },
+  const clockFile = path.join(dir, 'clock');
+  const clockEnv = {};
+  if (opts.clock) {
+    fs.writeFileSync(clockFile, `${opts.clock}\n`);
+    clockEnv.RAPPORT_TEST_CLOCK = clockFile;
+  }
+  const bin = opts.clock ? TEST_BIN : BIN;
+  const proc = spawn(bin, ['--db', db, 'serve', '--listen', `127.0.0.1:${port}`], {
+    env: { ...process.env, RAPPORT_LOG: 'warn', ...clockEnv, ...(opts.env || {}) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let errText = '';
@@ -196,8 +208,13 @@ export async function startServer(opts = {}) {
     port,
     dir,
     db,
-    bin: BIN,
+    bin,
     proc,
+    /** Moves the test clock (opts.clock servers only). */
+    setClock(t) {
+      fs.writeFileSync(`${clockFile}.tmp`, `${t}\n`);
+      fs.renameSync(`${clockFile}.tmp`, clockFile);
+    },
     account,
     email,
     password,
