@@ -1,6 +1,8 @@
 /* outbox.c: the outbox sender. See outbox.h. */
 #include "channels/outbox.h"
 
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -14,6 +16,15 @@
 #include "util/error.h"
 #include "util/log.h"
 #include "util/uuid.h"
+
+/* Process-wide counts of outcomes, for GET /metrics (rp_outbox_totals). */
+static _Atomic uint64_t total_sent, total_retried, total_failed;
+
+void rp_outbox_totals(uint64_t *sent, uint64_t *retried, uint64_t *failed) {
+  *sent = atomic_load(&total_sent);
+  *retried = atomic_load(&total_retried);
+  *failed = atomic_load(&total_failed);
+}
 
 #define NOT_SET_UP_SMS "SMS is not set up: PUT /api/v1/settings/channels"
 #define NOT_SET_UP_EMAIL "email is not set up: PUT /api/v1/settings/channels (smtp)"
@@ -206,13 +217,16 @@ static int finish(rp_store *s, rp_arena *ar, const rp_message *m, const rp_send_
   if ((rc = rp_store_commit(s))) goto fail;
   if (!strcmp(f.status, "sent")) {
     rep->sent++;
+    atomic_fetch_add_explicit(&total_sent, 1, memory_order_relaxed);
     rp_log_debug("outbox: %s %s sent (%s)", f.channel, f.id, f.provider_id ? f.provider_id : "");
   } else if (!strcmp(f.status, "queued")) {
     rep->retried++;
+    atomic_fetch_add_explicit(&total_retried, 1, memory_order_relaxed);
     rp_log_info("outbox: %s %s attempt %d failed, retry in %d s: %s", f.channel, f.id, f.attempts,
                 rp_outbox_backoff_s(f.attempts), f.reason);
   } else {
     rep->failed++;
+    atomic_fetch_add_explicit(&total_failed, 1, memory_order_relaxed);
     rp_log_warn("outbox: %s %s failed: %s", f.channel, f.id, f.reason);
   }
   return 0;

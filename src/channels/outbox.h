@@ -26,6 +26,8 @@
 #ifndef RP_OUTBOX_H
 #define RP_OUTBOX_H
 
+#include <stdint.h>
+
 #include "store/store.h"
 #include "util/clock.h"
 
@@ -71,5 +73,9 @@ int rp_outbox_run_all(rp_outbox_report *out, rp_store *s, rp_time now, int max_a
  * database error. */
 #define RP_OUTBOX_BATCH 20
 int rp_outbox_send_due(rp_store *s, const char *account_id, rp_time now);
+
+/* How many sends this process made since it started: taken by the
+ * provider, queued again for a retry, failed for good (GET /metrics). */
+void rp_outbox_totals(uint64_t *sent, uint64_t *retried, uint64_t *failed);
 
 #endif

@@ -757,6 +757,9 @@ int rp_store_message_find(rp_store *s, rp_arena *ar, const char *id, rp_message 
  * sending ones whose lease ran out), at most max of them; ids in ar. */
 int rp_store_outbox_accounts(rp_store *s, rp_arena *ar, rp_time now, int max,
                              char (**ids)[RP_ID_LEN], size_t *n);
+/* Messages waiting in every account's outbox (queued or sending): the
+ * queue depth of GET /metrics. */
+int rp_store_outbox_depth(rp_store *s, int64_t *out);
 /* Whether the account has a message to send at `now` (a read: the sender
  * takes the write lock only when there is work). */
 int rp_store_outbox_due(rp_store *s, const char *account_id, rp_time now, bool *out);

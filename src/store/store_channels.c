@@ -117,3 +117,17 @@ int rp_store_message_release(rp_store *s, const char *account_id, const char *id
   if (!rc) *changed = sqlite3_changes(s->db) > 0;
   return rc;
 }
+
+int rp_store_outbox_depth(rp_store *s, int64_t *out) {
+  *out = 0;
+  sqlite3_stmt *st =
+      rp_sql_dyn(s, "SELECT count(*) FROM messages WHERE status IN ('queued', 'sending')");
+  if (!st) return rp_error_last()->code;
+  int rc = sqlite3_step(st), ret = 0;
+  if (rc == SQLITE_ROW)
+    *out = sqlite3_column_int64(st, 0);
+  else
+    ret = rp_sql_error(s, rc, NULL);
+  rp_sql_done(st);
+  return ret;
+}

@@ -33,6 +33,24 @@ int rp_store_contact_merge_rows(rp_store *s, const char *account_id, const char 
       "SELECT 1 FROM deal_parties o WHERE o.account_id = ?1 AND o.contact_id = ?2"
       " AND o.deal_kind = deal_parties.deal_kind AND o.deal_id = deal_parties.deal_id)",
       "UPDATE deal_parties SET contact_id = ?2 WHERE account_id = ?1 AND contact_id = ?3",
+      /* tasks, messages, captures and inbound texts follow the contact */
+      "UPDATE tasks SET contact_id = ?2, version = version + 1"
+      " WHERE account_id = ?1 AND contact_id = ?3",
+      "UPDATE messages SET contact_id = ?2 WHERE account_id = ?1 AND contact_id = ?3",
+      "UPDATE captures SET contact_id = ?2 WHERE account_id = ?1 AND contact_id = ?3",
+      "UPDATE sms_inbound SET contact_id = ?2 WHERE account_id = ?1 AND contact_id = ?3",
+      /* workflow runs too, but a contact is in a workflow once at a time:
+       * the other's run of a workflow the survivor is active in stops */
+      "UPDATE run_steps SET status = 'canceled', outcome = 'merged into another contact'"
+      " WHERE account_id = ?1 AND status = 'pending' AND run_id IN (SELECT id FROM workflow_runs"
+      " WHERE account_id = ?1 AND contact_id = ?3 AND status = 'active' AND workflow_id IN"
+      " (SELECT workflow_id FROM workflow_runs WHERE account_id = ?1 AND contact_id = ?2"
+      " AND status = 'active'))",
+      "UPDATE workflow_runs SET status = 'stopped', stop_reason = 'merged', ended_at = unixepoch()"
+      " WHERE account_id = ?1 AND contact_id = ?3 AND status = 'active' AND workflow_id IN"
+      " (SELECT workflow_id FROM workflow_runs WHERE account_id = ?1 AND contact_id = ?2"
+      " AND status = 'active')",
+      "UPDATE workflow_runs SET contact_id = ?2 WHERE account_id = ?1 AND contact_id = ?3",
       "UPDATE contacts SET referred_by = ?2 WHERE account_id = ?1 AND referred_by = ?3"
       " AND id <> ?2",
       /* C1: the survivor's referral count, the other's (now none) */

@@ -58,6 +58,35 @@ describe('merging two records of one person', () => {
     assert.equal((await getOk(req, `/api/v1/contacts/${referrer.id}`)).referral_count, 1);
   });
 
+  test('tasks, messages and workflow runs follow; a workflow both are in keeps one run', async () => {
+    const keep = await createContact(req, { first_name: 'Kim', phones: [{ number: '+15125550101' }] });
+    const dup = await createContact(req, { first_name: 'Kim', phones: [{ number: '+15125550102' }] });
+    const task = await req('POST', '/api/v1/tasks', { body: { contact_id: dup.id, title: 'Call Kim', kind: 'call' } });
+    expectStatus(task, 201);
+    const msg = await req('POST', '/api/v1/messages', { body: { contact_id: dup.id, channel: 'sms', body: 'hi' } });
+    expectStatus(msg, 201);
+    const flow = (name) =>
+      req('POST', '/api/v1/workflows', {
+        body: { name, trigger: { event: 'manual' }, steps: [{ after: 'P3D', action: 'create_task', params: { title: 'x' } }] },
+      });
+    const both = (await flow('Both')).json;
+    const only = (await flow('Only the other')).json;
+    const enroll = (w, c) => req('POST', `/api/v1/workflows/${w.id}/enroll`, { body: { contact_id: c.id } });
+    expectStatus(await enroll(both, keep), 201);
+    const dupBoth = await enroll(both, dup);
+    const dupOnly = await enroll(only, dup);
+    expectStatus(await req('POST', `/api/v1/contacts/${keep.id}/merge`, { body: { other_id: dup.id } }), 200);
+    assert.equal((await getOk(req, `/api/v1/tasks/${task.json.id}`)).contact_id, keep.id);
+    assert.equal((await getOk(req, `/api/v1/messages/${msg.json.id}`)).contact_id, keep.id);
+    const moved = await getOk(req, `/api/v1/workflow-runs/${dupOnly.json.id}`);
+    assert.equal(moved.contact_id, keep.id);
+    assert.equal(moved.status, 'active');
+    const stopped = await getOk(req, `/api/v1/workflow-runs/${dupBoth.json.id}`);
+    assert.equal(stopped.status, 'stopped');
+    assert.equal(stopped.stop_reason, 'merged');
+    assert.equal(stopped.steps[0].status, 'canceled');
+  });
+
   test('bad merges are refused and change nothing', async () => {
     const a = await createContact(req, { first_name: 'A', last_name: 'One' });
     expectError(await req('POST', `/api/v1/contacts/${a.id}/merge`, { body: { other_id: a.id } }), 400, 'invalid_value', 'other_id');

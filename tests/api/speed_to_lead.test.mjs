@@ -80,4 +80,9 @@ test('A1: a captured lead gets a text within seconds and a call task due five mi
   assert.ok(dash.speed_to_lead.count >= 1);
   assert.equal(typeof dash.speed_to_lead.median_seconds, 'number');
   assert.ok(dash.speed_to_lead.median_seconds <= 5, `median ${dash.speed_to_lead.median_seconds} s`);
+
+  // GET /metrics counts the send and the (now empty) queue
+  const metrics = await (await fetch(`${srv.base}/metrics`)).text();
+  assert.match(metrics, /^rapport_outbox_sends_total\{outcome="sent"\} [1-9]/m);
+  assert.match(metrics, /^rapport_outbox_queue_depth 0$/m);
 });
