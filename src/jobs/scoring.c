@@ -707,7 +707,7 @@ int rp_scoring_rescore_all(rp_rescore_report *out, const char *db_path, const ch
   int n_threads = o->threads, rc;
   size_t in_tx = 0, changed = 0, total = 0;
   size_t field_changes[3] = {0}; /* by RP_DERIVED_* bit: touch, overdue, score */
-  bool bulk = false; /* see BULK_MIN_CHANGED */
+  bool bulk = false;             /* see BULK_MIN_CHANGED */
   bool tx = false, inited = false;
   shared sh = {
       .db_path = db_path, .account_id = account_id, .T = o->T, .with_history = o->with_history};
@@ -769,12 +769,13 @@ int rp_scoring_rescore_all(rp_rescore_report *out, const char *db_path, const ch
           tx = true;
         }
         const change *ch = &b->items[i];
-        rc = rp_store_contact_set_derived(w, account_id, ch->id, ch->last_touch, ch->overdue_at,
-                                          ch->score);
+        rc = rp_store_contact_write_derived(w, account_id, ch->id, ch->fields, ch->last_touch,
+                                            ch->overdue_at, ch->score);
         if (rc == RP_ENOTFOUND) rc = 0; /* purged meanwhile */
         if (!rc) {
           changed++;
-          for (int f = 0; f < 3; f++) field_changes[f] += (ch->fields >> f) & 1;
+          for (int f = 0; f < 3; f++)
+            field_changes[f] += (ch->fields >> f) & 1;
         }
         size_t done = atomic_load(&sh.done);
         if (!rc && !bulk && changed >= BULK_MIN_CHANGED && changed * 2 >= done) {

@@ -77,6 +77,9 @@ typedef enum {
    * mask - 1 for the 7 masks of rp_store_contact_set_derived */
   RP_ST_CONTACT_SET_DERIVED,
   RP_ST_CONTACT_SET_DERIVED_LAST = RP_ST_CONTACT_SET_DERIVED + 6,
+  /* rp_store_contact_write_derived: + mask - 1 likewise */
+  RP_ST_CONTACT_WRITE_DERIVED,
+  RP_ST_CONTACT_WRITE_DERIVED_LAST = RP_ST_CONTACT_WRITE_DERIVED + 6,
   RP_ST_CONTACT_REFCOUNT,
   RP_ST_CONTACT_COUNT,
   RP_ST_EMAIL_INSERT,

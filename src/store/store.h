@@ -167,6 +167,12 @@ int rp_store_contact_merge_rows(rp_store *s, const char *account_id, const char 
  * (0 = never overdue), score. Does not bump version. */
 int rp_store_contact_set_derived(rp_store *s, const char *account_id, const char *id,
                                  rp_time last_touch_at, rp_time overdue_at, double score);
+/* The same when the caller knows which of them changed (the full rescore
+ * reads the kept values on its scan): writes the RP_DERIVED_* fields given,
+ * no read first. RP_ENOTFOUND for no such contact. */
+int rp_store_contact_write_derived(rp_store *s, const char *account_id, const char *id,
+                                   unsigned fields, rp_time last_touch_at, rp_time overdue_at,
+                                   double score);
 
 typedef enum {
   RP_SORT_CREATED_AT, /* default: newest first when desc */

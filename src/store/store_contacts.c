@@ -1211,6 +1211,25 @@ cleanup:
 
 /* Writes the derived fields the core computes (SCORING.md): last_touch_at
  * (0 = never), overdue_at (0 = never overdue), score. No version bump. */
+/* The SET list of the derived fields in mask (RP_DERIVED_* bits), with
+ * ?1 last_touch_at, ?2 overdue_at, ?3 score. */
+static const char *const derived_set[7] = {
+    "last_touch_at = ?1",
+    "overdue_at = ?2",
+    "last_touch_at = ?1, overdue_at = ?2",
+    "score = ?3",
+    "last_touch_at = ?1, score = ?3",
+    "overdue_at = ?2, score = ?3",
+    "last_touch_at = ?1, overdue_at = ?2, score = ?3",
+};
+
+static void bind_derived(sqlite3_stmt *st, unsigned mask, rp_time last_touch_at, rp_time overdue_at,
+                         double score) {
+  if (mask & RP_DERIVED_TOUCH) sqlite3_bind_int64(st, 1, last_touch_at);
+  if (mask & RP_DERIVED_OVERDUE) rp_bind_time(st, 2, overdue_at);
+  if (mask & RP_DERIVED_SCORE) sqlite3_bind_double(st, 3, score);
+}
+
 int rp_store_contact_set_derived(rp_store *s, const char *account_id, const char *id,
                                  rp_time last_touch_at, rp_time overdue_at, double score) {
   /* Reads the kept values first and rewrites only the columns that moved:
@@ -1235,31 +1254,42 @@ int rp_store_contact_set_derived(rp_store *s, const char *account_id, const char
   int64_t seq = sqlite3_column_int64(st, 0);
   unsigned mask = 0;
   if (sqlite3_column_type(st, 1) == SQLITE_NULL || sqlite3_column_int64(st, 1) != last_touch_at)
-    mask |= 1;
+    mask |= RP_DERIVED_TOUCH;
   if (sqlite3_column_type(st, 2) == SQLITE_NULL ? overdue_at != 0
                                                 : sqlite3_column_int64(st, 2) != overdue_at)
-    mask |= 2;
+    mask |= RP_DERIVED_OVERDUE;
   if (sqlite3_column_type(st, 3) == SQLITE_NULL || sqlite3_column_double(st, 3) != score)
-    mask |= 4;
+    mask |= RP_DERIVED_SCORE;
   rp_sql_done(st);
   if (!mask) return 0;
-  static const char *const set_sql[7] = {
-      "UPDATE contacts SET last_touch_at = ?1 WHERE seq = ?4",
-      "UPDATE contacts SET overdue_at = ?2 WHERE seq = ?4",
-      "UPDATE contacts SET last_touch_at = ?1, overdue_at = ?2 WHERE seq = ?4",
-      "UPDATE contacts SET score = ?3 WHERE seq = ?4",
-      "UPDATE contacts SET last_touch_at = ?1, score = ?3 WHERE seq = ?4",
-      "UPDATE contacts SET overdue_at = ?2, score = ?3 WHERE seq = ?4",
-      "UPDATE contacts SET last_touch_at = ?1, overdue_at = ?2, score = ?3 WHERE seq = ?4",
-  };
-  st = rp_sql_stmt(s, (rp_stmt_id)(RP_ST_CONTACT_SET_DERIVED + mask - 1), set_sql[mask - 1]);
+  char sql[160];
+  snprintf(sql, sizeof sql, "UPDATE contacts SET %s WHERE seq = ?4", derived_set[mask - 1]);
+  st = rp_sql_stmt(s, (rp_stmt_id)(RP_ST_CONTACT_SET_DERIVED + mask - 1), sql);
   if (!st) return rp_error_last()->code;
-  if (mask & 1) sqlite3_bind_int64(st, 1, last_touch_at);
-  if (mask & 2) rp_bind_time(st, 2, overdue_at);
-  if (mask & 4) sqlite3_bind_double(st, 3, score);
+  bind_derived(st, mask, last_touch_at, overdue_at, score);
   sqlite3_bind_int64(st, 4, seq);
   int ret = rp_sql_run(s, st, NULL);
   if (!ret) rp_sql_bulk_note(s); /* a full rescore writes many */
+  return ret;
+}
+
+int rp_store_contact_write_derived(rp_store *s, const char *account_id, const char *id,
+                                   unsigned fields, rp_time last_touch_at, rp_time overdue_at,
+                                   double score) {
+  unsigned mask = fields & 7u;
+  if (!mask) return 0;
+  char sql[200];
+  snprintf(sql, sizeof sql, "UPDATE contacts SET %s WHERE account_id = ?5 AND id = ?6",
+           derived_set[mask - 1]);
+  sqlite3_stmt *st = rp_sql_stmt(s, (rp_stmt_id)(RP_ST_CONTACT_WRITE_DERIVED + mask - 1), sql);
+  if (!st) return rp_error_last()->code;
+  bind_derived(st, mask, last_touch_at, overdue_at, score);
+  rp_bind_id(st, 5, account_id);
+  rp_bind_id(st, 6, id);
+  int ret = rp_sql_run(s, st, NULL);
+  if (!ret && sqlite3_changes(s->db) == 0)
+    ret = rp_error_set(RP_ENOTFOUND, NULL, "no such contact");
+  if (!ret) rp_sql_bulk_note(s);
   return ret;
 }
 
