@@ -317,6 +317,8 @@ static int run_step(rp_lifecycle *lc, const rp_due_step *d, const char **status,
   default: rc = rp_error_set(RP_EINTERNAL, NULL, "unknown action");
   }
 cleanup:
+  /* an outcome may point into the workflow's JSON, freed below */
+  if (*outcome) *outcome = rp_arena_strdup(lc->arena, *outcome);
   json_decref(roots[0]);
   json_decref(roots[1]);
   return rc;

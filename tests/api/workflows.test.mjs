@@ -281,6 +281,40 @@ describe('planning and running', () => {
   });
 });
 
+describe('actions', () => {
+  test('set_status, set_stage, add_tag and notify do what they say, with the workflow in the history', async () => {
+    srv.setClock('2027-04-05T15:00:00Z'); // a Monday, in office hours
+    const c = await person();
+    const w = await createWorkflow({
+      name: uniq('Actions'),
+      trigger: { event: 'manual' },
+      steps: [
+        { action: 'set_status', params: { status: 'prospect' } },
+        { action: 'set_stage', params: { stage: 'like' } },
+        { action: 'add_tag', params: { tag: 'Open-House' } },
+        { action: 'notify', params: { body: 'Call {{first_name}} back today' } },
+      ],
+    });
+    const run = await enroll(w.id, c.id);
+    await waitFor(async () => (await runOf(run.id)).status === 'completed', 'the run');
+    const got = await getOk(req, `/api/v1/contacts/${c.id}`);
+    assert.equal(got.status, 'prospect');
+    assert.equal(got.stage, 'like');
+    assert.deepEqual(got.tags, ['open-house']);
+    const hist = (await getOk(req, `/api/v1/contacts/${c.id}/history`)).items;
+    assert.ok(hist.some((h) => h.field === 'status' && h.to === 'prospect' && h.rule === 'workflow'), JSON.stringify(hist));
+    assert.ok(hist.some((h) => h.field === 'stage' && h.to === 'like' && h.rule === 'workflow'));
+    // notify: to the agent (the contact's owner), not to the contact
+    const steps = (await runOf(run.id)).steps;
+    const id = steps[3].outcome.split(' ')[1];
+    const m = await getOk(req, `/api/v1/messages/${id}`);
+    assert.equal(m.contact_id, null);
+    assert.equal(m.channel, 'email');
+    assert.equal(m.to, srv.email.toLowerCase());
+    assert.equal(m.body, `Call ${c.first_name} back today`);
+  });
+});
+
 describe('triggers', () => {
   test('status_changed with a filter enrols the contacts it matches, once', async () => {
     srv.setClock('2027-02-01T15:00:00Z');
