@@ -65,12 +65,12 @@ int rp_h_activities_create(rp_req *r) {
   a.id[0] = '\0';
   a.owner_id = r->auth.user_id[0] ? r->auth.user_id : NULL;
   a.created_at = a.updated_at = r->now;
-  if ((rc = rp_store_activity_create(r->store, &a, rp_activity_is_two_way(&a)))) {
+  if ((rc = rp_req_lifecycle(r, &lc))) goto cleanup;
+  if ((rc = rp_lifecycle_record_activity(&lc, &a))) {
     if (rc == RP_ENOTFOUND)
       rc = rp_error_set(RP_EINVALID_VALUE, "contact_id", "names no contact of this account");
     goto cleanup;
   }
-  if ((rc = rp_req_lifecycle(r, &lc)) || (rc = after_write(r, &lc, &a))) goto cleanup;
   answer(r, 201, &a);
 cleanup:
   json_decref(body);

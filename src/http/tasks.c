@@ -84,24 +84,18 @@ static int body_ref_error(int rc) {
  * (a task's due time is a score fact), and was_contact, the contact the
  * task was on before (or NULL), too. */
 static int save(rp_req *r, rp_task *t, bool create, const char *was_contact) {
-  rp_activity call;
   bool record = rp_task_records_call(t);
+  rp_lifecycle lc;
   int rc;
+  if ((record || t->contact_id || was_contact) && (rc = rp_req_lifecycle(r, &lc))) return rc;
   if (record) {
+    rp_activity call;
     rp_task_call_activity(&call, t, r->auth.user_id, r->now);
-    if ((rc = rp_store_activity_create(r->store, &call, rp_activity_is_two_way(&call))))
-      return body_ref_error(rc);
+    if ((rc = rp_lifecycle_record_activity(&lc, &call))) return body_ref_error(rc);
     t->activity_id = rp_arena_strdup(&r->arena, call.id);
   }
   rc = create ? rp_store_task_create(r->store, t) : rp_store_task_update(r->store, t);
   if (rc) return body_ref_error(rc);
-  rp_lifecycle lc;
-  if ((record || t->contact_id || was_contact) && (rc = rp_req_lifecycle(r, &lc))) return rc;
-  if (record && call.occurred_at <= r->now) {
-    rp_rule_event e = {
-        .kind = RP_EVENT_ACTIVITY, .activity_kind = call.kind, .direction = call.direction};
-    if ((rc = rp_lifecycle_event(&lc, call.contact_id, &e))) return rc;
-  }
   /* a task's due time counts in its contact's frequency factor (SCORING.md
    * 14): the contact, and the one it left, are rescored */
   if (t->contact_id && (rc = rp_lifecycle_refresh(&lc, t->contact_id, NULL))) return rc;
