@@ -163,13 +163,9 @@ static int record_activity(rp_store *s, rp_arena *ar, const rp_message *m, rp_ti
   a.source = m->workflow_run_id[0] ? "workflow" : "message";
   a.owner_id = m->user_id[0] ? m->user_id : NULL;
   a.created_at = a.updated_at = now;
-  int rc = rp_store_activity_create(s, &a, rp_activity_is_two_way(&a));
-  if (rc) return rc;
   rp_lifecycle lc;
-  if ((rc = rp_lifecycle_init(&lc, s, ar, m->account_id, NULL, now))) return rc;
-  rp_rule_event e = {.kind = RP_EVENT_ACTIVITY, .activity_kind = a.kind, .direction = a.direction};
-  if ((rc = rp_lifecycle_event(&lc, a.contact_id, &e))) return rc;
-  return rp_lifecycle_refresh(&lc, a.contact_id, NULL);
+  int rc = rp_lifecycle_init(&lc, s, ar, m->account_id, NULL, now);
+  return rc ? rc : rp_lifecycle_record_activity(&lc, &a);
 }
 
 /* Phase (c) for one message: its outcome in one write transaction. */
