@@ -691,6 +691,65 @@ static void progress(const rp_rescore_opts *o, shared *sh, size_t *total) {
   o->progress(o->progress_ctx, done, *total);
 }
 
+/* The writer's state (the calling thread of rp_scoring_rescore_all). */
+typedef struct writer {
+  rp_store *w;
+  const char *account_id;
+  bool tx, bulk, decided;
+  size_t in_tx, changed;
+  size_t field_changes[3]; /* by RP_DERIVED_* bit: touch, overdue, score */
+} writer;
+
+typedef struct held_changes {
+  change *items;
+  size_t n, cap;
+} held_changes;
+
+/* Writes one change in the writer's transaction (begun on demand;
+ * committed every WRITE_TX_ROWS outside bulk mode). */
+static int write_change(writer *wr, const change *ch) {
+  int rc;
+  if (!wr->tx) {
+    if ((rc = rp_store_begin(wr->w, true))) return rc;
+    wr->tx = true;
+  }
+  rc = rp_store_contact_write_derived(wr->w, wr->account_id, ch->id, ch->fields, ch->last_touch,
+                                      ch->overdue_at, ch->score);
+  if (rc == RP_ENOTFOUND) return 0; /* purged meanwhile */
+  if (rc) return rc;
+  wr->changed++;
+  if (++wr->in_tx >= WRITE_TX_ROWS && !wr->bulk) {
+    wr->tx = false;
+    wr->in_tx = 0;
+    return rp_store_commit(wr->w);
+  }
+  return 0;
+}
+
+/* Decides on bulk mode from the held changes (BULK_MIN_CHANGED of them, or
+ * fewer when the scan has ended) against the contacts scored so far, then
+ * writes them. */
+static int decide(writer *wr, held_changes *h, size_t done) {
+  int rc = 0;
+  wr->decided = true;
+  for (size_t i = 0; i < h->n; i++)
+    for (int f = 0; f < 3; f++)
+      wr->field_changes[f] += (h->items[i].fields >> f) & 1;
+  if (h->n >= BULK_MIN_CHANGED && h->n * 2 >= done) {
+    unsigned drop = 0;
+    for (int f = 0; f < 3; f++)
+      if (wr->field_changes[f] * 2 >= done) drop |= 1u << f;
+    if ((rc = rp_store_begin(wr->w, true))) return rc;
+    wr->tx = true;
+    if ((rc = rp_store_scores_bulk_begin(wr->w, drop))) return rc;
+    wr->bulk = true;
+  }
+  for (size_t i = 0; i < h->n && !rc; i++)
+    rc = write_change(wr, &h->items[i]);
+  h->n = 0;
+  return rc;
+}
+
 /* rp_scoring_rescore_all: see scoring.h (SCORING.md "for everyone";
  * issue 5 full rescore). The account index is loaded once and read by
  * every reader; readers score rows with the pure core and queue only the
@@ -705,9 +764,8 @@ int rp_scoring_rescore_all(rp_rescore_report *out, const char *db_path, const ch
   reader *rds = NULL;
   char(*bounds)[RP_ID_LEN] = NULL;
   int n_threads = o->threads, rc;
-  size_t in_tx = 0, changed = 0, total = 0;
-  size_t field_changes[3] = {0}; /* by RP_DERIVED_* bit: touch, overdue, score */
-  bool bulk = false;             /* see BULK_MIN_CHANGED */
+  size_t changed = 0, total = 0;
+  bool bulk = false; /* see BULK_MIN_CHANGED */
   bool tx = false, inited = false;
   shared sh = {
       .db_path = db_path, .account_id = account_id, .T = o->T, .with_history = o->with_history};
@@ -719,6 +777,8 @@ int rp_scoring_rescore_all(rp_rescore_report *out, const char *db_path, const ch
   if (n_threads > 64) n_threads = 64;
 
   if ((rc = rp_store_open(&w, db_path))) goto cleanup;
+  writer wr = {.w = w, .account_id = account_id};
+  held_changes held = {0};
   if ((rc = rp_scoring_index_load(&ix, w, account_id))) goto cleanup;
   sh.ix = ix;
   int64_t live = 0;
@@ -758,38 +818,25 @@ int rp_scoring_rescore_all(rp_rescore_report *out, const char *db_path, const ch
     }
   }
 
-  /* the writer */
+  /* the writer: the first changes are held until there are enough to
+   * decide on bulk mode, so that a rescore that rewrites everyone never
+   * updates the indexes it is about to drop */
   for (;;) {
     bool finished = false;
     batch *b = pop(&sh, &finished);
     if (b && !atomic_load(&sh.abort)) {
       for (size_t i = 0; i < b->n && !rc; i++) {
-        if (!tx) {
-          if ((rc = rp_store_begin(w, true))) break;
-          tx = true;
-        }
         const change *ch = &b->items[i];
-        rc = rp_store_contact_write_derived(w, account_id, ch->id, ch->fields, ch->last_touch,
-                                            ch->overdue_at, ch->score);
-        if (rc == RP_ENOTFOUND) rc = 0; /* purged meanwhile */
-        if (!rc) {
-          changed++;
-          for (int f = 0; f < 3; f++)
-            field_changes[f] += (ch->fields >> f) & 1;
+        if (!wr.decided) {
+          if (held.n == held.cap) {
+            held.cap = held.cap ? held.cap * 2 : 1024;
+            held.items = rp_xrealloc(held.items, held.cap * sizeof *held.items);
+          }
+          held.items[held.n++] = *ch;
+          if (held.n >= BULK_MIN_CHANGED) rc = decide(&wr, &held, atomic_load(&sh.done));
+          continue;
         }
-        size_t done = atomic_load(&sh.done);
-        if (!rc && !bulk && changed >= BULK_MIN_CHANGED && changed * 2 >= done) {
-          unsigned drop = 0;
-          for (int f = 0; f < 3; f++)
-            if (field_changes[f] * 2 >= done) drop |= 1u << f;
-          rc = rp_store_scores_bulk_begin(w, drop);
-          bulk = true;
-        }
-        if (!rc && ++in_tx >= WRITE_TX_ROWS && !bulk) {
-          rc = rp_store_commit(w);
-          tx = false;
-          in_tx = 0;
-        }
+        rc = write_change(&wr, ch);
       }
       if (rc) fail(&sh, rc);
     }
@@ -797,6 +844,12 @@ int rp_scoring_rescore_all(rp_rescore_report *out, const char *db_path, const ch
     progress(o, &sh, &total);
     if (finished) break;
   }
+  if (!wr.decided && !sh.err_code && (rc = decide(&wr, &held, atomic_load(&sh.done))))
+    fail(&sh, rc);
+  free(held.items);
+  tx = wr.tx;
+  bulk = wr.bulk;
+  changed = wr.changed;
   if (tx && !sh.err_code) {
     if (bulk && (rc = rp_store_scores_bulk_end(w))) fail(&sh, rc);
     if (!sh.err_code && (rc = rp_store_commit(w))) fail(&sh, rc);
