@@ -77,3 +77,27 @@ clean:
 	rm -rf build build-asan
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# ---- the web UI (web/, docs/web.md): built when npm is on PATH, so a
+# machine without node still builds the C. `npm ci` runs when
+# web/node_modules is missing or older than web/package-lock.json.
+NPM := $(shell command -v npm 2>/dev/null)
+WEB_SRC := $(shell find web/src web/public web/scripts -type f 2>/dev/null) \
+           web/index.html web/vite.config.js web/package.json
+.PHONY: web e2e
+ifneq ($(NPM),)
+all: web
+endif
+web: web/dist/index.html
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	@touch $@
+
+# the build writes the .gz files and fails over the 150 kB JS budget
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SRC)
+	cd web && npm run build
+
+# end-to-end tests in a real browser (tests/e2e/run.sh)
+e2e: $(BUILD)/rapport web
+	RAPPORT_BIN=$(abspath $(BUILD)/rapport) bash tests/e2e/run.sh

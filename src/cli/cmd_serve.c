@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "channels/outbox.h"
 #include "http/server.h"
+#include "http/static.h"
 #include "jobs/daily_scheduler.h"
 #include "jobs/messages.h"
 #include "jobs/scheduler.h"
@@ -22,7 +23,9 @@
  * steps and the outbox, every second), which start after the migrations
  * and stop after the server. --public-url (or RAPPORT_PUBLIC_URL) is the
  * address links in messages use (unsubscribe) and the SMS webhook is
- * shown under; by default http://<listen>. Returns when stopped; 0 after a
+ * shown under; by default http://<listen>. --web-dir (or RAPPORT_WEB_DIR)
+ * is where the built web UI is served from (http/static.h for the
+ * default). Returns when stopped; 0 after a
  * clean stop. */
 int rp_cli_cmd_serve(const rp_cli *c) {
   int64_t threads = 0;
@@ -56,6 +59,9 @@ int rp_cli_cmd_serve(const rp_cli *c) {
     snprintf(url, sizeof url, "http://%s", o.listen);
     rp_messages_set_public_url(url);
   }
+  const char *web_dir = rp_cli_opt(c, "web-dir");
+  if (!web_dir) web_dir = getenv("RAPPORT_WEB_DIR");
+  rp_static_set_dir(web_dir);
   rp_daily_scheduler_opts so = {.db_path = c->db_path};
   if ((rc = rp_daily_scheduler_start(&sched, &so)) != 0) return rc;
   /* two threads: the steps, and the sender (a slow provider never holds up

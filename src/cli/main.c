@@ -51,9 +51,10 @@ static const cmd commands[] = {
     {"serve",
      NULL,
      rp_cli_cmd_serve,
-     {"listen", "threads", "public-url", NULL},
+     {"listen", "threads", "public-url", "web-dir", NULL},
      {NULL},
-     "serve [--listen 127.0.0.1:8080] [--threads N] [--public-url https://crm.example.com]",
+     "serve [--listen 127.0.0.1:8080] [--threads N] [--public-url https://crm.example.com] "
+     "[--web-dir DIR]",
      "API, web UI and scheduler in one process"},
     {"user",
      "add",

@@ -25,6 +25,7 @@
 #include "http/http.h"
 #include "http/metrics.h"
 #include "http/routes.h"
+#include "http/static.h"
 #include "jobs/scheduler.h"
 #include "store/store.h"
 #include "util/error.h"
@@ -356,6 +357,12 @@ static void dispatch(server *srv, req_ctx *x) {
   rp_error_clear();
   r->body = x->body.p ? x->body.p : "";
   r->body_len = x->body.len;
+
+  /* the web UI's files (static.h): any GET/HEAD outside the API's paths */
+  if (rp_static_claims(r->method, r->path)) {
+    rc = rp_static_serve(r);
+    goto cleanup;
+  }
 
   bool path_known = false;
   const rp_route *rt = rp_routes_match(r, r->method, r->path, &path_known);

@@ -1,0 +1,164 @@
+// The app: who is signed in, the shell (header, nav, sign out) and the
+// page for the current path. A 401 from any call returns to sign-in.
+import { useEffect, useState } from 'preact/hooks';
+import { api, hasSession, logout, onUnauthorized, setCsrf } from './api.js';
+import { Link, navigate, useLocation } from './router.jsx';
+import { SignIn } from './pages/signin.jsx';
+import { Dashboard } from './pages/dashboard.jsx';
+import { Contacts, requestSearchFocus } from './pages/contacts.jsx';
+
+const NAV = [
+  ['/', 'Dashboard'],
+  ['/contacts', 'Contacts'],
+  ['/pipeline', 'Pipeline'],
+  ['/workflows', 'Workflows'],
+  ['/tasks', 'Tasks'],
+  ['/import', 'Import'],
+  ['/settings', 'Settings'],
+];
+
+function ComingSoon({ title }) {
+  return (
+    <section class="page">
+      <h1>{title}</h1>
+      <p class="muted">Coming soon: this page arrives in a later version of rapport.</p>
+    </section>
+  );
+}
+
+function NotFound() {
+  return (
+    <section class="page">
+      <h1>Page not found</h1>
+      <p>
+        <Link href="/">Back to the dashboard</Link>
+      </p>
+    </section>
+  );
+}
+
+function Page({ path, user }) {
+  if (path === '/' || path === '/dashboard') return <Dashboard user={user} />;
+  if (path === '/contacts') return <Contacts />;
+  const item = NAV.find(([p]) => p === path);
+  if (item) return <ComingSoon title={item[1]} />;
+  if (path.startsWith('/contacts/')) return <ComingSoon title="Contact" />;
+  return <NotFound />;
+}
+
+function Shell({ user, path, onSignOut }) {
+  const [open, setOpen] = useState(false);
+  // `/` focuses the contact search from anywhere (not while typing).
+  useEffect(() => {
+    const onKey = (e) => {
+      if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey) return;
+      const t = e.target;
+      if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+      e.preventDefault();
+      const box = document.getElementById('contact-search');
+      if (box) box.focus();
+      else {
+        requestSearchFocus();
+        navigate('/contacts');
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+  const current = (p) => (p === '/' ? path === '/' || path === '/dashboard' : path === p);
+  return (
+    <div class="shell">
+      <header class="topbar">
+        <Link href="/" class="brand">
+          rapport
+        </Link>
+        <button
+          type="button"
+          class="nav-toggle"
+          aria-expanded={open ? 'true' : 'false'}
+          aria-controls="main-nav"
+          onClick={() => setOpen(!open)}
+        >
+          <span aria-hidden="true">☰</span> Menu
+        </button>
+        <nav id="main-nav" class={open ? 'nav open' : 'nav'} aria-label="Main">
+          <ul>
+            {NAV.map(([p, name]) => (
+              <li key={p}>
+                <Link
+                  href={p}
+                  aria-current={current(p) ? 'page' : undefined}
+                  onNavigate={() => setOpen(false)}
+                >
+                  {name}
+                </Link>
+              </li>
+            ))}
+          </ul>
+          <div class="who">
+            <span class="muted">{user.name || user.email}</span>
+            <button type="button" class="link-button" onClick={onSignOut}>
+              Sign out
+            </button>
+          </div>
+        </nav>
+      </header>
+      <main id="main">
+        <Page path={path} user={user} />
+      </main>
+    </div>
+  );
+}
+
+export function App() {
+  const path = useLocation();
+  const [user, setUser] = useState(undefined); // undefined: checking; null: signed out
+
+  useEffect(() => {
+    onUnauthorized(() => {
+      setCsrf(null);
+      setUser(null);
+    });
+    // No session in this tab (the CSRF token is kept per tab): sign in
+    // without asking the server, which would answer 401.
+    if (!hasSession()) {
+      setUser(null);
+      return;
+    }
+    api('GET', '/me', { noAuthRedirect: true })
+      .then((u) => setUser(u))
+      .catch(() => setUser(null));
+  }, []);
+
+  useEffect(() => {
+    const titles = { '/': 'Dashboard', '/contacts': 'Contacts' };
+    const t = user ? titles[path] || NAV.find(([p]) => p === path)?.[1] : 'Sign in';
+    document.title = t ? `${t} · rapport` : 'rapport';
+  }, [path, user]);
+
+  if (user === undefined) return <p class="loading" role="status">Loading…</p>;
+  if (user === null)
+    return (
+      <SignIn
+        onSignedIn={(u) => {
+          setUser(u);
+          if (path === '/signin') navigate('/', { replace: true });
+        }}
+      />
+    );
+  return (
+    <Shell
+      user={user}
+      path={path === '/signin' ? '/' : path}
+      onSignOut={async () => {
+        try {
+          await logout();
+        } catch {
+          /* signed out locally whatever the server said */
+        }
+        setUser(null);
+        navigate('/', { replace: true });
+      }}
+    />
+  );
+}
