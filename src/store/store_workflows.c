@@ -35,6 +35,76 @@ static int step_one(rp_store *s, sqlite3_stmt *st, const char *what) {
   return ret;
 }
 
+/* ---- newest-first keyset pages (runs, messages) ---- */
+
+/* One page of a list in (time DESC, id DESC) order: sql selects the rows
+ * with its filters as ?1..?4 (params: ids bound as ids, the rest as text;
+ * NULL binds NULL); the helper adds the cursor condition on time_col and
+ * id_col (?5, ?6), the order and the limit (?7). Items of `size` bytes are
+ * read by `read`; time_of and id_of give the cursor of the last one. */
+typedef struct keyset_list {
+  char kind; /* the cursor's kind */
+  const char *sql, *time_col, *id_col;
+  struct {
+    const char *v;
+    bool is_id;
+  } params[4];
+  size_t size;
+  void (*read)(sqlite3_stmt *st, rp_arena *ar, void *item);
+  rp_time (*time_of)(const void *item);
+  const char *(*id_of)(const void *item);
+} keyset_list;
+
+static int keyset_page(rp_store *s, rp_arena *ar, const keyset_list *k, const char *cursor,
+                       int limit, void **items, size_t *n, char **next_cursor) {
+  rp_cursor cur;
+  int ret;
+  *items = NULL;
+  *n = 0;
+  *next_cursor = NULL;
+  limit = limit < 1 ? 50 : limit > 500 ? 500 : limit;
+  if (cursor && (ret = rp_cursor_decode(ar, cursor, k->kind, 0, true, &cur))) return ret;
+  if (cursor && cur.vtype != 'i')
+    return rp_error_set(RP_EINVALID_VALUE, "cursor", "malformed cursor");
+  rp_sb sql = {0};
+  rp_sb_puts(&sql, k->sql);
+  if (cursor) rp_sb_printf(&sql, " AND (%s, %s) < (?5, ?6)", k->time_col, k->id_col);
+  rp_sb_printf(&sql, " ORDER BY %s DESC, %s DESC LIMIT ?7", k->time_col, k->id_col);
+  sqlite3_stmt *st = rp_sql_dyn(s, rp_sb_str(&sql));
+  rp_sb_free(&sql);
+  if (!st) return rp_error_last()->code;
+  for (int i = 0; i < 4; i++) {
+    if (k->params[i].is_id)
+      rp_bind_id(st, i + 1, k->params[i].v);
+    else
+      rp_bind_text(st, i + 1, k->params[i].v);
+  }
+  if (cursor) {
+    sqlite3_bind_int64(st, 5, cur.i);
+    rp_bind_id(st, 6, cur.id);
+  }
+  sqlite3_bind_int(st, 7, limit + 1);
+  char *out = rp_arena_alloc(ar, (size_t)limit * k->size);
+  size_t count = 0;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (count == (size_t)limit) {
+      const void *last = out + (count - 1) * k->size;
+      rp_cursor nc = {.kind = k->kind, .desc = true, .vtype = 'i', .i = k->time_of(last)};
+      memcpy(nc.id, k->id_of(last), RP_ID_LEN);
+      *next_cursor = rp_cursor_encode(ar, &nc);
+      break;
+    }
+    k->read(st, ar, out + count++ * k->size);
+  }
+  ret = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : rp_sql_error(s, rc, NULL);
+  rp_sql_done(st);
+  if (ret) return ret;
+  *items = out;
+  *n = count;
+  return 0;
+}
+
 /* ---- workflows ---- */
 
 #define WF_COLS                                                                                    \
@@ -231,7 +301,7 @@ int rp_store_library_mark(rp_store *s, const char *account_id, const char *key, 
 /* ---- runs ---- */
 
 #define RUN_COLS                                                                                   \
-  "r.account_id, r.id, r.workflow_id, r.contact_id, r.created_by, w.name, r.status,"    \
+  "r.account_id, r.id, r.workflow_id, r.contact_id, r.created_by, w.name, r.status,"               \
   " r.event, r.stop_reason, r.started_at, r.ended_at,"                                             \
   " (SELECT step FROM run_steps p WHERE p.account_id = r.account_id AND p.run_id = r.id"           \
   "   AND p.status = 'pending' ORDER BY due_at, step LIMIT 1),"                                    \
@@ -342,54 +412,34 @@ int rp_store_run_steps(rp_store *s, rp_arena *ar, const char *account_id, const 
   return ret;
 }
 
+static void read_run_item(sqlite3_stmt *st, rp_arena *ar, void *item) { read_run(st, ar, item); }
+static rp_time run_time(const void *item) { return ((const rp_run *)item)->started_at; }
+static const char *run_id(const void *item) { return ((const rp_run *)item)->id; }
+
 int rp_store_run_list(rp_store *s, rp_arena *ar, const rp_run_query *q, rp_run **items, size_t *n,
                       char **next_cursor) {
-  int limit = q->limit < 1 ? 50 : q->limit > 500 ? 500 : q->limit;
-  rp_cursor cur;
-  int ret;
-  *items = NULL;
-  *n = 0;
-  *next_cursor = NULL;
-  if (q->cursor && (ret = rp_cursor_decode(ar, q->cursor, 'R', 0, true, &cur))) return ret;
-  if (q->cursor && cur.vtype != 'i')
-    return rp_error_set(RP_EINVALID_VALUE, "cursor", "malformed cursor");
   rp_sb sql = {0};
   rp_sb_puts(&sql, "SELECT " RUN_COLS RUN_FROM " WHERE r.account_id = ?1");
   if (q->contact_id) rp_sb_puts(&sql, " AND r.contact_id = ?2");
   if (q->workflow_id) rp_sb_puts(&sql, " AND r.workflow_id = ?3");
   if (q->status) rp_sb_puts(&sql, " AND r.status = ?4");
-  if (q->cursor) rp_sb_puts(&sql, " AND (r.started_at, r.id) < (?5, ?6)");
-  rp_sb_puts(&sql, " ORDER BY r.started_at DESC, r.id DESC LIMIT ?7");
-  sqlite3_stmt *st = rp_sql_dyn(s, rp_sb_str(&sql));
+  keyset_list k = {.kind = 'R',
+                   .sql = rp_sb_str(&sql),
+                   .time_col = "r.started_at",
+                   .id_col = "r.id",
+                   .params = {{q->account_id, true},
+                              {q->contact_id, true},
+                              {q->workflow_id, true},
+                              {q->status, false}},
+                   .size = sizeof(rp_run),
+                   .read = read_run_item,
+                   .time_of = run_time,
+                   .id_of = run_id};
+  void *out;
+  int rc = keyset_page(s, ar, &k, q->cursor, q->limit, &out, n, next_cursor);
   rp_sb_free(&sql);
-  if (!st) return rp_error_last()->code;
-  rp_bind_id(st, 1, q->account_id);
-  rp_bind_id(st, 2, q->contact_id);
-  rp_bind_id(st, 3, q->workflow_id);
-  rp_bind_text(st, 4, q->status);
-  if (q->cursor) {
-    sqlite3_bind_int64(st, 5, cur.i);
-    rp_bind_id(st, 6, cur.id);
-  }
-  sqlite3_bind_int(st, 7, limit + 1);
-  rp_run *out = rp_arena_alloc(ar, (size_t)limit * sizeof *out);
-  size_t count = 0;
-  int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    if (count == (size_t)limit) {
-      rp_cursor nc = {.kind = 'R', .desc = true, .vtype = 'i', .i = out[count - 1].started_at};
-      memcpy(nc.id, out[count - 1].id, RP_ID_LEN);
-      *next_cursor = rp_cursor_encode(ar, &nc);
-      break;
-    }
-    read_run(st, ar, &out[count++]);
-  }
-  ret = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : rp_sql_error(s, rc, NULL);
-  rp_sql_done(st);
-  if (ret) return ret;
   *items = out;
-  *n = count;
-  return 0;
+  return rc;
 }
 
 int rp_store_run_stop(rp_store *s, const char *account_id, const char *run_id, const char *reason,
@@ -553,52 +603,32 @@ int rp_store_message_get(rp_store *s, rp_arena *ar, rp_message *out, const char 
   return 0;
 }
 
+static void read_message_item(sqlite3_stmt *st, rp_arena *ar, void *item) {
+  read_message(st, ar, item);
+}
+static rp_time message_time(const void *item) { return ((const rp_message *)item)->created_at; }
+static const char *message_id(const void *item) { return ((const rp_message *)item)->id; }
+
 int rp_store_message_list(rp_store *s, rp_arena *ar, const rp_message_query *q, rp_message **items,
                           size_t *n, char **next_cursor) {
-  int limit = q->limit < 1 ? 50 : q->limit > 500 ? 500 : q->limit;
-  rp_cursor cur;
-  int ret;
-  *items = NULL;
-  *n = 0;
-  *next_cursor = NULL;
-  if (q->cursor && (ret = rp_cursor_decode(ar, q->cursor, 'M', 0, true, &cur))) return ret;
-  if (q->cursor && cur.vtype != 'i')
-    return rp_error_set(RP_EINVALID_VALUE, "cursor", "malformed cursor");
   rp_sb sql = {0};
   rp_sb_puts(&sql, "SELECT " MSG_COLS " FROM messages WHERE account_id = ?1");
   if (q->contact_id) rp_sb_puts(&sql, " AND contact_id = ?2");
   if (q->status) rp_sb_puts(&sql, " AND status = ?3");
-  if (q->cursor) rp_sb_puts(&sql, " AND (created_at, id) < (?4, ?5)");
-  rp_sb_puts(&sql, " ORDER BY created_at DESC, id DESC LIMIT ?6");
-  sqlite3_stmt *st = rp_sql_dyn(s, rp_sb_str(&sql));
+  keyset_list k = {.kind = 'M',
+                   .sql = rp_sb_str(&sql),
+                   .time_col = "created_at",
+                   .id_col = "id",
+                   .params = {{q->account_id, true}, {q->contact_id, true}, {q->status, false}},
+                   .size = sizeof(rp_message),
+                   .read = read_message_item,
+                   .time_of = message_time,
+                   .id_of = message_id};
+  void *out;
+  int rc = keyset_page(s, ar, &k, q->cursor, q->limit, &out, n, next_cursor);
   rp_sb_free(&sql);
-  if (!st) return rp_error_last()->code;
-  rp_bind_id(st, 1, q->account_id);
-  rp_bind_id(st, 2, q->contact_id);
-  rp_bind_text(st, 3, q->status);
-  if (q->cursor) {
-    sqlite3_bind_int64(st, 4, cur.i);
-    rp_bind_id(st, 5, cur.id);
-  }
-  sqlite3_bind_int(st, 6, limit + 1);
-  rp_message *out = rp_arena_alloc(ar, (size_t)limit * sizeof *out);
-  size_t count = 0;
-  int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    if (count == (size_t)limit) {
-      rp_cursor nc = {.kind = 'M', .desc = true, .vtype = 'i', .i = out[count - 1].created_at};
-      memcpy(nc.id, out[count - 1].id, RP_ID_LEN);
-      *next_cursor = rp_cursor_encode(ar, &nc);
-      break;
-    }
-    read_message(st, ar, &out[count++]);
-  }
-  ret = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : rp_sql_error(s, rc, NULL);
-  rp_sql_done(st);
-  if (ret) return ret;
   *items = out;
-  *n = count;
-  return 0;
+  return rc;
 }
 
 int rp_store_message_claim(rp_store *s, rp_arena *ar, const char *account_id, rp_time now,

@@ -397,4 +397,38 @@ describe('messages', () => {
     const listed = await messagesOf(c.id);
     assert.equal(listed.length, 1);
   });
+
+  test('lists of messages and runs page newest first with a cursor', async () => {
+    const c = await person();
+    const ids = [];
+    for (let i = 0; i < 5; i++) {
+      const r = await req('POST', '/api/v1/messages', { body: { contact_id: c.id, channel: 'sms', body: `n${i}` } });
+      expectStatus(r, 201, 'message');
+      ids.push(r.json.id);
+    }
+    const seen = [];
+    let cursor;
+    for (let page = 0; page < 5; page++) {
+      const p = await getOk(req, `/api/v1/messages${qs({ contact_id: c.id, limit: 2, cursor })}`);
+      seen.push(...p.items.map((m) => m.id));
+      cursor = p.next_cursor;
+      if (!cursor) break;
+    }
+    // one page after the other, each message once, newest first (the same
+    // second here: then by id, descending)
+    assert.deepEqual(seen, [...ids].sort().reverse());
+    expectError(await req('GET', `/api/v1/messages${qs({ contact_id: c.id, cursor: 'nonsense' })}`), 400, 'invalid_value', 'cursor');
+    const w = await createWorkflow({ name: uniq('Pages'), trigger: { event: 'manual' }, steps: [{ after: 'P9D', action: 'add_tag', params: { tag: 'x' } }] });
+    const runs = [];
+    for (let i = 0; i < 3; i++) runs.push((await enroll(w.id, (await person()).id)).id);
+    const all = [];
+    cursor = undefined;
+    for (let page = 0; page < 5; page++) {
+      const p = await getOk(req, `/api/v1/workflow-runs${qs({ workflow_id: w.id, limit: 1, cursor })}`);
+      all.push(...p.items.map((r) => r.id));
+      cursor = p.next_cursor;
+      if (!cursor) break;
+    }
+    assert.deepEqual(all, [...runs].sort().reverse());
+  });
 });
