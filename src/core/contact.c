@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
+#include <strings.h>
 
 #define SECONDS_PER_DAY 86400.0
 #define SECONDS_PER_YEAR (365.25 * SECONDS_PER_DAY)
@@ -142,4 +143,10 @@ rp_time rp_contact_overdue_at(const rp_contact *c, rp_time last_touch) {
   double secs = floor(days * SECONDS_PER_DAY) + 1;
   if (secs >= (double)INT64_MAX - (double)touch) return INT64_MAX; /* a hand-set absurd interval */
   return touch + (rp_time)secs;
+}
+
+bool rp_contact_has_tag(const rp_contact *c, const char *tag) {
+  for (size_t i = 0; i < c->n_tags; i++)
+    if (strcasecmp(c->tags[i], tag) == 0) return true;
+  return false;
 }

@@ -13,6 +13,10 @@
  * else "(no name)". Allocated in ar. */
 const char *rp_contact_display_name(rp_arena *ar, const rp_contact *c);
 
+/* Whether the contact has the tag (ASCII case-insensitive: tags are kept
+ * lower-cased, a workflow's filter may name one in capitals). */
+bool rp_contact_has_tag(const rp_contact *c, const char *tag);
+
 /* DOMAIN.md S1-S5: the stage that status gives, from the current stage:
  * none -> none (S1), suspect -> aware (S2), prospect/lead -> know (S3),
  * client -> like (S4) and past_client -> like (S5), except that a stage of

@@ -6,7 +6,7 @@
  * is planned at once (rp_workflow_plan): its due time, or why it is
  * skipped. The scheduler then runs the planned steps in due order. Steps:
  *
- *   "after": "PT5M"     after the previous step's due time (the enrolment
+ *   "after": "PT5M"     after the previous step's planned instant (the enrolment
  *                       for the first step), in the account's time zone;
  *   "on": "<RFC 3339>"  at that instant (skipped when already past);
  *   "relative_to": "birthday" | "anniversary", "offset": "-P1D",

@@ -26,7 +26,7 @@ void rp_contact_fill_overdue(rp_contact *c, rp_time now) {
 
 const char *rp_req_visible_to(rp_req *r) {
   return r->auth.role == RP_ROLE_AGENT || r->auth.role == RP_ROLE_ASSISTANT ? r->auth.user_id
-                                                                           : NULL;
+                                                                            : NULL;
 }
 
 int rp_req_contact_get(rp_req *r, rp_contact *out, const char *id) {
@@ -43,12 +43,6 @@ int rp_req_lifecycle(rp_req *r, rp_lifecycle *lc) {
 }
 
 /* True when tag t (lower-cased) is in c's tags. */
-static bool has_tag(const rp_contact *c, const char *t) {
-  for (size_t i = 0; i < c->n_tags; i++)
-    if (strcmp(c->tags[i], t) == 0) return true;
-  return false;
-}
-
 static bool same_str(const char *a, const char *b) {
   return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
@@ -56,7 +50,7 @@ static bool same_str(const char *a, const char *b) {
 static bool same_tags(const rp_contact *a, const rp_contact *b) {
   if (a->n_tags != b->n_tags) return false;
   for (size_t i = 0; i < a->n_tags; i++)
-    if (!has_tag(b, a->tags[i])) return false;
+    if (!rp_contact_has_tag(b, a->tags[i])) return false;
   return true;
 }
 
@@ -72,8 +66,8 @@ static rp_rule_event field_event(const rp_contact *was, const rp_contact *now, b
   if (was->intent != now->intent) e.fields |= RP_FIELD_INTENT;
   if (!same_str(was->timeframe, now->timeframe)) e.fields |= RP_FIELD_TIMEFRAME;
   if (!same_tags(was, now)) e.fields |= RP_FIELD_TAGS;
-  e.tagged_buyer_seller = (has_tag(now, "buyer") && !has_tag(was, "buyer")) ||
-                          (has_tag(now, "seller") && !has_tag(was, "seller"));
+  e.tagged_buyer_seller = (rp_contact_has_tag(now, "buyer") && !rp_contact_has_tag(was, "buyer")) ||
+                          (rp_contact_has_tag(now, "seller") && !rp_contact_has_tag(was, "seller"));
   *any = e.fields != 0;
   return e;
 }
@@ -82,7 +76,7 @@ static rp_rule_event field_event(const rp_contact *was, const rp_contact *now, b
  * not. */
 static int tags_added(rp_lifecycle *lc, const rp_contact *was, const rp_contact *now) {
   for (size_t i = 0; i < now->n_tags; i++)
-    if (!has_tag(was, now->tags[i])) {
+    if (!rp_contact_has_tag(was, now->tags[i])) {
       int rc = rp_workflows_event(lc, now->id, RP_WF_EV_TAG_ADDED, now->tags[i], NULL);
       if (rc) return rc;
     }
@@ -192,8 +186,7 @@ int rp_h_contacts_create(rp_req *r) {
     c.known_since = rp_arena_strdup(&r->arena, rp_date_format(r->now, day));
   }
   unsigned given_bits = (given.status ? RP_FIELD_STATUS : 0) | (given.stage ? RP_FIELD_STAGE : 0) |
-                        (given.category ? RP_FIELD_CATEGORY : 0) |
-                        (given.type ? RP_FIELD_TYPE : 0);
+                        (given.category ? RP_FIELD_CATEGORY : 0) | (given.type ? RP_FIELD_TYPE : 0);
   if ((rc = rp_lifecycle_create_contact(&lc, &c, given_bits, &out))) {
     rc = body_ref_error(rc);
     goto cleanup;
@@ -266,18 +259,20 @@ int rp_h_contacts_patch(rp_req *r) {
     rc = body_ref_error(rc);
     goto cleanup;
   }
-  if (n.status != cur.status && (rc = rp_lifecycle_history(&lc, n.id, "status", rp_status_name(cur.status),
-                                                  rp_status_name(n.status), "manual")))
+  if (n.status != cur.status &&
+      (rc = rp_lifecycle_history(&lc, n.id, "status", rp_status_name(cur.status),
+                                 rp_status_name(n.status), "manual")))
     goto cleanup;
-  if (n.stage != cur.stage && (rc = rp_lifecycle_history(&lc, n.id, "stage", rp_stage_name(cur.stage),
-                                                rp_stage_name(n.stage), "manual")))
+  if (n.stage != cur.stage &&
+      (rc = rp_lifecycle_history(&lc, n.id, "stage", rp_stage_name(cur.stage),
+                                 rp_stage_name(n.stage), "manual")))
     goto cleanup;
   if (n.category != cur.category &&
       (rc = rp_lifecycle_history(&lc, n.id, "category", rp_category_name(cur.category),
-                        rp_category_name(n.category), "manual")))
+                                 rp_category_name(n.category), "manual")))
     goto cleanup;
-  if (n.type != cur.type &&
-      (rc = rp_lifecycle_history(&lc, n.id, "type", rp_ctype_name(cur.type), rp_ctype_name(n.type), "manual")))
+  if (n.type != cur.type && (rc = rp_lifecycle_history(&lc, n.id, "type", rp_ctype_name(cur.type),
+                                                       rp_ctype_name(n.type), "manual")))
     goto cleanup;
   /* The rules fire from the values the user set (M1): a status set by hand
    * moves the stage (S rules), a stage set to know moves a suspect (L2). */
@@ -304,8 +299,7 @@ int rp_h_contacts_delete(rp_req *r) {
   bool purge;
   int rc;
   if ((rc = rp_req_bool(r, "purge", false, &purge))) return rc;
-  if ((rc = rp_req_contact_get(r, &cur, id_param(r))))
-    return rc;
+  if ((rc = rp_req_contact_get(r, &cur, id_param(r)))) return rc;
   if ((rc = rp_contacts_if_match(r, cur.version))) return rc;
   rp_lifecycle lc;
   if ((rc = rp_req_lifecycle(r, &lc))) return rc;

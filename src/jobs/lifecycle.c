@@ -145,12 +145,6 @@ int rp_lifecycle_event(rp_lifecycle *lc, const char *contact_id, const rp_rule_e
   return 0;
 }
 
-static bool has_tag(const rp_contact *c, const char *t) {
-  for (size_t i = 0; i < c->n_tags; i++)
-    if (strcmp(c->tags[i], t) == 0) return true;
-  return false;
-}
-
 int rp_lifecycle_create_contact(rp_lifecycle *lc, rp_contact *c, unsigned given, rp_contact *out) {
   bool status_by_rule = !(given & RP_FIELD_STATUS) && lc->sw.status_rules;
   bool stage_by_rule = !(given & RP_FIELD_STAGE) && lc->sw.stage_rules;
@@ -182,7 +176,8 @@ int rp_lifecycle_create_contact(rp_lifecycle *lc, rp_contact *c, unsigned given,
   rp_rule_event created = {.kind = RP_EVENT_CREATED, .fields = given_status};
   rp_rule_event tagged = {.kind = RP_EVENT_FIELD_CHANGED,
                           .fields = RP_FIELD_TAGS | given_status,
-                          .tagged_buyer_seller = has_tag(c, "buyer") || has_tag(c, "seller")};
+                          .tagged_buyer_seller =
+                              rp_contact_has_tag(c, "buyer") || rp_contact_has_tag(c, "seller")};
   if ((rc = rp_lifecycle_event(lc, c->id, &created)) ||
       (tagged.tagged_buyer_seller && (rc = rp_lifecycle_event(lc, c->id, &tagged))) ||
       (rc = rp_lifecycle_referral(lc, c->referred_by)) ||

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/contact.h"
 #include "core/task.h"
 #include "core/template.h"
 #include "jobs/messages.h"
@@ -59,12 +60,7 @@ static const char *contact_field(const char *key, void *ctx) {
   return NULL;
 }
 
-static bool contact_has_tag(const char *tag, void *ctx) {
-  const rp_contact *c = ctx;
-  for (size_t i = 0; i < c->n_tags; i++)
-    if (!strcasecmp(c->tags[i], tag)) return true;
-  return false;
-}
+static bool contact_has_tag(const char *tag, void *ctx) { return rp_contact_has_tag(ctx, tag); }
 
 /* ---- enrolment ---- */
 
@@ -195,7 +191,7 @@ static int set_field(rp_lifecycle *lc, rp_contact *c, rp_wf_action a, const char
 }
 
 static int add_tag(rp_lifecycle *lc, rp_contact *c, const char *tag, const char **outcome) {
-  if (contact_has_tag(tag, c)) {
+  if (rp_contact_has_tag(c, tag)) {
     *outcome = "already tagged";
     return 0;
   }

@@ -242,6 +242,8 @@ void rp_bind_time(sqlite3_stmt *st, int i, rp_time t);
 void rp_bind_id(sqlite3_stmt *st, int i, const char *id);
 /* An id column as an arena string (lower-case UUID text; NULL stays NULL). */
 char *rp_col_id_dup(sqlite3_stmt *st, int i, rp_arena *ar);
+/* A time column: its value, 0 for NULL (an absent time). */
+rp_time rp_col_time(sqlite3_stmt *st, int i);
 /* A column as an arena string (NULL stays NULL). */
 char *rp_col_text(sqlite3_stmt *st, int i, rp_arena *ar);
 /* An id column into a fixed buffer as lower-case UUID text ("" for NULL). */

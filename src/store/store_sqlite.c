@@ -136,6 +136,10 @@ void rp_bind_time(sqlite3_stmt *st, int i, rp_time t) {
     sqlite3_bind_null(st, i);
 }
 
+rp_time rp_col_time(sqlite3_stmt *st, int i) {
+  return sqlite3_column_type(st, i) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, i);
+}
+
 char *rp_col_text(sqlite3_stmt *st, int i, rp_arena *ar) {
   if (sqlite3_column_type(st, i) == SQLITE_NULL) return NULL;
   const unsigned char *p = sqlite3_column_text(st, i);

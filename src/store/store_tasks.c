@@ -22,10 +22,6 @@ static int64_t task_ord(const rp_task *t) {
   return t->due_at ? t->due_at : ORD_NODUE;
 }
 
-static rp_time col_time(sqlite3_stmt *st, int i) {
-  return sqlite3_column_type(st, i) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, i);
-}
-
 static void read_task(sqlite3_stmt *st, rp_arena *ar, rp_task *t) {
   memset(t, 0, sizeof *t);
   rp_col_id(st, 0, t->account_id);
@@ -36,9 +32,9 @@ static void read_task(sqlite3_stmt *st, rp_arena *ar, rp_task *t) {
   rp_task_kind k = RP_TASK_TODO;
   rp_task_kind_parse(&k, (const char *)sqlite3_column_text(st, 5));
   t->kind = k;
-  t->due_at = col_time(st, 6);
+  t->due_at = rp_col_time(st, 6);
   t->assignee_id = rp_col_id_dup(st, 7, ar);
-  t->done_at = col_time(st, 8);
+  t->done_at = rp_col_time(st, 8);
   rp_task_outcome o = RP_OUTCOME_NONE;
   if (sqlite3_column_type(st, 9) != SQLITE_NULL)
     rp_task_outcome_parse(&o, (const char *)sqlite3_column_text(st, 9));

@@ -10,10 +10,6 @@
 #include "util/error.h"
 #include "util/strbuf.h"
 
-static rp_time col_time(sqlite3_stmt *st, int i) {
-  return sqlite3_column_type(st, i) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, i);
-}
-
 static void col_id_or_empty(sqlite3_stmt *st, int i, char out[static RP_ID_LEN]) {
   if (sqlite3_column_type(st, i) == SQLITE_NULL)
     out[0] = '\0';
@@ -123,8 +119,8 @@ static void read_workflow(sqlite3_stmt *st, rp_arena *ar, rp_workflow_row *w) {
   w->trigger_json = rp_col_text(st, 7, ar);
   w->steps_json = rp_col_text(st, 8, ar);
   w->builtin = rp_col_text(st, 9, ar);
-  w->created_at = col_time(st, 10);
-  w->updated_at = col_time(st, 11);
+  w->created_at = rp_col_time(st, 10);
+  w->updated_at = rp_col_time(st, 11);
 }
 
 int rp_store_workflow_create(rp_store *s, const rp_workflow_row *w) {
@@ -322,10 +318,10 @@ static void read_run(sqlite3_stmt *st, rp_arena *ar, rp_run *r) {
   r->status = rp_col_text(st, 6, ar);
   r->event = rp_col_text(st, 7, ar);
   r->stop_reason = rp_col_text(st, 8, ar);
-  r->started_at = col_time(st, 9);
-  r->ended_at = col_time(st, 10);
+  r->started_at = rp_col_time(st, 9);
+  r->ended_at = rp_col_time(st, 10);
   r->next_step = sqlite3_column_type(st, 11) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 11);
-  r->next_due_at = col_time(st, 12);
+  r->next_due_at = rp_col_time(st, 12);
 }
 
 int rp_store_run_create(rp_store *s, rp_run *run, const rp_wf_planned *plan, int n_steps) {
@@ -400,8 +396,8 @@ int rp_store_run_steps(rp_store *s, rp_arena *ar, const char *account_id, const 
   while ((rc = sqlite3_step(st)) == SQLITE_ROW && count < RP_WF_MAX_STEPS) {
     rp_run_step *p = &out[count++];
     p->step = sqlite3_column_int(st, 0);
-    p->due_at = col_time(st, 1);
-    p->done_at = col_time(st, 2);
+    p->due_at = rp_col_time(st, 1);
+    p->done_at = rp_col_time(st, 2);
     p->status = rp_col_text(st, 3, ar);
     p->outcome = rp_col_text(st, 4, ar);
   }
@@ -496,7 +492,7 @@ int rp_store_due_steps(rp_store *s, rp_arena *ar, const char *account_id, rp_tim
     rp_col_id(st, 2, d->contact_id);
     col_id_or_empty(st, 3, d->created_by);
     d->step = sqlite3_column_int(st, 4);
-    d->due_at = col_time(st, 5);
+    d->due_at = rp_col_time(st, 5);
     d->later_message_due = sqlite3_column_int(st, 6) != 0;
   }
   int ret = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : rp_sql_error(s, rc, NULL);
@@ -558,9 +554,9 @@ static void read_message(sqlite3_stmt *st, rp_arena *ar, rp_message *m) {
   m->provider_id = rp_col_text(st, 13, ar);
   m->attempts = sqlite3_column_int(st, 14);
   m->step = sqlite3_column_type(st, 15) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 15);
-  m->next_attempt_at = col_time(st, 16);
-  m->created_at = col_time(st, 17);
-  m->sent_at = col_time(st, 18);
+  m->next_attempt_at = rp_col_time(st, 16);
+  m->created_at = rp_col_time(st, 17);
+  m->sent_at = rp_col_time(st, 18);
 }
 
 int rp_store_message_create(rp_store *s, const rp_message *m) {
