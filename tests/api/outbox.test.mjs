@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 
 import { startSmsProvider } from '../fakes/sms_provider.mjs';
 import { expectError, expectStatus } from './lib/expect.mjs';
-import { createContact, getOk } from './lib/fixtures.mjs';
+import { createContact, getOk, uniquePhone } from './lib/fixtures.mjs';
 import { startServer, uniq } from './lib/server.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -195,7 +195,7 @@ describe('outbox, channels and unsubscribe', () => {
   });
 
   test('an SMS goes out once, with its key, and is an outbound activity', async () => {
-    const phone = '+1555' + String(Date.now()).slice(-7);
+    const phone = uniquePhone();
     const c = await createContact(srv.request, { first_name: 'Sam', last_name: uniq('Sms'), phones: [{ number: phone }] });
     const m = await postMessage(srv, { contact_id: c.id, channel: 'sms', body: 'Hi {{first_name}}, any questions?' });
     assert.equal(m.status, 'queued');
@@ -219,7 +219,7 @@ describe('outbox, channels and unsubscribe', () => {
   });
 
   test('an opted-out contact gets nothing', async () => {
-    const phone = '+1555' + String(Date.now() + 7).slice(-7);
+    const phone = uniquePhone();
     const c = await createContact(srv.request, { first_name: 'Opt', last_name: uniq('Out'), phones: [{ number: phone }], sms_opt_out: true });
     const m = await postMessage(srv, { contact_id: c.id, channel: 'sms', body: 'Hello' });
     assert.equal(m.status, 'suppressed');

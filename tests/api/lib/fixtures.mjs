@@ -93,3 +93,12 @@ export function todaysAnywhere() {
   const now = Date.now();
   return new Set([-12, 0, 14].map((h) => new Date(now + h * 3600000).toISOString().slice(0, 10)));
 }
+
+/** A valid North American number (+1 555 NXX XXXX) unique within this
+ * process: the exchange always starts with 2..9, as NANP requires. */
+let phoneSeq = 0;
+export function uniquePhone(area = '555') {
+  phoneSeq += 1;
+  const n = (process.pid * 7919 + Date.now() + phoneSeq * 104729) % 8000000;
+  return `+1${area}${String(2000000 + n)}`;
+}
