@@ -6,6 +6,9 @@ import preact from '@preact/preset-vite';
 import { gzipFiles } from './scripts/gzip-plugin.mjs';
 import { checkBudget } from './scripts/budget.mjs';
 
+// RAPPORT_WEB_OUT builds elsewhere (relative to web/), for parallel builds.
+const OUT_DIR = process.env.RAPPORT_WEB_OUT || 'dist';
+
 export default defineConfig({
   plugins: [
     preact(),
@@ -14,12 +17,12 @@ export default defineConfig({
       name: 'rapport-budget',
       apply: 'build',
       closeBundle() {
-        checkBudget(new URL('./dist', import.meta.url).pathname);
+        checkBudget(new URL(OUT_DIR + '/', new URL('./', import.meta.url)).pathname);
       },
     },
   ],
   build: {
-    outDir: 'dist',
+    outDir: OUT_DIR,
     emptyOutDir: true,
     assetsDir: 'assets',
     sourcemap: false,

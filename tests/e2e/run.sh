@@ -4,7 +4,8 @@
 # UI (web/dist), then runs tests/e2e/*.test.mjs, which drive Debian's
 # Chromium (/usr/bin/chromium) through playwright-core. Screenshots of
 # failures go to tests/e2e/screenshots/. RAPPORT_BIN picks the binary
-# (default build/rapport); CHROMIUM the browser.
+# (default build/rapport); CHROMIUM the browser; WEB_DIR the built UI
+# (default web/dist). Arguments: test files to run (default: all).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -15,7 +16,8 @@ if [[ ! -x "$CHROMIUM" ]]; then
   echo "e2e: SKIPPED: $CHROMIUM is missing (scripts/deps installs Debian's chromium)"
   exit 0
 fi
-if [[ ! -f "$root/web/dist/index.html" ]]; then
+web_dir="${WEB_DIR:-$root/web/dist}"
+if [[ ! -f "$web_dir/index.html" ]]; then
   echo "e2e: the web UI is not built (web/dist); run: make web" >&2
   exit 1
 fi
@@ -37,7 +39,7 @@ email=demo@rapport.test password=demo-password
 "$bin" --db "$db" init --account "E2E Realty" --email "$email" --password "$password" >/dev/null
 "$bin" --db "$db" demo --contacts 200 --seed 7 >/dev/null
 port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
-"$bin" --db "$db" serve --listen "127.0.0.1:$port" --web-dir "$root/web/dist" --threads 2 >"$tmp/serve.log" 2>&1 &
+"$bin" --db "$db" serve --listen "127.0.0.1:$port" --web-dir "$web_dir" --threads 2 >"$tmp/serve.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do
   curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
@@ -48,7 +50,9 @@ done
 export RAPPORT_URL="http://127.0.0.1:$port" RAPPORT_EMAIL="$email" RAPPORT_PASSWORD="$password"
 mkdir -p "$here/screenshots"
 status=0
-node --test --test-concurrency=1 "$here"/*.test.mjs || status=$?
+files=("$@")
+((${#files[@]})) || files=("$here"/*.test.mjs)
+node --test --test-concurrency=1 "${files[@]}" || status=$?
 if ((status)); then
   echo "e2e: FAILED; screenshots in tests/e2e/screenshots/, server log:" >&2
   tail -20 "$tmp/serve.log" >&2

@@ -2,77 +2,9 @@
 // `rapport serve` with a demo database is started by run.sh (RAPPORT_URL);
 // playwright-core drives Debian's Chromium. Every page is checked for
 // console errors; a failing test leaves a screenshot in screenshots/.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-
-const BASE = process.env.RAPPORT_URL;
-const EMAIL = process.env.RAPPORT_EMAIL || 'demo@rapport.test';
-const PASSWORD = process.env.RAPPORT_PASSWORD || 'demo-password';
-const SHOTS = new URL('./screenshots/', import.meta.url).pathname;
-assert.ok(BASE, 'RAPPORT_URL is set (run tests/e2e/run.sh)');
-
-let browser;
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-dev-shm-usage'],
-  });
-});
-after(async () => {
-  await browser?.close();
-});
-
-/* A fresh browser context (no cookies) of the given width, with every
- * console error and uncaught exception collected in page.errors. */
-async function open(width = 1280, height = 900) {
-  const context = await browser.newContext({ viewport: { width, height } });
-  const page = await context.newPage();
-  page.errors = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') page.errors.push(m.text());
-  });
-  page.on('pageerror', (e) => page.errors.push('uncaught: ' + e.message));
-  return page;
-}
-
-/* Runs fn(page); on failure saves a screenshot named after the test. */
-async function withPage(name, opts, fn) {
-  const page = await open(opts.width, opts.height);
-  try {
-    await fn(page);
-  } catch (e) {
-    mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true }).catch(() => {});
-    throw e;
-  } finally {
-    await page.context().close();
-  }
-}
-
-async function signIn(page) {
-  await page.goto(BASE + '/');
-  await page.getByLabel('Email').fill(EMAIL);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
-}
-
-async function apiToken() {
-  const r = await fetch(BASE + '/api/v1/auth/login', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email: EMAIL, password: PASSWORD }),
-  });
-  assert.equal(r.status, 200);
-  return (await r.json()).token;
-}
-
-function noHorizontalScroll(page) {
-  return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
-}
+import { BASE, PASSWORD, EMAIL, apiToken, noHorizontalScroll, signIn, withPage } from './lib.mjs';
 
 describe('web UI', () => {
   test('sign in: a wrong password shows the error, the right one opens the dashboard', async () => {

@@ -6,6 +6,12 @@ import { Link, navigate, useLocation } from './router.jsx';
 import { SignIn } from './pages/signin.jsx';
 import { Dashboard } from './pages/dashboard.jsx';
 import { Contacts, requestSearchFocus } from './pages/contacts.jsx';
+import { ContactPage } from './pages/contact.jsx';
+import { Pipeline } from './pages/pipeline.jsx';
+import { Workflows } from './pages/workflows.jsx';
+import { Tasks } from './pages/tasks.jsx';
+import { Settings } from './pages/settings.jsx';
+import { Import } from './pages/import.jsx';
 
 const NAV = [
   ['/', 'Dashboard'],
@@ -16,15 +22,6 @@ const NAV = [
   ['/import', 'Import'],
   ['/settings', 'Settings'],
 ];
-
-function ComingSoon({ title }) {
-  return (
-    <section class="page">
-      <h1>{title}</h1>
-      <p class="muted">Coming soon: this page arrives in a later version of rapport.</p>
-    </section>
-  );
-}
 
 function NotFound() {
   return (
@@ -40,9 +37,15 @@ function NotFound() {
 function Page({ path, user }) {
   if (path === '/' || path === '/dashboard') return <Dashboard user={user} />;
   if (path === '/contacts') return <Contacts />;
-  const item = NAV.find(([p]) => p === path);
-  if (item) return <ComingSoon title={item[1]} />;
-  if (path.startsWith('/contacts/')) return <ComingSoon title="Contact" />;
+  const contact = /^\/contacts\/([^/]+)$/.exec(path);
+  if (contact) return <ContactPage id={decodeURIComponent(contact[1])} user={user} />;
+  // a page may have sub-paths (/workflows/{id}): the first segment picks it
+  const top = '/' + path.split('/')[1];
+  if (top === '/pipeline') return <Pipeline user={user} />;
+  if (top === '/workflows') return <Workflows path={path} user={user} />;
+  if (top === '/tasks') return <Tasks user={user} />;
+  if (top === '/settings') return <Settings path={path} user={user} />;
+  if (top === '/import') return <Import user={user} />;
   return <NotFound />;
 }
 
@@ -65,7 +68,8 @@ function Shell({ user, path, onSignOut }) {
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
   }, []);
-  const current = (p) => (p === '/' ? path === '/' || path === '/dashboard' : path === p);
+  const current = (p) =>
+    p === '/' ? path === '/' || path === '/dashboard' : path === p || path.startsWith(p + '/');
   return (
     <div class="shell">
       <header class="topbar">
@@ -132,7 +136,10 @@ export function App() {
 
   useEffect(() => {
     const titles = { '/': 'Dashboard', '/contacts': 'Contacts' };
-    const t = user ? titles[path] || NAV.find(([p]) => p === path)?.[1] : 'Sign in';
+    const top = '/' + path.split('/')[1];
+    const t = user
+      ? titles[path] || (top === '/contacts' ? 'Contact' : NAV.find(([p]) => p === top)?.[1])
+      : 'Sign in';
     document.title = t ? `${t} · rapport` : 'rapport';
   }, [path, user]);
 
