@@ -4,13 +4,13 @@
 
 BUILD   ?= build
 CC      ?= cc
-PKGS    := libmicrohttpd jansson sqlite3 libsodium libcurl
+PKGS    := libmicrohttpd jansson sqlite3 libsodium libcurl libical
 OPT     ?= -O2
 SAN     ?=
 CFLAGS  ?= $(OPT) -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers \
            -Isrc -I$(BUILD)/gen $(SAN) $(shell pkg-config --cflags $(PKGS))
-LDLIBS  += $(SAN) $(shell pkg-config --libs $(PKGS)) -lm -lpthread
+LDLIBS  += $(SAN) $(shell pkg-config --libs $(PKGS)) -lcsv -lm -lpthread
 TEST_LDLIBS := $(shell pkg-config --libs cmocka)
 
 LIB_SRC := $(sort $(wildcard src/util/*.c src/core/*.c src/store/*.c src/http/*.c \

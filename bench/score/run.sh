@@ -37,10 +37,10 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-PKGS="libmicrohttpd jansson sqlite3 libsodium libcurl"
+PKGS="libmicrohttpd jansson sqlite3 libsodium libcurl libical"
 # shellcheck disable=SC2046
 cc -O2 -g -std=c11 -D_GNU_SOURCE -Isrc $(pkg-config --cflags $PKGS) -o "$tmp/incr" \
-  bench/score/incr.c "$build/librapport.a" $(pkg-config --libs $PKGS) -lm -lpthread
+  bench/score/incr.c "$build/librapport.a" $(pkg-config --libs $PKGS) -lcsv -lm -lpthread
 
 echo "== machine: $(nproc) cores, $(awk '/MemTotal/ {print $2, $3}' /proc/meminfo)," \
   "$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo); load $(cut -d' ' -f1-3 /proc/loadavg)"

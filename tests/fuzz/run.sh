@@ -60,7 +60,7 @@ for driver in tests/fuzz/fuzz_*.c; do
   if [ -z "$srcs" ]; then
     # shellcheck disable=SC2046 # one word per file
     srcs=$(printf '%s\n' src/util/*.c src/core/*.c $(include_closure "$driver") | sort -u)
-    libs="$(pkg-config --libs libmicrohttpd jansson sqlite3 libsodium libcurl 2>/dev/null) -lm -lpthread"
+    libs="$(pkg-config --libs libmicrohttpd jansson sqlite3 libsodium libcurl libical 2>/dev/null) -lcsv -lm -lpthread"
   fi
   echo "== $name: building"
   # shellcheck disable=SC2086 # word splitting of the source list is intended
