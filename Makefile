@@ -13,9 +13,11 @@ CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-missing-fi
 LDLIBS  += $(SAN) $(shell pkg-config --libs $(PKGS)) -lcsv -lm -lpthread
 TEST_LDLIBS := $(shell pkg-config --libs cmocka)
 
-LIB_SRC := $(sort $(wildcard src/util/*.c src/core/*.c src/store/*.c src/http/*.c \
-                              src/channels/*.c src/jobs/*.c src/io/*.c)) \
-           $(filter-out src/cli/main.c,$(sort $(wildcard src/cli/*.c)))
+# LIB_EXCLUDE (patterns) leaves sources out, e.g. work in progress.
+LIB_EXCLUDE ?=
+LIB_SRC := $(filter-out $(LIB_EXCLUDE),$(sort $(wildcard src/util/*.c src/core/*.c src/store/*.c \
+                              src/http/*.c src/channels/*.c src/jobs/*.c src/io/*.c)) \
+           $(filter-out src/cli/main.c,$(sort $(wildcard src/cli/*.c))))
 LIB_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/gen/migrations.o
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))

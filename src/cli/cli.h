@@ -35,7 +35,8 @@ typedef struct rp_cli {
   const char *names[RP_CLI_MAX_OPTS]; /* option names without the "--" */
   const char *values[RP_CLI_MAX_OPTS];
   size_t n_opts;
-  bool tty; /* stderr is a terminal (progress bars) */
+  bool tty;        /* stderr is a terminal (progress bars) */
+  const char *arg; /* the command's plain argument (import FILE), or NULL */
 } rp_cli;
 
 /* The value given for option --name, or NULL when it was not given. The
@@ -121,6 +122,8 @@ int rp_cli_cmd_score(const rp_cli *c);       /* score (cmd_score.c) */
 int rp_cli_cmd_rfactor(const rp_cli *c);     /* rfactor (cmd_rfactor.c) */
 int rp_cli_cmd_backtest(const rp_cli *c);    /* backtest (cmd_rfactor.c) */
 int rp_cli_cmd_jobs_daily(const rp_cli *c);  /* jobs daily (cmd_jobs.c) */
+int rp_cli_cmd_import(const rp_cli *c);      /* import FILE (cmd_import.c) */
+int rp_cli_cmd_export(const rp_cli *c);      /* export (cmd_export.c) */
 
 /* A progress bar on stderr for long commands: pass rp_cli_progress_draw
  * and a zeroed rp_cli_progress (unit: "contacts", ...) as a progress

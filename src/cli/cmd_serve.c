@@ -12,6 +12,7 @@
 #include "http/static.h"
 #include "jobs/daily_scheduler.h"
 #include "jobs/messages.h"
+#include "jobs/import_worker.h"
 #include "jobs/scheduler.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -32,6 +33,7 @@ int rp_cli_cmd_serve(const rp_cli *c) {
   rp_store *s = NULL;
   rp_daily_scheduler *sched = NULL;
   rp_scheduler *work = NULL, *outbox = NULL;
+  rp_import_worker *imports = NULL;
   int rc = rp_cli_opt_int(c, "threads", 0, 1024, &threads);
   if (rc) return rc;
   const char *listen = rp_cli_opt(c, "listen");
@@ -69,12 +71,15 @@ int rp_cli_cmd_serve(const rp_cli *c) {
   rp_scheduler_opts wo = {.db_path = c->db_path, .run_steps = true};
   rp_scheduler_opts so2 = {.db_path = c->db_path, .sender = rp_outbox_send_due};
   if ((rc = rp_scheduler_start(&work, &wo)) != 0 ||
-      (rc = rp_scheduler_start(&outbox, &so2)) != 0) {
+      (rc = rp_scheduler_start(&outbox, &so2)) != 0 ||
+      (rc = rp_import_worker_start(&imports, c->db_path)) != 0) {
+    rp_scheduler_stop(outbox);
     rp_scheduler_stop(work);
     rp_daily_scheduler_stop(sched);
     return rc;
   }
   rc = rp_server_run(&o);
+  rp_import_worker_stop(imports);
   rp_scheduler_stop(outbox);
   rp_scheduler_stop(work);
   rp_daily_scheduler_stop(sched);

@@ -24,6 +24,7 @@ typedef struct cmd {
   const char *required[4];           /* options that must be given */
   const char *usage;                 /* one line: the options */
   const char *help;                  /* what it does */
+  const char *arg;                   /* the name of its one plain argument (FILE), or NULL */
 } cmd;
 
 static const cmd commands[] = {
@@ -106,10 +107,26 @@ static const cmd commands[] = {
      {NULL},
      "jobs daily [--as-of T] [--days N] [--account NAME]",
      "the daily job: score history, stage averages, alerts, rFactor (N days back to T)"},
+    {"import",
+     NULL,
+     rp_cli_cmd_import,
+     {"on-duplicate", "format", "account", "user", NULL},
+     {NULL},
+     "import FILE [--on-duplicate merge|skip|create] [--format csv|vcard|ics] [--account NAME] "
+     "[--user EMAIL]",
+     "contacts from CSV or vCard, activities from a calendar (ICS), with a progress bar",
+     "FILE"},
+    {"export",
+     NULL,
+     rp_cli_cmd_export,
+     {"format", "version", "out", "account", NULL},
+     {"format", NULL},
+     "export --format csv|vcf [--version 3|4] [--out FILE] [--account NAME]",
+     "the account's contacts as CSV or vCard (4.0, or 3.0 with --version 3)"},
 };
 
 /* Commands of API.md that later issues bring. */
-static const char *const later[] = {"import", "export", NULL};
+static const char *const later[] = {NULL};
 
 /* Prints the one-line usage error and returns exit status 2. */
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -134,8 +151,7 @@ static void print_help(FILE *f) {
         f);
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
     fprintf(f, "  %s\n      %s\n", commands[i].usage, commands[i].help);
-  fputs("  import, export: not available yet\n"
-        "\n"
+  fputs("\n"
         "  rapport --help | help [COMMAND]     this help\n"
         "  rapport --version                   the version\n"
         "\n"
@@ -255,6 +271,10 @@ int main(int argc, char **argv) {
       printf("usage: rapport [--db PATH] %s\n  %s\n", k->usage, k->help);
       return 0;
     }
+    if (k->arg && !c.arg && (strncmp(a, "--", 2) || !a[2]) && *a) {
+      c.arg = a;
+      continue;
+    }
     if (strncmp(a, "--", 2) || !a[2])
       return usage_error("unexpected argument '%s' (see rapport %s --help)", a, name);
     const char *oname, *value;
@@ -275,6 +295,8 @@ int main(int argc, char **argv) {
     c.names[c.n_opts] = known_name; /* outlives buf */
     c.values[c.n_opts++] = value;
   }
+  if (k->arg && !c.arg)
+    return usage_error("%s needs %s (see rapport %s --help)", name, k->arg, name);
   for (size_t j = 0; k->required[j]; j++)
     if (!rp_cli_opt(&c, k->required[j]))
       return usage_error("%s%s%s needs --%s (see rapport %s --help)", name, k->sub ? " " : "",

@@ -115,6 +115,17 @@ int rp_req_no_body(rp_req *r, const char *const *allowed, json_t **out);
 /* rfactor.c: the GET /rfactor object of rf at as_of. */
 json_t *rp_rfactor_to_json(const rp_rfactor_result *rf, rp_time as_of);
 
+/* duplicates.c */
+int rp_h_duplicates(rp_req *r);
+
+/* export.c */
+int rp_h_export_csv(rp_req *r);
+int rp_h_export_vcf(rp_req *r);
+
+/* imports.c */
+int rp_h_imports_create(rp_req *r);
+int rp_h_imports_get(rp_req *r);
+
 /* tasks.c */
 int rp_h_tasks_list(rp_req *r);
 int rp_h_tasks_create(rp_req *r);
@@ -133,6 +144,7 @@ int rp_h_workflows_get(rp_req *r);
 int rp_h_workflows_patch(rp_req *r);
 int rp_h_workflows_delete(rp_req *r);
 int rp_h_workflows_enroll(rp_req *r);
+int rp_h_workflows_preview(rp_req *r);
 int rp_h_runs_list(rp_req *r);
 int rp_h_runs_get(rp_req *r);
 int rp_h_runs_stop(rp_req *r);

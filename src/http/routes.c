@@ -17,6 +17,10 @@ static const char *const q_timeline[] = {"limit", "before", NULL};
 static const char *const q_as_of[] = {"as_of", NULL};
 static const char *const q_from_to[] = {"from", "to", NULL};
 static const char *const q_reach_out[] = {"reason", "limit", NULL};
+static const char *const q_none[] = {NULL};
+static const char *const q_limit[] = {"limit", NULL};
+static const char *const q_export_vcf[] = {"version", NULL};
+static const char *const q_imports[] = {"on_duplicate", "file_name", NULL};
 static const char *const q_tasks_list[] = {"due",   "assignee_id", "contact_id", "done",
                                            "limit", "cursor",      "count",      NULL};
 
@@ -83,6 +87,12 @@ static const rp_route routes[] = {
     {"GET", "/api/v1/dashboard", rp_h_dashboard, 0},
     {"POST", "/api/v1/jobs/daily", rp_h_jobs_daily, RP_ROUTE_ADMIN},
 
+    {"POST", "/api/v1/imports", rp_h_imports_create, 0, q_imports},
+    {"GET", "/api/v1/imports/:id", rp_h_imports_get, 0},
+    {"GET", "/api/v1/duplicates", rp_h_duplicates, 0, q_limit},
+    {"GET", "/api/v1/export/contacts.csv", rp_h_export_csv, 0, q_none},
+    {"GET", "/api/v1/export/contacts.vcf", rp_h_export_vcf, 0, q_export_vcf},
+
     {"GET", "/api/v1/tasks", rp_h_tasks_list, 0, q_tasks_list},
     {"POST", "/api/v1/tasks", rp_h_tasks_create, 0},
     {"GET", "/api/v1/tasks/:id", rp_h_tasks_get, 0},
@@ -91,6 +101,7 @@ static const rp_route routes[] = {
 
     {"GET", "/api/v1/workflows", rp_h_workflows_list, 0},
     {"POST", "/api/v1/workflows", rp_h_workflows_create, RP_ROUTE_ADMIN},
+    {"POST", "/api/v1/workflows/preview", rp_h_workflows_preview, RP_ROUTE_NO_TXN},
     {"GET", "/api/v1/workflows/:id", rp_h_workflows_get, 0},
     {"PATCH", "/api/v1/workflows/:id", rp_h_workflows_patch, RP_ROUTE_ADMIN},
     {"DELETE", "/api/v1/workflows/:id", rp_h_workflows_delete, RP_ROUTE_ADMIN},

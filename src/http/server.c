@@ -26,6 +26,7 @@
 #include "http/metrics.h"
 #include "http/routes.h"
 #include "http/static.h"
+#include "jobs/import_worker.h"
 #include "jobs/scheduler.h"
 #include "store/store.h"
 #include "util/error.h"
@@ -420,6 +421,7 @@ static void dispatch(server *srv, req_ctx *x) {
       } else {
         /* a write may have made a workflow step or a message due at once */
         rp_scheduler_poke_all();
+        rp_import_worker_poke_all();
       }
     } else {
       rp_store_rollback(r->store);

@@ -430,3 +430,64 @@ cleanup:
   json_decref(body);
   return rc;
 }
+
+/* ---- preview ---- */
+
+/* POST /api/v1/workflows/preview {template, subject?, contact_id} ->
+ * {text, subject}: a message template rendered for one contact as a
+ * workflow step renders it when it runs (jobs/messages.c: the contact's
+ * fields, the agent the message would go out for, the account's name),
+ * nothing stored. The templates are checked as a workflow's are on save
+ * (an unknown variable is 400 naming "template" or "subject"); a contact
+ * the caller does not see is 404. {{unsubscribe_url}} is made per message
+ * when one is queued, so a preview leaves it empty. The route has no
+ * transaction: the handler opens a read one (a preview writes nothing). */
+int rp_h_workflows_preview(rp_req *r) {
+  static const char *const keys[] = {"template", "subject", "contact_id"};
+  json_t *body = NULL;
+  const char *tpl, *subject_tpl;
+  bool txn = false;
+  rp_contact c;
+  rp_lifecycle lc;
+  rp_user agent;
+  char *text = NULL, *subject = NULL;
+  int rc = rp_req_json_object(r, &body);
+  if (rc) goto cleanup;
+  if ((rc = check_keys(body, keys, 3)) || (rc = body_template(body, "template", true, &tpl)) ||
+      (rc = body_template(body, "subject", false, &subject_tpl)))
+    goto cleanup;
+  if (subject_tpl && strpbrk(subject_tpl, "\r\n")) {
+    rc = rp_error_set(RP_EINVALID_VALUE, "subject", "must be one line");
+    goto cleanup;
+  }
+  const json_t *id = json_object_get(body, "contact_id");
+  if (!id || json_is_null(id)) {
+    rc = rp_error_set(RP_EVALIDATION, "contact_id", "is required");
+    goto cleanup;
+  }
+  if (!json_is_string(id) || !rp_uuid_valid(json_string_value(id), json_string_length(id))) {
+    rc = rp_error_set(RP_EINVALID_VALUE, "contact_id", "must be a contact id");
+    goto cleanup;
+  }
+  if (!r->store) {
+    rc = rp_error_set(RP_EINTERNAL, NULL, "the database cannot be opened");
+    goto cleanup;
+  }
+  if ((rc = rp_store_begin(r->store, false))) goto cleanup;
+  txn = true;
+  if ((rc = rp_req_contact_get(r, &c, json_string_value(id)))) {
+    if (rc == RP_ENOTFOUND) rc = rp_error_set(RP_ENOTFOUND, "contact_id", "no such contact");
+    goto cleanup;
+  }
+  if ((rc = rp_req_lifecycle(r, &lc)) ||
+      (rc = rp_messages_agent(&agent, &lc, &c, r->auth.user_id)) ||
+      (rc = rp_messages_render(&text, &lc, &c, &agent, tpl)) ||
+      (rc = rp_messages_render(&subject, &lc, &c, &agent, subject_tpl)))
+    goto cleanup;
+  rp_resp_json(r, 200,
+               json_pack("{s:s, s:o}", "text", text ? text : "", "subject", str_json(subject)));
+cleanup:
+  if (txn) rp_store_rollback(r->store);
+  json_decref(body);
+  return rc;
+}

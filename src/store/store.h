@@ -829,4 +829,73 @@ int rp_store_speed_to_lead(rp_store *s, rp_arena *ar, const char *account_id,
                            const char *visible_to, rp_time since, rp_time until, int64_t *count,
                            int64_t **delays, size_t *n_delays);
 
+/* ---- imports (API.md "Import and export"; 009_imports.sql, store_imports.c) ---- */
+
+/* An error of an import: the line its record starts on and why. */
+typedef struct rp_import_error {
+  int64_t line;
+  char message[240];
+} rp_import_error;
+
+/* An import job. Strings point into the reader's arena. */
+typedef struct rp_import_job {
+  char id[RP_ID_LEN];
+  char account_id[RP_ID_LEN];
+  const char *status;       /* queued | running | done | failed */
+  const char *format;       /* csv | vcard | ics */
+  const char *on_duplicate; /* merge | skip | create */
+  const char *file_name;    /* or NULL */
+  int64_t size, total, processed, created, merged, skipped, error_count;
+  const char *failure; /* why a failed one stopped, or NULL */
+  const char *created_by;
+  rp_time created_at, started_at, finished_at, lease_until;
+} rp_import_job;
+
+/* Inserts j as queued with a new id, and its file. */
+int rp_store_import_create(rp_store *s, rp_import_job *j, const void *body, size_t len);
+/* The job of the account; RP_ENOTFOUND otherwise. */
+int rp_store_import_get(rp_store *s, rp_arena *ar, rp_import_job *out, const char *account_id,
+                        const char *id);
+/* Its kept errors in the order they were found. */
+int rp_store_import_errors(rp_store *s, rp_arena *ar, const char *account_id, const char *id,
+                           rp_import_error **out, size_t *n);
+/* Claims the oldest queued job or a running one whose lease ran out (its
+ * worker died): running, leased until now + lease_s. In the caller's write
+ * transaction. */
+int rp_store_import_claim(rp_store *s, rp_arena *ar, rp_import_job *out, rp_time now,
+                          int64_t lease_s, bool *found);
+/* The job's file (NUL-terminated copy in ar). */
+int rp_store_import_body(rp_store *s, rp_arena *ar, const char *account_id, const char *id,
+                         const char **data, size_t *len);
+/* Writes j's counts, appends errs, renews the lease. */
+int rp_store_import_progress(rp_store *s, const rp_import_job *j, const rp_import_error *errs,
+                             size_t n_errs, rp_time lease_until);
+/* Ends the job (done, or failed with why) and deletes its file. */
+int rp_store_import_finish(rp_store *s, const char *account_id, const char *id, bool ok,
+                           const char *failure, rp_time now);
+
+/* Outside records already taken in (a calendar event's uid, a mail's
+ * Message-ID) per contact, so a second import adds nothing. */
+int rp_store_external_ref_find(rp_store *s, const char *account_id, const char *source,
+                               const char *ref, const char *contact_id, bool *found);
+int rp_store_external_ref_add(rp_store *s, const char *account_id, const char *source,
+                              const char *ref, const char *contact_id, const char *activity_id,
+                              rp_time now);
+
+/* ---- duplicates (API.md GET /api/v1/duplicates; store_duplicates.c) ---- */
+
+/* A pair of live contacts that are likely one person: reason "email",
+ * "phone" or "name_address", value the shared email key, phone or address
+ * key. */
+typedef struct rp_dup_pair {
+  char a[RP_ID_LEN], b[RP_ID_LEN];
+  const char *reason, *value;
+} rp_dup_pair;
+
+/* Up to limit pairs of the account (those visible_to sees when not NULL):
+ * same email first, then same phone, then close names at one address;
+ * each pair once. */
+int rp_store_duplicates(rp_store *s, rp_arena *ar, const char *account_id, const char *visible_to,
+                        size_t limit, rp_dup_pair **out, size_t *n);
+
 #endif

@@ -37,8 +37,9 @@ function messageOf(status, body) {
   return `Request failed (${status}).`;
 }
 
-/* api('GET', '/contacts', {query}) -> parsed JSON (null for 204). */
-export async function api(method, path, { body, query, signal, noAuthRedirect } = {}) {
+/* api('GET', '/contacts', {query}) -> parsed JSON (null for 204).
+ * headers adds request headers (If-Match on a PATCH). */
+export async function api(method, path, { body, query, signal, noAuthRedirect, headers: extra } = {}) {
   let url = '/api/v1' + path;
   if (query) {
     const qs = new URLSearchParams();
@@ -47,7 +48,7 @@ export async function api(method, path, { body, query, signal, noAuthRedirect } 
     const s = qs.toString();
     if (s) url += (url.includes('?') ? '&' : '?') + s;
   }
-  const headers = { Accept: 'application/json' };
+  const headers = { Accept: 'application/json', ...(extra || {}) };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD') {
     const csrf = sessionStorage.getItem(CSRF_KEY);

@@ -1,10 +1,13 @@
 // Contacts list (issue 7): search as you type (debounced q=), filters
 // (status, stage, category, type, tag, score range, overdue), sort, score
-// badges, "load more" by cursor, and the create-contact dialog.
+// badges, "load more" by cursor, the create-contact dialog, and bulk tag
+// (a checkbox a row, "select all on page", add or remove a tag on the
+// selected contacts by one merge-patch PATCH each).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { Link } from '../router.jsx';
 import { CATEGORIES, STAGES, STATUSES, TYPES, ScoreBadge, fmtDate, label } from '../format.jsx';
+import './contacts.css';
 
 const SORTS = [
   ['-created_at', 'Newest first'],
@@ -84,6 +87,7 @@ export function Contacts() {
   const [error, setError] = useState('');
   const [creating, setCreating] = useState(false);
   const [showFilters, setShowFilters] = useState(false);
+  const [selected, setSelected] = useState(() => new Set());
   const search = useRef(null);
   const q = useDebounced(f.q, 200);
   const set = (k) => (v) => setF((o) => ({ ...o, [k]: v }));
@@ -101,6 +105,7 @@ export function Contacts() {
     const ctl = new AbortController();
     setLoading(true);
     setError('');
+    setSelected(new Set());
     api('GET', '/contacts', { query: params, signal: ctl.signal })
       .then((r) => {
         setItems(r.items);
@@ -205,10 +210,23 @@ export function Contacts() {
       <p class="muted small" role="status" aria-live="polite">
         {loading ? 'Loading…' : total != null ? `${total} contact${total === 1 ? '' : 's'}` : ''}
       </p>
+      {selected.size > 0 && (
+        <BulkTag
+          ids={[...selected]}
+          names={Object.fromEntries(items.map((c) => [c.id, c.display_name]))}
+          onUpdated={(c) => setItems((xs) => xs.map((x) => (x.id === c.id ? c : x)))}
+          onClear={() => setSelected(new Set())}
+        />
+      )}
       <table class="contacts" data-testid="contacts-table">
         <thead>
           <tr>
-            <th scope="col">Name</th>
+            <th scope="col">
+              <span class="pick">
+                <SelectAll items={items} selected={selected} setSelected={setSelected} />
+                Name
+              </span>
+            </th>
             <th scope="col">Score</th>
             <th scope="col">Status</th>
             <th scope="col">Stage</th>
@@ -219,11 +237,29 @@ export function Contacts() {
         </thead>
         <tbody>
           {items.map((c) => (
-            <tr key={c.id}>
+            <tr key={c.id} class={selected.has(c.id) ? 'selected' : undefined}>
               <td class="name">
-                <Link href={`/contacts/${c.id}`}>{c.display_name || '(no name)'}</Link>
-                {c.overdue && <span class="tag overdue">overdue</span>}
-                <div class="muted small sub">{c.emails?.[0]?.address || c.phones?.[0]?.number || c.company || ''}</div>
+                <div class="pick">
+                  <input
+                    type="checkbox"
+                    aria-label={`Select ${c.display_name || 'contact'}`}
+                    checked={selected.has(c.id)}
+                    onChange={(e) => {
+                      const on = e.currentTarget.checked;
+                      setSelected((s) => {
+                        const n = new Set(s);
+                        if (on) n.add(c.id);
+                        else n.delete(c.id);
+                        return n;
+                      });
+                    }}
+                  />
+                  <div>
+                    <Link href={`/contacts/${c.id}`}>{c.display_name || '(no name)'}</Link>
+                    {c.overdue && <span class="tag overdue">overdue</span>}
+                    <div class="muted small sub">{c.emails?.[0]?.address || c.phones?.[0]?.number || c.company || ''}</div>
+                  </div>
+                </div>
               </td>
               <td>
                 <ScoreBadge score={c.score} />
@@ -260,6 +296,111 @@ export function Contacts() {
         />
       )}
     </section>
+  );
+}
+
+/* The header checkbox: selects every contact loaded on the page. */
+function SelectAll({ items, selected, setSelected }) {
+  const ref = useRef(null);
+  const n = items.filter((c) => selected.has(c.id)).length;
+  const all = items.length > 0 && n === items.length;
+  useEffect(() => {
+    if (ref.current) ref.current.indeterminate = n > 0 && !all;
+  }, [n, all]);
+  return (
+    <input
+      ref={ref}
+      type="checkbox"
+      aria-label="Select all on page"
+      checked={all}
+      disabled={items.length === 0}
+      onChange={() => setSelected(all ? new Set() : new Set(items.map((c) => c.id)))}
+    />
+  );
+}
+
+/* The bar over the table while contacts are selected: adds or removes one
+ * tag on each, one after the other (read the contact's tags, PATCH the new
+ * list), with a progress line and the failures by name. The selection
+ * stays, so the result stays on screen and a failure can be retried. */
+function BulkTag({ ids, names, onUpdated, onClear }) {
+  const [tag, setTag] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [progress, setProgress] = useState('');
+  const [failures, setFailures] = useState([]);
+  const apply = async (adding) => {
+    const t = tag.trim().toLowerCase();
+    if (!t) {
+      setFailures([{ id: '', message: 'Type the tag first.' }]);
+      return;
+    }
+    setBusy(true);
+    setFailures([]);
+    const failed = [];
+    let changed = 0;
+    for (let i = 0; i < ids.length; i++) {
+      setProgress(`${adding ? 'Adding' : 'Removing'} “${t}”: ${i + 1} of ${ids.length}…`);
+      try {
+        const c = await api('GET', `/contacts/${ids[i]}`);
+        const has = c.tags.includes(t);
+        if (adding !== has) {
+          const tags = adding ? [...c.tags, t] : c.tags.filter((x) => x !== t);
+          onUpdated(await api('PATCH', `/contacts/${ids[i]}`, { body: { tags } }));
+          changed++;
+        } else onUpdated(c);
+      } catch (e) {
+        failed.push({ id: ids[i], message: e.message });
+      }
+    }
+    const n = ids.length - failed.length;
+    const done = `${adding ? 'Added' : 'Removed'} “${t}” ${adding ? 'to' : 'from'} ${n} contact`;
+    const same = n - changed;
+    setProgress(
+      done +
+        (n === 1 ? '' : 's') +
+        (same ? ` (${same} ${adding ? 'had it already' : 'did not have it'}).` : '.')
+    );
+    setFailures(failed);
+    setBusy(false);
+  };
+  return (
+    <div class="bulk-bar" role="region" aria-label="Bulk tag">
+      <strong>{ids.length} selected</strong>
+      <div class="field">
+        <label for="bulk-tag">Tag to add or remove</label>
+        <input
+          id="bulk-tag"
+          value={tag}
+          autocomplete="off"
+          onInput={(e) => setTag(e.currentTarget.value)}
+        />
+      </div>
+      <button type="button" class="primary" disabled={busy} onClick={() => apply(true)}>
+        Add tag
+      </button>
+      <button type="button" class="secondary" disabled={busy} onClick={() => apply(false)}>
+        Remove tag
+      </button>
+      <button type="button" class="link-button" disabled={busy} onClick={onClear}>
+        Clear selection
+      </button>
+      <div class="bulk-progress small" role="status" aria-live="polite">
+        {progress}
+      </div>
+      {failures.length > 0 && (
+        <div class="error bulk-failures" role="alert">
+          {failures.map((f) =>
+            f.id ? (
+              <div key={f.id}>
+                Not changed: {names[f.id] || f.id}: {f.message}
+              </div>
+            ) : (
+              <div key="tag">{f.message}</div>
+            )
+          )}
+        </div>
+      )}
+    </div>
   );
 }
 

@@ -1,0 +1,49 @@
+/* cmd_export.c: `rapport export --format csv|vcf [--version 3|4] [--out
+ * FILE] [--account NAME]` (API.md "Command line"): the account's contacts
+ * as CSV or vCard (jobs/export.h), to FILE or standard output. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "jobs/export.h"
+
+int rp_cli_cmd_export(const rp_cli *c) {
+  const char *fmt = rp_cli_opt(c, "format");
+  rp_export_format f;
+  if (!strcmp(fmt, "csv")) f = RP_EXPORT_CSV;
+  else if (!strcmp(fmt, "vcf") || !strcmp(fmt, "vcard")) f = RP_EXPORT_VCARD4;
+  else if (!strcmp(fmt, "jsonl"))
+    return rp_error_set(RP_EUSAGE, "format", "--format jsonl is not available yet");
+  else return rp_error_set(RP_EUSAGE, "format", "--format must be csv or vcf");
+  const char *v = rp_cli_opt(c, "version");
+  if (v && f == RP_EXPORT_CSV)
+    return rp_error_set(RP_EUSAGE, "version", "--version is for --format vcf");
+  if (v && !strcmp(v, "3")) f = RP_EXPORT_VCARD3;
+  else if (v && strcmp(v, "4")) return rp_error_set(RP_EUSAGE, "version", "--version must be 3 or 4");
+  rp_store *s = NULL;
+  rp_arena ar = {0};
+  rp_account acct;
+  rp_sb out = {0};
+  int64_t n = 0;
+  FILE *fp = NULL;
+  int rc = rp_cli_open_db(&s, c, NULL);
+  if (!rc) rc = rp_cli_find_account(s, &ar, c, &acct);
+  if (!rc) rc = rp_store_begin(s, false);
+  if (!rc) rc = rp_export_contacts(s, acct.id, NULL, f, &out, &n);
+  rp_store_rollback(s);
+  const char *path = rp_cli_opt(c, "out");
+  if (!rc && path && !(fp = fopen(path, "wb")))
+    rc = rp_error_set(RP_EINVALID_VALUE, "out", "cannot write %s", path);
+  if (!rc) {
+    FILE *to = fp ? fp : stdout;
+    if (fwrite(out.p ? out.p : "", 1, out.len, to) != out.len || fflush(to))
+      rc = rp_error_set(RP_EINTERNAL, "out", "writing %s failed", path ? path : "stdout");
+  }
+  if (fp && fclose(fp) && !rc) rc = rp_error_set(RP_EINTERNAL, "out", "writing %s failed", path);
+  if (!rc && path)
+    fprintf(stderr, "Exported %lld contacts of '%s' to %s\n", (long long)n, acct.name, path);
+  rp_sb_free(&out);
+  rp_store_close(s);
+  rp_arena_free(&ar);
+  return rc;
+}

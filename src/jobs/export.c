@@ -1,0 +1,86 @@
+/* export.c: see export.h. */
+#include "jobs/export.h"
+
+#include <string.h>
+
+#include "io/csv.h"
+#include "io/vcard.h"
+#include "util/error.h"
+
+#define PAGE 500
+
+typedef int (*page_fn)(void *ctx, const rp_contact *items, size_t n);
+
+/* Calls fn for each page of the account's live contacts, oldest first. */
+static int each_page(rp_store *s, const char *account_id, const char *visible_to, page_fn fn,
+                     void *ctx) {
+  char *cursor = NULL;
+  int rc = 0;
+  rp_arena keep = {0}; /* the cursor outlives its page */
+  do {
+    rp_arena ar = {0};
+    rp_contact_query q = {.account_id = account_id, .visible_to = visible_to, .overdue = -1,
+                          .sort = RP_SORT_CREATED_AT, .limit = PAGE, .cursor = cursor,
+                          .now = rp_clock_now()};
+    rp_contact *items;
+    size_t n;
+    char *next = NULL;
+    rc = rp_store_contact_list(s, &ar, &q, &items, &n, &next, NULL);
+    if (!rc) rc = fn(ctx, items, n);
+    rp_arena fresh = {0};
+    cursor = next ? rp_arena_strdup(&fresh, next) : NULL;
+    rp_arena_free(&keep);
+    keep = fresh;
+    rp_arena_free(&ar);
+  } while (!rc && cursor);
+  rp_arena_free(&keep);
+  return rc;
+}
+
+typedef struct widths {
+  int emails, phones;
+} widths;
+
+static int measure(void *ctx, const rp_contact *items, size_t n) {
+  widths *w = ctx;
+  for (size_t i = 0; i < n; i++) {
+    if ((int)items[i].n_emails > w->emails) w->emails = (int)items[i].n_emails;
+    if ((int)items[i].n_phones > w->phones) w->phones = (int)items[i].n_phones;
+  }
+  return 0;
+}
+
+typedef struct writing {
+  rp_export_format f;
+  rp_sb *out;
+  rp_csv_writer csv;
+  int64_t count;
+} writing;
+
+static int write_page(void *ctx, const rp_contact *items, size_t n) {
+  writing *w = ctx;
+  int rc = 0;
+  for (size_t i = 0; !rc && i < n; i++) {
+    if (w->f == RP_EXPORT_CSV)
+      rp_csv_write_contact(w->out, &w->csv, &items[i]);
+    else
+      rc = rp_vcard_write(w->out, &items[i], w->f == RP_EXPORT_VCARD3 ? 3 : 4);
+    w->count++;
+  }
+  return rc;
+}
+
+int rp_export_contacts(rp_store *s, const char *account_id, const char *visible_to,
+                       rp_export_format f, rp_sb *out, int64_t *count) {
+  writing w = {.f = f, .out = out};
+  int rc = 0;
+  if (f == RP_EXPORT_CSV) {
+    widths wd = {1, 1};
+    if ((rc = each_page(s, account_id, visible_to, measure, &wd))) return rc;
+    w.csv = (rp_csv_writer){.n_emails = wd.emails, .n_phones = wd.phones, .bom = true};
+    rp_csv_write_header(out, &w.csv);
+  }
+  rc = each_page(s, account_id, visible_to, write_page, &w);
+  if (count) *count = w.count;
+  return rc;
+}
