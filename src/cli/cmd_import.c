@@ -2,13 +2,18 @@
  * [--format csv|vcard|ics] [--account NAME] [--user EMAIL]` (API.md
  * "Command line"; docs/import.md). The same import as POST
  * /api/v1/imports (jobs/import.h), run in this process, with a progress bar
- * on a terminal and a summary; the first errors are listed by line. */
+ * on a terminal and a summary; the first errors are listed by line. A
+ * whole-account export (a file starting with the header line of
+ * jobs/backup.h) is restored instead, all or nothing, with its counts per
+ * table. */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "io/jsonl.h"
+#include "jobs/backup.h"
 #include "jobs/import.h"
 #include "util/mem.h"
 
@@ -58,10 +63,14 @@ static int read_file(const char *path, char **out, size_t *len) {
 static int pick_format(const rp_cli *c, const char *data, rp_import_format *out) {
   const char *f = rp_cli_opt(c, "format");
   if (f) {
-    if (!strcmp(f, "csv")) *out = RP_IMPORT_CSV;
-    else if (!strcmp(f, "vcard") || !strcmp(f, "vcf")) *out = RP_IMPORT_VCARD;
-    else if (!strcmp(f, "ics")) *out = RP_IMPORT_ICS;
-    else return rp_error_set(RP_EUSAGE, "format", "--format must be csv, vcard or ics");
+    if (!strcmp(f, "csv"))
+      *out = RP_IMPORT_CSV;
+    else if (!strcmp(f, "vcard") || !strcmp(f, "vcf"))
+      *out = RP_IMPORT_VCARD;
+    else if (!strcmp(f, "ics"))
+      *out = RP_IMPORT_ICS;
+    else
+      return rp_error_set(RP_EUSAGE, "format", "--format must be csv, vcard or ics");
     return 0;
   }
   int k = rp_import_format_of_name(c->arg);
@@ -79,7 +88,54 @@ static int pick_format(const rp_cli *c, const char *data, rp_import_format *out)
   return 0;
 }
 
+/* rp_backup_read_fn over a FILE. */
+static long read_some(void *ctx, char *buf, size_t cap) {
+  size_t n = fread(buf, 1, cap, ctx);
+  if (n == 0 && ferror((FILE *)ctx)) return rp_error_set(RP_EINTERNAL, "FILE", "reading failed");
+  return (long)n;
+}
+
+/* Restores the whole-account export in path (jobs/backup.h). */
+static int restore_all(const rp_cli *c, FILE *f) {
+  static const char *const not_here[] = {"on-duplicate", "format", "account", "user", NULL};
+  for (size_t i = 0; not_here[i]; i++)
+    if (rp_cli_opt(c, not_here[i]))
+      return rp_error_set(RP_EUSAGE, not_here[i],
+                          "--%s is not for a whole-account export: the file names its account",
+                          not_here[i]);
+  rp_store *s = NULL;
+  rp_arena ar = {0};
+  rp_backup_result res;
+  rp_account acct;
+  double t0 = rp_cli_seconds();
+  int rc = rp_cli_open_db(&s, c, NULL);
+  if (!rc) rc = rp_backup_import(s, &ar, read_some, f, &res);
+  if (!rc) rc = rp_store_account_get(s, &ar, &acct, res.account_id);
+  if (!rc) {
+    printf("Restored account '%s' (%s) from %s in %.2f s: %lld rows\n", acct.name, acct.id, c->arg,
+           rp_cli_seconds() - t0, (long long)res.rows);
+    for (size_t i = 0; i < res.n_counts; i++)
+      printf("  %-22s %lld\n", res.counts[i].table, (long long)res.counts[i].rows);
+  }
+  rp_store_close(s);
+  rp_arena_free(&ar);
+  return rc;
+}
+
 int rp_cli_cmd_import(const rp_cli *c) {
+  FILE *f = fopen(c->arg, "rb");
+  if (f) { /* a whole-account export is restored, not imported */
+    char head[64];
+    bool all = rp_jsonl_is_export(head, fread(head, 1, sizeof head, f));
+    int ret = 0;
+    if (all)
+      ret = fseek(f, 0, SEEK_SET)
+                ? rp_error_set(RP_EINVALID_VALUE, "FILE", "cannot read %s", c->arg)
+                : restore_all(c, f);
+    fclose(f);
+    if (all) return ret;
+  }
+
   rp_store *s = NULL;
   rp_arena ar = {0};
   char *data = NULL;
@@ -101,8 +157,7 @@ int rp_cli_cmd_import(const rp_cli *c) {
   if (email) {
     rc = rp_store_user_by_email(s, &ar, &user, email);
     if (!rc && strcmp(user.account_id, acct.id))
-      rc = rp_error_set(RP_ENOTFOUND, "user", "%s is not a user of account '%s'", email,
-                        acct.name);
+      rc = rp_error_set(RP_ENOTFOUND, "user", "%s is not a user of account '%s'", email, acct.name);
     else if (rc == RP_ENOTFOUND)
       rc = rp_error_set(RP_ENOTFOUND, "user", "no user %s", email);
     if (rc) goto cleanup;
@@ -115,6 +170,7 @@ int rp_cli_cmd_import(const rp_cli *c) {
   o.now = rp_clock_now();
   o.on_batch = on_batch;
   o.ctx = &x;
+  o.batch_ms = 3000; /* a server on the same database waits at most this */
   double t0 = rp_cli_seconds();
   rc = rp_import_run(&o, &n);
   rp_cli_progress_end(&x.pg, rc != 0);

@@ -13,6 +13,7 @@
 #include "jobs/daily_scheduler.h"
 #include "jobs/messages.h"
 #include "jobs/import_worker.h"
+#include "jobs/mail_sync.h"
 #include "jobs/scheduler.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -34,6 +35,7 @@ int rp_cli_cmd_serve(const rp_cli *c) {
   rp_daily_scheduler *sched = NULL;
   rp_scheduler *work = NULL, *outbox = NULL;
   rp_import_worker *imports = NULL;
+  rp_mail_worker *mail = NULL;
   int rc = rp_cli_opt_int(c, "threads", 0, 1024, &threads);
   if (rc) return rc;
   const char *listen = rp_cli_opt(c, "listen");
@@ -70,15 +72,20 @@ int rp_cli_cmd_serve(const rp_cli *c) {
    * the steps) */
   rp_scheduler_opts wo = {.db_path = c->db_path, .run_steps = true};
   rp_scheduler_opts so2 = {.db_path = c->db_path, .sender = rp_outbox_send_due};
-  if ((rc = rp_scheduler_start(&work, &wo)) != 0 ||
-      (rc = rp_scheduler_start(&outbox, &so2)) != 0 ||
-      (rc = rp_import_worker_start(&imports, c->db_path)) != 0) {
+  /* mailbox sync (jobs/mail_sync.h): every RAPPORT_MAIL_POLL_S seconds */
+  const char *poll = getenv("RAPPORT_MAIL_POLL_S");
+  int mail_every = poll && atoi(poll) > 0 ? atoi(poll) : RP_MAIL_SYNC_INTERVAL_S;
+  if ((rc = rp_scheduler_start(&work, &wo)) != 0 || (rc = rp_scheduler_start(&outbox, &so2)) != 0 ||
+      (rc = rp_import_worker_start(&imports, c->db_path)) != 0 ||
+      (rc = rp_mail_worker_start(&mail, c->db_path, mail_every)) != 0) {
+    rp_import_worker_stop(imports);
     rp_scheduler_stop(outbox);
     rp_scheduler_stop(work);
     rp_daily_scheduler_stop(sched);
     return rc;
   }
   rc = rp_server_run(&o);
+  rp_mail_worker_stop(mail);
   rp_import_worker_stop(imports);
   rp_scheduler_stop(outbox);
   rp_scheduler_stop(work);

@@ -121,8 +121,9 @@ static const cmd commands[] = {
      rp_cli_cmd_export,
      {"format", "version", "out", "account", NULL},
      {"format", NULL},
-     "export --format csv|vcf [--version 3|4] [--out FILE] [--account NAME]",
-     "the account's contacts as CSV or vCard (4.0, or 3.0 with --version 3)"},
+     "export --format csv|vcf|jsonl [--version 3|4] [--out FILE] [--account NAME]",
+     "the account's contacts as CSV or vCard (4.0, or 3.0 with --version 3), or everything "
+     "of the account as JSONL (a backup `rapport import` restores into an empty database)"},
 };
 
 /* Commands of API.md that later issues bring. */

@@ -76,6 +76,8 @@ int rp_h_rfactor(rp_req *r);
 int rp_h_rfactor_history(rp_req *r);
 int rp_h_dashboard(rp_req *r);
 int rp_h_jobs_daily(rp_req *r);
+/* mail_sync.c */
+int rp_h_jobs_mail_sync(rp_req *r);
 
 /* ---- helpers the score, attention and rFactor handlers share ---- */
 
@@ -121,6 +123,7 @@ int rp_h_duplicates(rp_req *r);
 /* export.c */
 int rp_h_export_csv(rp_req *r);
 int rp_h_export_vcf(rp_req *r);
+int rp_h_export_all(rp_req *r);
 
 /* imports.c */
 int rp_h_imports_create(rp_req *r);

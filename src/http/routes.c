@@ -86,12 +86,14 @@ static const rp_route routes[] = {
     {"GET", "/api/v1/rfactor/history", rp_h_rfactor_history, 0},
     {"GET", "/api/v1/dashboard", rp_h_dashboard, 0},
     {"POST", "/api/v1/jobs/daily", rp_h_jobs_daily, RP_ROUTE_ADMIN},
+    {"POST", "/api/v1/jobs/mail-sync", rp_h_jobs_mail_sync, RP_ROUTE_ADMIN | RP_ROUTE_NO_TXN},
 
     {"POST", "/api/v1/imports", rp_h_imports_create, 0, q_imports},
     {"GET", "/api/v1/imports/:id", rp_h_imports_get, 0},
     {"GET", "/api/v1/duplicates", rp_h_duplicates, 0, q_limit},
     {"GET", "/api/v1/export/contacts.csv", rp_h_export_csv, 0, q_none},
     {"GET", "/api/v1/export/contacts.vcf", rp_h_export_vcf, 0, q_export_vcf},
+    {"GET", "/api/v1/export/all.jsonl", rp_h_export_all, RP_ROUTE_ADMIN, q_none},
 
     {"GET", "/api/v1/tasks", rp_h_tasks_list, 0, q_tasks_list},
     {"POST", "/api/v1/tasks", rp_h_tasks_create, 0},

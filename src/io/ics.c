@@ -999,7 +999,7 @@ static const char *rule_refusal(const struct icalrecurrencetype *rr) {
   }
   if (n_mday > 0 && !mday_fits) return "no month has the BYMONTHDAY days";
   int n_day = 0, set_max = 0;
-  bool day_fits = n_mday == 0;
+  bool day_fits = n_mday == 0 || rr->by_day[0] == ARR_END;
   for (int i = 0; i < ICAL_BY_DAY_SIZE && rr->by_day[i] != ARR_END; i++, n_day++) {
     int pos = icalrecurrencetype_day_position(rr->by_day[i]);
     set_max += pos ? 1 : 5;

@@ -23,7 +23,6 @@
 #include "core/phone.h"
 #include "util/error.h"
 #include "util/text.h"
-#include "util/uuid.h"
 
 #define NAME_MAX_CHARS 200  /* names, company, partner (the API's limit) */
 #define TEXT_MAX_CHARS 1000 /* children */
@@ -177,6 +176,16 @@ static int hexval(char c) {
   c = lower(c);
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   return -1;
+}
+
+/* A UUID in its 8-4-4-4-12 hex form, either case. */
+static bool is_uuid(const char *s) {
+  if (strlen(s) != RP_ID_LEN - 1) return false;
+  for (size_t i = 0; i < RP_ID_LEN - 1; i++) {
+    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? s[i] != '-' : hexval(s[i]) < 0) return false;
+  }
+  return true;
 }
 
 /* ---- physical and logical lines ---- */
@@ -1049,7 +1058,7 @@ static void take(reader *r, prop *pr) {
   } else if (!strcmp(nm, "UID")) {
     char *s = trim(unescape(a, v, n));
     if (s && iprefix(s, strlen(s), "urn:uuid:")) s += 9;
-    if (s && strlen(s) == RP_ID_LEN - 1 && rp_uuid_valid(s, RP_ID_LEN - 1)) {
+    if (s && is_uuid(s)) {
       ascii_lower(s);
       cd->uid = s;
     }

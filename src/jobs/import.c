@@ -126,7 +126,9 @@ static int end_batch(imp *x) {
 static int record_done(imp *x) {
   x->c.processed++;
   if (++x->in_batch >= RP_IMPORT_BATCH ||
-      (x->in_batch % 64 == 0 && mono_ms() - x->batch_started_ms > RP_IMPORT_BATCH_MS))
+      (x->in_batch % 64 == 0 &&
+       mono_ms() - x->batch_started_ms >
+           (x->o->batch_ms > 0 ? x->o->batch_ms : RP_IMPORT_BATCH_MS)))
     return end_batch(x);
   return 0;
 }

@@ -27,10 +27,12 @@
 #include "store/store.h"
 #include "util/clock.h"
 
-/* A batch ends at RP_IMPORT_BATCH records or after RP_IMPORT_BATCH_MS,
- * whichever comes first, so the API's writes never wait long for the
- * write lock an import holds. */
-#define RP_IMPORT_BATCH 2000
+/* A batch ends at RP_IMPORT_BATCH records or after batch_ms (default
+ * RP_IMPORT_BATCH_MS), whichever comes first, so the API's writes never
+ * wait long for the write lock an import holds; the CLI takes longer
+ * batches (fewer commits, each of which rewrites the index pages it
+ * touched). */
+#define RP_IMPORT_BATCH 25000
 #define RP_IMPORT_BATCH_MS 250
 #define RP_IMPORT_ERRORS_MAX 1000 /* errors kept with their line; all are counted */
 
@@ -55,6 +57,7 @@ typedef struct rp_import_opts {
    * wait for the write lock (SQLite's busy wait polls, and a writer that
    * begins again at once could starve them); 0 in the CLI. */
   int pause_ms;
+  int batch_ms; /* 0: RP_IMPORT_BATCH_MS */
   /* Called in each batch's write transaction before its commit; non-zero
    * aborts the import (rolled back to the last batch). May be NULL. */
   int (*on_batch)(void *ctx, const rp_import_counts *c, const rp_import_error *new_errors,

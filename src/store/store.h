@@ -898,4 +898,93 @@ typedef struct rp_dup_pair {
 int rp_store_duplicates(rp_store *s, rp_arena *ar, const char *account_id, const char *visible_to,
                         size_t limit, rp_dup_pair **out, size_t *n);
 
+/* ---- whole-account dump and restore (issue 8; store_dump.c, docs/api.md
+ * "Backup and restore"): every row of every table of an account's data,
+ * as plain column names and values, so that the file is the same whatever
+ * the store (SQLite now, PostgreSQL next). Which tables, in which order,
+ * and what is left out: store_dump.c. ---- */
+
+typedef enum {
+  RP_SV_NULL,
+  RP_SV_INT,
+  RP_SV_REAL,
+  RP_SV_TEXT, /* UTF-8 text; ids are given (and taken) as their UUID text */
+  RP_SV_BLOB, /* other binary data */
+} rp_sv_kind;
+
+/* One column value: i for INT, d for REAL, p/len for TEXT (NUL-terminated
+ * too) and BLOB. */
+typedef struct rp_store_value {
+  rp_sv_kind kind;
+  int64_t i;
+  double d;
+  const char *p;
+  size_t len;
+} rp_store_value;
+
+/* Called once per row; cols, vals and the strings are valid during the
+ * call only. Returns 0 to go on; anything else stops the dump and is
+ * returned. */
+typedef int (*rp_dump_row_fn)(void *ctx, const char *table, const char *const *cols,
+                              const rp_store_value *vals, size_t n);
+
+/* Streams every row of the account's data to fn: the accounts row first,
+ * its users next, then the other tables in an order where a row comes
+ * after the rows it refers to (foreign keys); each table's rows in key
+ * order. Runs in the caller's transaction (a read one is enough: one
+ * snapshot), or in a read transaction of its own. */
+int rp_store_dump(rp_store *s, const char *account_id, rp_dump_row_fn fn, void *ctx);
+
+/* A restore in progress (rp_store_restore_begin .. finish or abort). */
+typedef struct rp_restore rp_restore;
+
+/* Rows restored into one table. */
+typedef struct rp_restore_count {
+  const char *table;
+  int64_t rows;
+} rp_restore_count;
+
+/* Starts restoring the account account_id from a dump made at schema
+ * (the highest migration number of the database it came from): refuses
+ * (RP_EINVALID_VALUE, field "schema") another schema than this database's,
+ * and (RP_ECONFLICT, field "account_id") a database that already holds an
+ * account with that id. Opens one write transaction (outside any other):
+ * nothing is written unless rp_store_restore_finish commits. */
+int rp_store_restore_begin(rp_store *s, const char *account_id, int schema, rp_restore **out);
+/* Inserts one row as rp_store_dump gave it. RP_EINVALID_VALUE (field
+ * "table" or "table.column") for a table or column the dump does not
+ * write, a value of the wrong type, a row of another account, a missing
+ * required column; RP_ECONFLICT for a key that is taken. */
+int rp_store_restore_row(rp_restore *r, const char *table, const char *const *cols,
+                         const rp_store_value *vals, size_t n);
+/* Rebuilds what the dump leaves out (the search index of the account's
+ * contacts), checks that every reference names a restored row, commits
+ * and frees r; *counts (in ar, tables in dump order, *n of them) says how
+ * many rows went into each table. On failure everything is rolled back. */
+int rp_store_restore_finish(rp_restore *r, rp_arena *ar, rp_restore_count **counts, size_t *n);
+/* Rolls back and frees r (NULL is fine). */
+void rp_store_restore_abort(rp_restore *r);
+
+/* ---- mailbox sync (010_mail_sync.sql, store_mail.c; jobs/mail_sync.h) ---- */
+
+/* Where mail sync stands in one folder of an account. */
+typedef struct rp_mail_folder_state {
+  const char *folder;    /* the IMAP folder name */
+  int64_t uidvalidity;   /* the folder's UIDVALIDITY when last read */
+  int64_t last_uid;      /* the highest UID handled */
+  rp_time synced_at;     /* the last pass that reached the server */
+  const char *last_error; /* why the last pass failed, or NULL */
+} rp_mail_folder_state;
+
+/* The state of the account's folder of this role ("inbox", "sent");
+ * *found false when it was never synced. Strings in ar. */
+int rp_store_mail_state_get(rp_store *s, rp_arena *ar, const char *account_id, const char *role,
+                            rp_mail_folder_state *out, bool *found);
+/* Inserts or replaces it. */
+int rp_store_mail_state_put(rp_store *s, const char *account_id, const char *role,
+                            const rp_mail_folder_state *st);
+/* The accounts whose channel settings have an IMAP url, username and
+ * password (at most max; ids in ar). */
+int rp_store_mail_accounts(rp_store *s, rp_arena *ar, int max, char (**ids)[RP_ID_LEN], size_t *n);
+
 #endif

@@ -152,7 +152,10 @@ static int match_one(rp_store *s, const char *sql, const char *account_id, const
   return ret;
 }
 
-/* The oldest live contact with the email key, else with the phone. */
+/* The oldest live contact with the email key, else with the phone. The
+ * key's index leads (CROSS JOIN): left to itself the planner walked the
+ * contacts in creation order for the ORDER BY and probed each, a scan of
+ * the account per lookup. */
 int rp_store_contact_match(rp_store *s, const char *account_id, const char *email_key,
                            const char *phone, char out_id[static RP_ID_LEN], bool *found) {
   *found = false;
@@ -160,7 +163,7 @@ int rp_store_contact_match(rp_store *s, const char *account_id, const char *emai
   int ret = 0;
   if (email_key && *email_key &&
       (ret = match_one(s,
-                       "SELECT c.id FROM contact_emails m JOIN contacts c"
+                       "SELECT c.id FROM contact_emails m INDEXED BY contact_emails_key CROSS JOIN contacts c"
                        " ON c.account_id = m.account_id AND c.id = m.contact_id"
                        " WHERE m.account_id = ?1 AND m.address_key = ?2 AND c.archived = 0"
                        " ORDER BY c.created_at, c.id LIMIT 1",
@@ -168,7 +171,7 @@ int rp_store_contact_match(rp_store *s, const char *account_id, const char *emai
     return ret;
   if (!*found && phone && *phone)
     ret = match_one(s,
-                    "SELECT c.id FROM contact_phones m JOIN contacts c"
+                    "SELECT c.id FROM contact_phones m INDEXED BY contact_phones_number CROSS JOIN contacts c"
                     " ON c.account_id = m.account_id AND c.id = m.contact_id"
                     " WHERE m.account_id = ?1 AND m.number = ?2 AND c.archived = 0"
                     " ORDER BY c.created_at, c.id LIMIT 1",

@@ -5,7 +5,9 @@
  * strings, single-line names without control characters, E.164 phones,
  * checked emails, dates in "YYYY-MM-DD" / "--MM-DD", lower-case unique
  * tags; and writing it as 4.0 and as 3.0 then reading that back gives one
- * card with the same fields (export then import gives the same contacts). */
+ * card with the same fields (export then import gives the same contacts).
+ * (One line, as tests/fuzz/run.sh reads it; the writer has no header of its own.)
+ * fuzz-sources: src/io/vcard.c src/io/vcard_write.c src/core/contact.c src/core/email.c src/core/phone.c src/util/error.c src/util/text.c src/util/arena.c src/util/strbuf.c src/util/mem.c src/util/clock.c */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,6 +4,7 @@
 // (a checkbox a row, "select all on page", add or remove a tag on the
 // selected contacts by one merge-patch PATCH each).
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { FormDialog } from '../dialog.jsx';
 import { api } from '../api.js';
 import { Link } from '../router.jsx';
 import { CATEGORIES, STAGES, STATUSES, TYPES, ScoreBadge, fmtDate, label } from '../format.jsx';
@@ -405,14 +406,9 @@ function BulkTag({ ids, names, onUpdated, onClear }) {
 }
 
 function CreateContact({ onClose, onCreated }) {
-  const dlg = useRef(null);
   const [v, setV] = useState({ first_name: '', last_name: '', email: '', phone: '', company: '', status: '', type: 'client', tags: '' });
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    const d = dlg.current;
-    if (d && !d.open) d.showModal();
-  }, []);
   const set = (k) => (e) => setV({ ...v, [k]: e.currentTarget.value });
   const submit = async (e) => {
     e.preventDefault();
@@ -434,9 +430,15 @@ function CreateContact({ onClose, onCreated }) {
   };
   const fieldError = (k) => error && error.field && error.field.startsWith(k);
   return (
-    <dialog ref={dlg} class="dialog" aria-labelledby="new-contact-title" onClose={onClose} onCancel={onClose}>
-      <form onSubmit={submit} noValidate>
-        <h2 id="new-contact-title">New contact</h2>
+    <FormDialog
+      id="new-contact-title"
+      title="New contact"
+      onClose={onClose}
+      onSubmit={submit}
+      error={error}
+      busy={busy}
+      submitLabel="Create contact"
+    >
         <div class="form-grid">
           <div class="field">
             <label for="nc-first">First name</label>
@@ -480,20 +482,6 @@ function CreateContact({ onClose, onCreated }) {
             </select>
           </div>
         </div>
-        {error && (
-          <p class="error" role="alert">
-            {error.message}
-          </p>
-        )}
-        <div class="buttons">
-          <button type="button" class="secondary" onClick={() => dlg.current.close()}>
-            Cancel
-          </button>
-          <button type="submit" class="primary" disabled={busy}>
-            {busy ? 'Saving…' : 'Create contact'}
-          </button>
-        </div>
-      </form>
-    </dialog>
+    </FormDialog>
   );
 }

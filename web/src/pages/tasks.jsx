@@ -4,6 +4,7 @@
 // records an outbound call on the contact, docs/api.md Tasks), a snooze of
 // one day, and the new-task form with a contact picker (GET /contacts?q=).
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { FormDialog } from '../dialog.jsx';
 import { api } from '../api.js';
 import { Link, navigate, useLocation } from '../router.jsx';
 import { fmtDate, fmtTime, label } from '../format.jsx';
@@ -449,7 +450,6 @@ function ContactPicker({ value, onChange, invalid }) {
 }
 
 function NewTask({ user, users, onClose, onCreated }) {
-  const dlg = useRef(null);
   const inOneHour = new Date(Date.now() + 3600000);
   inOneHour.setMinutes(0, 0, 0);
   const [v, setV] = useState({
@@ -461,10 +461,6 @@ function NewTask({ user, users, onClose, onCreated }) {
   const [contact, setContact] = useState(null);
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    const d = dlg.current;
-    if (d && !d.open) d.showModal();
-  }, []);
   const set = (k) => (e) => setV({ ...v, [k]: e.currentTarget.value });
   const submit = async (e) => {
     e.preventDefault();
@@ -494,15 +490,15 @@ function NewTask({ user, users, onClose, onCreated }) {
   };
   const bad = (k) => (error && error.field && error.field.startsWith(k) ? 'true' : undefined);
   return (
-    <dialog
-      ref={dlg}
-      class="dialog"
-      aria-labelledby="nt-title"
+    <FormDialog
+      id="nt-title"
+      title="New task"
       onClose={onClose}
-      onCancel={onClose}
+      onSubmit={submit}
+      error={error}
+      busy={busy}
+      submitLabel="Create task"
     >
-      <form onSubmit={submit} noValidate>
-        <h2 id="nt-title">New task</h2>
         <div class="form-grid">
           <div class="field tk-wide">
             <label for="nt-name">Title</label>
@@ -551,20 +547,6 @@ function NewTask({ user, users, onClose, onCreated }) {
             </select>
           </div>
         </div>
-        {error && (
-          <p class="error" role="alert">
-            {error.message}
-          </p>
-        )}
-        <div class="buttons">
-          <button type="button" class="secondary" onClick={() => dlg.current.close()}>
-            Cancel
-          </button>
-          <button type="submit" class="primary" disabled={busy}>
-            {busy ? 'Saving…' : 'Create task'}
-          </button>
-        </div>
-      </form>
-    </dialog>
+    </FormDialog>
   );
 }

@@ -1,0 +1,630 @@
+/* store_dump.c: every row of an account's data out (rp_store_dump) and
+ * back in (rp_store_restore_*), for the whole-account export of issue 8
+ * (jobs/backup.h, io/jsonl.h; docs/api.md "Backup and restore"). Generic
+ * over the schema, so that no table is forgotten: the tables are read
+ * from sqlite_schema, their columns, keys and foreign keys from SQLite's
+ * pragmas.
+ *
+ * Which tables:
+ * - every table with an account_id column, its rows filtered by it; the
+ *   accounts row itself (by id) comes first, the account's users (with
+ *   their password hashes: this is a backup) next, then the others in
+ *   an order where a table comes after the tables it refers to (foreign
+ *   keys; ties in creation order);
+ * - a table without account_id other than accounts is global; the known
+ *   ones are left out (below), and any other makes the dump fail, so that
+ *   a new table is classified here before an export can miss it.
+ * Left out:
+ * - sqlite_* (SQLite's own) and schema_migrations: the header's schema
+ *   number stands for it;
+ * - login_failures: the login rate limit's recent failures, by email,
+ *   of no account;
+ * - the full-text tables (contacts_fts, a virtual table, and its shadow
+ *   tables contacts_fts_*): the restore rebuilds the index of the
+ *   restored contacts the way the store writes it;
+ * - deal_epoch: a random token of each connection's revenue cache
+ *   (003_score.sql), meaningless in another database; the first deal
+ *   written sets it again, and an account without one is rebuilt from
+ *   the deals.
+ * Columns: a rowid alias (contacts.seq, history.seq: an INTEGER PRIMARY
+ * KEY of a rowid table) is SQLite's own and not written; the rows go out
+ * in its order and the restore inserts them in that order, so they get
+ * new ones in the same order (the order of history rows of one second).
+ * Ids (16-byte BLOBs) go out as their UUID text; other blobs as bytes.
+ *
+ * The restore inserts the rows as given, in one write transaction with
+ * triggers off (a trigger's effect, such as the Website form 006 makes
+ * for a new account, is in the dump already) and foreign keys checked at
+ * the commit (a contact may name a referrer restored after it); the
+ * activity index by time is dropped during the load and rebuilt
+ * (rp_store_bulk_begin/end), as the demo load does. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "store/sqlite_internal.h"
+#include "util/error.h"
+#include "util/mem.h"
+#include "util/uuid.h"
+
+/* Columns of one table at most (SQLite's default limit is 2000). */
+#define DUMP_COLS_MAX 256
+
+/* Global tables (no account_id) that are not account data. */
+static const char *const global_tables[] = {"schema_migrations", "login_failures", NULL};
+/* Tables with account_id that are caches, not data. */
+static const char *const cache_tables[] = {"deal_epoch", NULL};
+
+typedef struct dump_col {
+  const char *name;
+  char aff; /* SQLite affinity of its declared type: i, r, t, b, n */
+} dump_col;
+
+typedef struct dump_table {
+  const char *name;
+  dump_col *cols; /* without the rowid alias */
+  size_t n_cols;
+  int account_col;      /* index of account_id in cols; -1 for accounts */
+  const char *order_by; /* SQL: the rowid alias, else the primary key, else rowid */
+  const char **parents; /* tables its foreign keys name */
+  size_t n_parents;
+  int64_t restored;
+} dump_table;
+
+typedef struct dump_schema {
+  dump_table *t; /* in dump order */
+  size_t n;
+} dump_schema;
+
+static bool in_list(const char *const *list, const char *name) {
+  for (; *list; list++)
+    if (!strcmp(*list, name)) return true;
+  return false;
+}
+
+/* SQLite's affinity rules (datatype3.html 3.1) on a declared type. */
+static char affinity(const char *type) {
+  if (!type) return 'b';
+  if (strcasestr(type, "INT")) return 'i';
+  if (strcasestr(type, "CHAR") || strcasestr(type, "CLOB") || strcasestr(type, "TEXT")) return 't';
+  if (!*type || strcasestr(type, "BLOB")) return 'b';
+  if (strcasestr(type, "REAL") || strcasestr(type, "FLOA") || strcasestr(type, "DOUB")) return 'r';
+  return 'n';
+}
+
+/* Appends name as an SQL identifier ("..." with quotes doubled). */
+static void sb_ident(rp_sb *sb, const char *name) {
+  rp_sb_putc(sb, '"');
+  for (const char *p = name; *p; p++) {
+    if (*p == '"') rp_sb_putc(sb, '"');
+    rp_sb_putc(sb, *p);
+  }
+  rp_sb_putc(sb, '"');
+}
+
+static int prep(rp_store *s, sqlite3_stmt **st, const char *sql) {
+  int rc = sqlite3_prepare_v2(s->db, sql, -1, st, NULL);
+  return rc == SQLITE_OK ? 0 : rp_sql_error(s, rc, NULL);
+}
+
+/* Reads the columns, order and parents of table t->name. */
+static int load_table(rp_store *s, rp_arena *ar, dump_table *t, bool *skip) {
+  sqlite3_stmt *st = NULL;
+  int ret = prep(s, &st, "SELECT name, type, pk FROM pragma_table_info(?) ORDER BY cid");
+  if (ret) return ret;
+  sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
+  struct {
+    const char *name, *type;
+    int pk;
+  } cols[DUMP_COLS_MAX];
+  size_t n = 0;
+  int n_pk = 0, rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < DUMP_COLS_MAX) {
+    cols[n].name = rp_col_text(st, 0, ar);
+    cols[n].type = rp_col_text(st, 1, ar);
+    cols[n].pk = sqlite3_column_int(st, 2);
+    if (cols[n].pk) n_pk++;
+    n++;
+  }
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) ret = rp_sql_error(s, rc, NULL);
+  sqlite3_finalize(st);
+  if (ret) return ret;
+  if (rc == SQLITE_ROW)
+    return rp_error_set(RP_EINTERNAL, NULL, "table %s has too many columns", t->name);
+
+  /* a rowid table's INTEGER PRIMARY KEY is its rowid: a rowid table has
+   * no index of origin 'pk' for it (a WITHOUT ROWID table has one) */
+  int alias = -1;
+  if (n_pk == 1) {
+    for (size_t i = 0; i < n; i++)
+      if (cols[i].pk && cols[i].type && !strcasecmp(cols[i].type, "INTEGER")) alias = (int)i;
+    if (alias >= 0) {
+      if ((ret = prep(s, &st, "SELECT count(*) FROM pragma_index_list(?) WHERE origin = 'pk'")))
+        return ret;
+      sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
+      if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0) alias = -1;
+      sqlite3_finalize(st);
+    }
+  }
+  t->cols = rp_arena_calloc(ar, (n ? n : 1) * sizeof *t->cols);
+  t->account_col = -1;
+  for (size_t i = 0; i < n; i++) {
+    if ((int)i == alias) continue;
+    if (!strcmp(cols[i].name, "account_id")) t->account_col = (int)t->n_cols;
+    t->cols[t->n_cols].name = cols[i].name;
+    t->cols[t->n_cols].aff = affinity(cols[i].type);
+    t->n_cols++;
+  }
+  if (t->account_col < 0 && strcmp(t->name, "accounts")) {
+    if (in_list(global_tables, t->name)) {
+      *skip = true;
+      return 0;
+    }
+    return rp_error_set(RP_EINTERNAL, NULL,
+                        "table %s has no account_id: store_dump.c must say whether it is an "
+                        "account's data",
+                        t->name);
+  }
+  rp_sb ob = {0};
+  if (alias >= 0) {
+    sb_ident(&ob, cols[alias].name);
+  } else if (n_pk) {
+    for (int k = 1; k <= n_pk; k++)
+      for (size_t i = 0; i < n; i++)
+        if (cols[i].pk == k) {
+          if (ob.len) rp_sb_puts(&ob, ", ");
+          sb_ident(&ob, cols[i].name);
+        }
+  } else {
+    rp_sb_puts(&ob, "rowid");
+  }
+  t->order_by = rp_arena_strdup(ar, rp_sb_str(&ob));
+  rp_sb_free(&ob);
+
+  if ((ret = prep(s, &st, "SELECT DISTINCT \"table\" FROM pragma_foreign_key_list(?)"))) return ret;
+  sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
+  size_t cap = 0;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+    *RP_ARENA_PUSH(ar, t->parents, &t->n_parents, &cap, 4) = rp_col_text(st, 0, ar);
+  if (rc != SQLITE_DONE) ret = rp_sql_error(s, rc, NULL);
+  sqlite3_finalize(st);
+  return ret;
+}
+
+/* Whether every parent of t (but itself and tables not dumped) is placed. */
+static bool parents_placed(const dump_table *t, const dump_table *all, size_t n,
+                           const bool *placed) {
+  for (size_t p = 0; p < t->n_parents; p++) {
+    if (!strcmp(t->parents[p], t->name)) continue;
+    for (size_t k = 0; k < n; k++)
+      if (!placed[k] && !strcmp(all[k].name, t->parents[p])) return false;
+  }
+  return true;
+}
+
+/* The tables of an account's data, in dump order (see the top). */
+static int load_schema(rp_store *s, rp_arena *ar, dump_schema *out) {
+  memset(out, 0, sizeof *out);
+  sqlite3_stmt *st = NULL;
+  int ret = prep(s, &st,
+                 "SELECT name, sql LIKE 'CREATE VIRTUAL TABLE%' FROM sqlite_schema"
+                 " WHERE type = 'table' ORDER BY rowid");
+  if (ret) return ret;
+  const char **names = NULL, **virt = NULL;
+  size_t n_names = 0, cap_names = 0, n_virt = 0, cap_virt = 0;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    const char *name = rp_col_text(st, 0, ar);
+    if (sqlite3_column_int(st, 1))
+      *RP_ARENA_PUSH(ar, virt, &n_virt, &cap_virt, 4) = name;
+    else
+      *RP_ARENA_PUSH(ar, names, &n_names, &cap_names, 64) = name;
+  }
+  if (rc != SQLITE_DONE) ret = rp_sql_error(s, rc, NULL);
+  sqlite3_finalize(st);
+  if (ret) return ret;
+
+  dump_table *all = rp_arena_calloc(ar, (n_names ? n_names : 1) * sizeof *all);
+  size_t n = 0;
+  for (size_t i = 0; i < n_names; i++) {
+    const char *name = names[i];
+    if (!strncmp(name, "sqlite_", 7) || in_list(cache_tables, name)) continue;
+    bool shadow = false;
+    for (size_t v = 0; v < n_virt; v++) {
+      size_t vl = strlen(virt[v]);
+      if (!strncmp(name, virt[v], vl) && name[vl] == '_') shadow = true;
+    }
+    if (shadow) continue;
+    bool skip = false;
+    all[n].name = name;
+    if ((ret = load_table(s, ar, &all[n], &skip))) return ret;
+    if (!skip)
+      n++;
+    else
+      memset(&all[n], 0, sizeof all[n]);
+  }
+
+  /* accounts, users, then the rest in a stable topological order */
+  out->t = rp_arena_calloc(ar, (n ? n : 1) * sizeof *out->t);
+  bool *placed = rp_arena_calloc(ar, n ? n : 1);
+  static const char *const first[] = {"accounts", "users"};
+  for (size_t f = 0; f < 2; f++)
+    for (size_t k = 0; k < n; k++)
+      if (!placed[k] && !strcmp(all[k].name, first[f])) {
+        out->t[out->n++] = all[k];
+        placed[k] = true;
+      }
+  while (out->n < n) {
+    size_t pick = n;
+    for (size_t k = 0; k < n && pick == n; k++)
+      if (!placed[k] && parents_placed(&all[k], all, n, placed)) pick = k;
+    for (size_t k = 0; k < n && pick == n; k++) /* a cycle: creation order */
+      if (!placed[k]) pick = k;
+    out->t[out->n++] = all[pick];
+    placed[pick] = true;
+  }
+  return 0;
+}
+
+/* ---- dump ---- */
+
+static int dump_table_rows(rp_store *s, const dump_table *t, const char *account_id,
+                           rp_dump_row_fn fn, void *ctx) {
+  rp_sb sql = {0};
+  rp_sb_puts(&sql, "SELECT ");
+  for (size_t i = 0; i < t->n_cols; i++) {
+    if (i) rp_sb_puts(&sql, ", ");
+    sb_ident(&sql, t->cols[i].name);
+  }
+  rp_sb_puts(&sql, " FROM ");
+  sb_ident(&sql, t->name);
+  rp_sb_printf(&sql, " WHERE %s = ? ORDER BY %s", t->account_col < 0 ? "id" : "account_id",
+               t->order_by);
+  sqlite3_stmt *st = NULL;
+  int ret = prep(s, &st, rp_sb_str(&sql));
+  rp_sb_free(&sql);
+  if (ret) return ret;
+  rp_bind_id(st, 1, account_id);
+  const char **cols = rp_xcalloc(t->n_cols ? t->n_cols : 1, sizeof *cols);
+  rp_store_value *vals = rp_xcalloc(t->n_cols ? t->n_cols : 1, sizeof *vals);
+  char(*ids)[RP_ID_LEN] = rp_xcalloc(t->n_cols ? t->n_cols : 1, RP_ID_LEN);
+  for (size_t i = 0; i < t->n_cols; i++)
+    cols[i] = t->cols[i].name;
+  int rc = SQLITE_DONE;
+  while (!ret && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    for (size_t i = 0; i < t->n_cols; i++) {
+      rp_store_value *v = &vals[i];
+      int c = (int)i;
+      memset(v, 0, sizeof *v);
+      switch (sqlite3_column_type(st, c)) {
+      case SQLITE_NULL: v->kind = RP_SV_NULL; break;
+      case SQLITE_INTEGER:
+        v->kind = RP_SV_INT;
+        v->i = sqlite3_column_int64(st, c);
+        break;
+      case SQLITE_FLOAT:
+        v->kind = RP_SV_REAL;
+        v->d = sqlite3_column_double(st, c);
+        break;
+      case SQLITE_TEXT:
+        v->kind = RP_SV_TEXT;
+        v->p = (const char *)sqlite3_column_text(st, c);
+        v->len = (size_t)sqlite3_column_bytes(st, c);
+        break;
+      default: /* a blob: an id (16 bytes in a BLOB column) as its UUID text */
+        if (t->cols[i].aff == 'b' && sqlite3_column_bytes(st, c) == 16) {
+          rp_col_id(st, c, ids[i]);
+          v->kind = RP_SV_TEXT;
+          v->p = ids[i];
+          v->len = strlen(ids[i]);
+        } else {
+          v->kind = RP_SV_BLOB;
+          v->p = sqlite3_column_blob(st, c);
+          v->len = (size_t)sqlite3_column_bytes(st, c);
+          if (!v->p) v->p = "";
+        }
+      }
+    }
+    ret = fn(ctx, t->name, cols, vals, t->n_cols);
+  }
+  if (!ret && rc != SQLITE_DONE) ret = rp_sql_error(s, rc, NULL);
+  sqlite3_finalize(st);
+  free(cols);
+  free(vals);
+  free(ids);
+  return ret;
+}
+
+/* Streams the account's rows to fn (store.h), in one read snapshot. */
+int rp_store_dump(rp_store *s, const char *account_id, rp_dump_row_fn fn, void *ctx) {
+  rp_arena ar = {0};
+  dump_schema sc;
+  bool own = sqlite3_get_autocommit(s->db) != 0;
+  int ret = own ? rp_store_begin(s, false) : 0;
+  if (!ret) ret = load_schema(s, &ar, &sc);
+  for (size_t i = 0; !ret && i < sc.n; i++)
+    ret = dump_table_rows(s, &sc.t[i], account_id, fn, ctx);
+  if (own) rp_store_rollback(s);
+  rp_arena_free(&ar);
+  return ret;
+}
+
+/* ---- restore ---- */
+
+struct rp_restore {
+  rp_store *s;
+  rp_arena ar;
+  dump_schema sc;
+  char account_id[RP_ID_LEN];
+  dump_table *last; /* the table of the previous row */
+  rp_sb sql;
+  bool bulk, triggers_off;
+};
+
+/* Ends what begin took: the transaction, the trigger switch, the index. */
+static void restore_release(rp_restore *r) {
+  if (!r) return;
+  rp_error saved = *rp_error_last();
+  rp_store_rollback(r->s);
+  if (r->triggers_off) sqlite3_db_config(r->s->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 1, NULL);
+  if (r->bulk) rp_store_bulk_end(r->s);
+  rp_error_set(saved.code, saved.field[0] ? saved.field : NULL, "%s", saved.message);
+  rp_sb_free(&r->sql);
+  rp_arena_free(&r->ar);
+  free(r);
+}
+
+void rp_store_restore_abort(rp_restore *r) { restore_release(r); }
+
+int rp_store_restore_begin(rp_store *s, const char *account_id, int schema, rp_restore **out) {
+  *out = NULL;
+  if (!sqlite3_get_autocommit(s->db))
+    return rp_error_set(RP_EINTERNAL, NULL, "a restore inside a transaction");
+  if (!account_id || !rp_uuid_valid(account_id, strlen(account_id)))
+    return rp_error_set(RP_EINVALID_VALUE, "account_id", "must be a UUID");
+  int have = 0;
+  int ret = rp_store_schema_version(s, &have);
+  if (ret) return ret;
+  if (have != schema)
+    return rp_error_set(RP_EINVALID_VALUE, "schema",
+                        "the file is of schema %d and this database of schema %d: restore it "
+                        "with the rapport that wrote it, then upgrade",
+                        schema, have);
+  rp_restore *r = rp_xcalloc(1, sizeof *r);
+  r->s = s;
+  rp_id_copy(r->account_id, account_id);
+  if ((ret = load_schema(s, &r->ar, &r->sc))) goto fail;
+  if ((ret = rp_store_bulk_begin(s))) goto fail;
+  r->bulk = true;
+  int on = 1;
+  if (sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, &on) != SQLITE_OK || on) {
+    ret = rp_error_set(RP_EINTERNAL, NULL, "cannot turn triggers off for the restore");
+    goto fail;
+  }
+  r->triggers_off = true;
+  if ((ret = rp_store_begin(s, true))) goto fail;
+  char *err = NULL;
+  if (sqlite3_exec(s->db, "PRAGMA defer_foreign_keys = ON", NULL, NULL, &err) != SQLITE_OK) {
+    ret = rp_error_set(RP_EINTERNAL, NULL, "database: %s", err ? err : "defer_foreign_keys");
+    sqlite3_free(err);
+    goto fail;
+  }
+  sqlite3_stmt *st = rp_sql_dyn(s, "SELECT 1 FROM accounts WHERE id = ?");
+  if (!st) {
+    ret = rp_error_last()->code;
+    goto fail;
+  }
+  rp_bind_id(st, 1, account_id);
+  int rc = sqlite3_step(st);
+  rp_sql_done(st);
+  if (rc == SQLITE_ROW) {
+    ret = rp_error_set(RP_ECONFLICT, "account_id",
+                       "this database already holds account %s: restore into a database without "
+                       "it",
+                       account_id);
+    goto fail;
+  }
+  if (rc != SQLITE_DONE) {
+    ret = rp_sql_error(s, rc, NULL);
+    goto fail;
+  }
+  *out = r;
+  return 0;
+fail:
+  restore_release(r);
+  return ret;
+}
+
+/* Whether v is the UUID text of id (any case). */
+static bool same_id(const rp_store_value *v, const char *id) {
+  return v->kind == RP_SV_TEXT && v->len == 36 && !strncasecmp(v->p, id, 36);
+}
+
+static dump_table *find_table(rp_restore *r, const char *name) {
+  if (r->last && !strcmp(r->last->name, name)) return r->last;
+  for (size_t i = 0; i < r->sc.n; i++)
+    if (!strcmp(r->sc.t[i].name, name)) return r->last = &r->sc.t[i];
+  return NULL;
+}
+
+/* Checks a value against the column's affinity: what the store writes. */
+static const char *type_error(char aff, const rp_store_value *v) {
+  if (v->kind == RP_SV_NULL) return NULL;
+  switch (aff) {
+  case 'i': return v->kind == RP_SV_INT ? NULL : "an integer expected";
+  case 'r':
+  case 'n': return v->kind == RP_SV_INT || v->kind == RP_SV_REAL ? NULL : "a number expected";
+  case 't': return v->kind == RP_SV_TEXT ? NULL : "a text expected";
+  default:
+    return v->kind == RP_SV_TEXT || v->kind == RP_SV_BLOB ? NULL : "an id or {\"b64\"} expected";
+  }
+}
+
+int rp_store_restore_row(rp_restore *r, const char *table, const char *const *cols,
+                         const rp_store_value *vals, size_t n) {
+  char field[160];
+  dump_table *t = find_table(r, table);
+  if (!t)
+    return rp_error_set(RP_EINVALID_VALUE, "t", "%s is not a table of an account's export", table);
+  bool account_seen = false;
+  for (size_t i = 0; i < n; i++) {
+    size_t k = 0;
+    while (k < t->n_cols && strcmp(t->cols[k].name, cols[i]))
+      k++;
+    snprintf(field, sizeof field, "%s.%s", table, cols[i]);
+    if (k == t->n_cols)
+      return rp_error_set(RP_EINVALID_VALUE, field, "%s is not a column of %s", cols[i], table);
+    const char *why = type_error(t->cols[k].aff, &vals[i]);
+    if (why) return rp_error_set(RP_EINVALID_VALUE, field, "%s: %s", field, why);
+    bool key = t->account_col < 0 ? !strcmp(cols[i], "id") : (int)k == t->account_col;
+    if (key) {
+      if (!same_id(&vals[i], r->account_id))
+        return rp_error_set(RP_EINVALID_VALUE, field, "%s: a row of another account than %s", field,
+                            r->account_id);
+      account_seen = true;
+    }
+  }
+  if (!account_seen)
+    return rp_error_set(RP_EINVALID_VALUE, table, "a row of %s without its %s", table,
+                        t->account_col < 0 ? "id" : "account_id");
+
+  rp_sb_reset(&r->sql);
+  rp_sb_puts(&r->sql, "INSERT INTO ");
+  sb_ident(&r->sql, t->name);
+  rp_sb_puts(&r->sql, " (");
+  for (size_t i = 0; i < n; i++) {
+    if (i) rp_sb_puts(&r->sql, ", ");
+    sb_ident(&r->sql, cols[i]);
+  }
+  rp_sb_puts(&r->sql, ") VALUES (");
+  for (size_t i = 0; i < n; i++)
+    rp_sb_puts(&r->sql, i ? ", ?" : "?");
+  rp_sb_putc(&r->sql, ')');
+  sqlite3_stmt *st = rp_sql_dyn(r->s, rp_sb_str(&r->sql));
+  if (!st) return rp_error_last()->code;
+  for (size_t i = 0; i < n; i++) {
+    const rp_store_value *v = &vals[i];
+    int at = (int)i + 1;
+    switch (v->kind) {
+    case RP_SV_NULL: sqlite3_bind_null(st, at); break;
+    case RP_SV_INT: sqlite3_bind_int64(st, at, v->i); break;
+    case RP_SV_REAL: sqlite3_bind_double(st, at, v->d); break;
+    case RP_SV_TEXT: {
+      size_t k = 0;
+      while (strcmp(t->cols[k].name, cols[i]))
+        k++;
+      if (t->cols[k].aff == 'b' && v->len == strlen(v->p))
+        rp_bind_id(st, at, v->p); /* an id: its 16 bytes */
+      else
+        sqlite3_bind_text(st, at, v->p, (int)v->len, SQLITE_STATIC);
+      break;
+    }
+    case RP_SV_BLOB: sqlite3_bind_blob(st, at, v->p ? v->p : "", (int)v->len, SQLITE_STATIC); break;
+    }
+  }
+  int rc = sqlite3_step(st);
+  int ret = 0;
+  if (rc != SQLITE_DONE) {
+    int ext = sqlite3_extended_errcode(r->s->db);
+    const char *msg = sqlite3_errmsg(r->s->db);
+    if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
+      ret = rp_error_set(RP_ECONFLICT, table, "%s: already taken (%s)", table, msg);
+    else if ((rc & 0xff) == SQLITE_CONSTRAINT)
+      ret = rp_error_set(RP_EINVALID_VALUE, table, "%s: %s", table, msg);
+    else
+      ret = rp_sql_error(r->s, rc, NULL);
+  }
+  rp_sql_done(st);
+  if (ret) return ret;
+  t->restored++;
+  rp_sql_bulk_note(r->s);
+  return 0;
+}
+
+/* Writes the search index of the account's contacts the way the store
+ * writes it: rp_store_contact_update rewrites a contact's index entry when
+ * the stored emails differ from the contact's, so each contact is read,
+ * its stored emails_json cleared and its version taken back by one, and
+ * updated with what was read: its row ends as it was restored, with its
+ * search entry (and email rows) written. */
+static int rebuild_search(rp_restore *r) {
+  rp_store *s = r->s;
+  sqlite3_stmt *ids = NULL;
+  int ret = prep(s, &ids, "SELECT id FROM contacts WHERE account_id = ? ORDER BY seq");
+  if (ret) return ret;
+  rp_bind_id(ids, 1, r->account_id);
+  int rc = SQLITE_DONE;
+  rp_arena ar = {0};
+  while (!ret && (rc = sqlite3_step(ids)) == SQLITE_ROW) {
+    char id[RP_ID_LEN];
+    rp_col_id(ids, 0, id);
+    rp_contact c;
+    if ((ret = rp_store_contact_get(s, &ar, &c, r->account_id, id))) break;
+    sqlite3_stmt *st = rp_sql_dyn(s, "UPDATE contacts SET emails_json = '', version = version - 1"
+                                     " WHERE account_id = ? AND id = ?");
+    if (!st) {
+      ret = rp_error_last()->code;
+      break;
+    }
+    rp_bind_id(st, 1, r->account_id);
+    rp_bind_id(st, 2, id);
+    if ((ret = rp_sql_run(s, st, NULL))) break;
+    c.version--;
+    ret = rp_store_contact_update(s, &c);
+    rp_arena_free(&ar);
+  }
+  if (!ret && rc != SQLITE_DONE) ret = rp_sql_error(s, rc, NULL);
+  sqlite3_finalize(ids);
+  rp_arena_free(&ar);
+  if (ret) {
+    rp_error saved = *rp_error_last();
+    rp_error_set(saved.code, NULL, "rebuilding the search index: %s", saved.message);
+  }
+  return ret;
+}
+
+/* After a failed commit of deferred foreign keys: which reference broke. */
+static int foreign_key_error(rp_store *s) {
+  sqlite3_stmt *st = NULL;
+  char table[80] = "", parent[80] = "";
+  if (prep(s, &st, "PRAGMA foreign_key_check") == 0 && sqlite3_step(st) == SQLITE_ROW) {
+    snprintf(table, sizeof table, "%s", (const char *)sqlite3_column_text(st, 0));
+    snprintf(parent, sizeof parent, "%s", (const char *)sqlite3_column_text(st, 2));
+  }
+  sqlite3_finalize(st);
+  if (!table[0])
+    return rp_error_set(RP_EINVALID_VALUE, NULL,
+                        "a row refers to a row the file does not hold (foreign key)");
+  return rp_error_set(RP_EINVALID_VALUE, table,
+                      "a row of %s refers to a row of %s the file does not hold", table, parent);
+}
+
+int rp_store_restore_finish(rp_restore *r, rp_arena *ar, rp_restore_count **counts, size_t *n) {
+  *counts = NULL;
+  *n = 0;
+  int ret = 0;
+  dump_table *acct = find_table(r, "accounts");
+  if (!acct || acct->restored != 1)
+    ret = rp_error_set(RP_EINVALID_VALUE, "accounts", "the file holds no accounts row");
+  /* the rebuild checks a contact's owner and referrer: a missing one is
+   * a broken reference of the file */
+  if (!ret && find_table(r, "contacts") && (ret = rebuild_search(r)) == RP_ENOTFOUND)
+    ret = foreign_key_error(r->s);
+  if (!ret) {
+    /* a deferred foreign key that fails the COMMIT (RP_ENOTFOUND) leaves
+     * the transaction open: find the reference, then roll back */
+    ret = rp_store_commit(r->s);
+    if (ret == RP_ENOTFOUND && !sqlite3_get_autocommit(r->s->db)) ret = foreign_key_error(r->s);
+  }
+  if (!ret) {
+    *counts = rp_arena_calloc(ar, (r->sc.n ? r->sc.n : 1) * sizeof **counts);
+    for (size_t i = 0; i < r->sc.n; i++) {
+      (*counts)[i].table = rp_arena_strdup(ar, r->sc.t[i].name);
+      (*counts)[i].rows = r->sc.t[i].restored;
+    }
+    *n = r->sc.n;
+  }
+  restore_release(r);
+  return ret;
+}
