@@ -50,6 +50,10 @@ json_t *rp_alert_to_json(const rp_alert *a) {
   json_object_set_new(c, "status", json_string(rp_status_name(a->status)));
   json_object_set_new(c, "stage", json_string(rp_stage_name(a->stage)));
   json_object_set_new(c, "score", json_real(rp_score_round1(a->score)));
+  json_object_set_new(c, "phone", a->phone ? json_string(a->phone) : json_null());
+  json_object_set_new(c, "email", a->email ? json_string(a->email) : json_null());
+  json_object_set_new(c, "sms_opt_out", json_boolean(a->sms_opt_out));
+  json_object_set_new(c, "email_opt_out", json_boolean(a->email_opt_out));
   json_t *o = json_object();
   json_object_set_new(o, "alert_id", json_string(a->id));
   json_object_set_new(o, "contact", c);
@@ -127,7 +131,8 @@ int rp_reach_out_json(rp_req *r, unsigned mask, int limit, json_t **out) {
 }
 
 /* GET /api/v1/reach-out?reason=&limit=: {items: [{alert_id, contact: {id,
- * display_name, status, stage, score}, reason, detail, since}]}, the open
+ * display_name, status, stage, score, phone, email, sms_opt_out,
+ * email_opt_out}, reason, detail, since}]}, the open
  * alerts (DOMAIN.md A2-A4) of the live contacts the caller may see, most
  * urgent first; limit 1..500 (default 50), no paging. */
 int rp_h_reach_out(rp_req *r) {

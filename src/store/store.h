@@ -466,6 +466,8 @@ typedef struct rp_alert {
   rp_status status;
   rp_stage stage;
   double score;
+  const char *phone, *email; /* the first of each, or NULL */
+  bool sms_opt_out, email_opt_out;
 } rp_alert;
 
 /* Inserts a (fills an empty id). */

@@ -249,6 +249,13 @@ int rp_store_daily_claim(rp_store *s, const char *account_id, int64_t day, rp_ti
   "a.id, a.contact_id, a.reason, a.detail, a.day, a.raised_at, a.cleared_at, a.dismissed_at,"      \
   " a.urgency"
 
+/* The contact as a reach-out item shows it (columns 9..16): what to call
+ * it, where it stands, and how to reach it (its first phone and email and
+ * the opt-outs), so the list needs no second request per item. */
+#define CONTACT_BRIEF_COLS                                                                         \
+  ", c.display_name, c.status, c.stage, c.score, json_extract(c.phones_json, '$[0].number'),"      \
+  " json_extract(c.emails_json, '$[0].address'), c.sms_opt_out, c.email_opt_out"
+
 /* Fills a from ALERT_COLS at columns 0..8; the contact fields are left
  * empty. */
 static void read_alert(sqlite3_stmt *st, rp_arena *ar, rp_alert *a) {
@@ -390,6 +397,10 @@ static int collect_alerts(rp_store *s, sqlite3_stmt *st, rp_arena *ar, bool with
       rp_stage_parse(&stage, (const char *)sqlite3_column_text(st, 11));
       a->stage = stage;
       a->score = sqlite3_column_double(st, 12);
+      a->phone = rp_col_text(st, 13, ar);
+      a->email = rp_col_text(st, 14, ar);
+      a->sms_opt_out = sqlite3_column_int(st, 15) != 0;
+      a->email_opt_out = sqlite3_column_int(st, 16) != 0;
     }
   }
   int ret = rc == SQLITE_DONE ? 0 : rp_sql_error(s, rc, NULL);
@@ -401,7 +412,7 @@ static int collect_alerts(rp_store *s, sqlite3_stmt *st, rp_arena *ar, bool with
 int rp_store_alert_get(rp_store *s, rp_arena *ar, const char *account_id, const char *id,
                        rp_alert *out) {
   sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_ALERT_GET,
-                                 "SELECT " ALERT_COLS ", c.display_name, c.status, c.stage, c.score"
+                                 "SELECT " ALERT_COLS CONTACT_BRIEF_COLS
                                  " FROM alerts a JOIN contacts c ON c.account_id = a.account_id"
                                  " AND c.id = a.contact_id WHERE a.account_id = ? AND a.id = ?");
   if (!st) return rp_error_last()->code;
@@ -445,7 +456,7 @@ int rp_store_alert_list(rp_store *s, rp_arena *ar, const rp_alert_query *q, rp_a
   unsigned mask = q->reason_mask ? q->reason_mask : (1u << RP_ALERT_REASON_COUNT) - 1;
   sqlite3_stmt *st =
       rp_sql_stmt(s, RP_ST_ALERT_LIST,
-                  "SELECT " ALERT_COLS ", c.display_name, c.status, c.stage, c.score"
+                  "SELECT " ALERT_COLS CONTACT_BRIEF_COLS
                   " FROM alerts a INDEXED BY alerts_open CROSS JOIN contacts c"
                   " ON c.account_id = a.account_id AND c.id = a.contact_id"
                   " WHERE a.account_id = ?1 AND a.cleared_at IS NULL AND a.dismissed_at IS NULL"

@@ -82,7 +82,14 @@ before(async () => {
   const main = acct.main.req;
   // A4: two contacts known since 2020 and never touched are overdue at once;
   // one met today is not. An agent has one of its own.
-  c.o = await createContact(main, { first_name: uniq('Overdue'), last_name: 'Owen', known_since: '2020-01-01' });
+  c.o = await createContact(main, {
+    first_name: uniq('Overdue'),
+    last_name: 'Owen',
+    known_since: '2020-01-01',
+    phones: [{ number: '+13125550177' }],
+    emails: [{ address: `${uniq('owen')}@example.test` }],
+    sms_opt_out: true,
+  });
   c.t = await createContact(main, { first_name: uniq('Touched'), last_name: 'Later', known_since: '2020-01-01' });
   c.fresh = await createContact(main, { first_name: uniq('Fresh'), last_name: 'Face' });
   const agent = await srv.addUser('agent');
@@ -149,18 +156,30 @@ after(async () => {
 });
 
 describe('reach-out list', () => {
-  test('every item is {alert_id, contact: {id, display_name, status, stage, score}, reason, detail, since}', async () => {
+  test('every item is {alert_id, contact: {id, display_name, status, stage, score, phone, email, opt-outs}, reason, detail, since}', async () => {
     const items = await reachOut(acct.main.req);
     assert.ok(items.length >= 2);
     for (const it of items) {
       assert.deepEqual(Object.keys(it).sort(), ['alert_id', 'contact', 'detail', 'reason', 'since']);
-      assert.deepEqual(Object.keys(it.contact).sort(), ['display_name', 'id', 'score', 'stage', 'status']);
+      assert.deepEqual(Object.keys(it.contact).sort(), [
+        'display_name', 'email', 'email_opt_out', 'id', 'phone', 'score', 'sms_opt_out', 'stage', 'status',
+      ]);
+      // how to reach the contact comes with the item (docs/api.md)
+      const c = await getOk(acct.main.req, `/api/v1/contacts/${it.contact.id}`);
+      assert.equal(it.contact.phone, c.phones[0]?.number ?? null);
+      assert.equal(it.contact.email, c.emails[0]?.address ?? null);
+      assert.equal(it.contact.sms_opt_out, c.sms_opt_out);
       assert.equal(typeof it.alert_id, 'string');
       assert.ok(['trend_rising', 'trend_falling', 'press', 'overdue'].includes(it.reason));
       assert.equal(typeof it.detail, 'string');
       assert.match(it.since, RFC3339_UTC);
       assert.equal(typeof it.contact.score, 'number');
     }
+    const owen = items.find((it) => it.contact.id === c.o.id);
+    assert.ok(owen, 'the overdue contact is listed');
+    assert.equal(owen.contact.phone, '+13125550177');
+    assert.equal(owen.contact.sms_opt_out, true);
+    assert.equal(owen.contact.email_opt_out, false);
   });
 
   test('A4: contacts past their interval are on the list as overdue from the day the job saw it; a contact met that day is not', async () => {

@@ -24,10 +24,11 @@ const REASONS = {
   overdue: 'Overdue',
 };
 
+/* Call, text and email links from a reach-out item's contact (its first
+ * phone and email and the opt-outs come with the item). */
 function ContactLinks({ contact }) {
   if (!contact) return null;
-  const phone = contact.phones?.[0]?.number;
-  const email = contact.emails?.[0]?.address;
+  const { phone, email } = contact;
   const name = contact.display_name;
   return (
     <span class="actions">
@@ -52,20 +53,6 @@ function ContactLinks({ contact }) {
 
 function ReachOut({ items }) {
   const [filter, setFilter] = useState('');
-  const [contacts, setContacts] = useState({});
-  useEffect(() => {
-    let live = true;
-    const ids = [...new Set(items.map((i) => i.contact.id))];
-    Promise.all(ids.map((id) => api('GET', `/contacts/${id}`).catch(() => null))).then((cs) => {
-      if (!live) return;
-      const m = {};
-      cs.forEach((c) => c && (m[c.id] = c));
-      setContacts(m);
-    });
-    return () => {
-      live = false;
-    };
-  }, [items]);
   const shown = filter ? items.filter((i) => i.reason === filter) : items;
   return (
     <section class="card reach-out" aria-labelledby="reach-title">
@@ -95,7 +82,7 @@ function ReachOut({ items }) {
                 <span class={`reason reason-${i.reason}`}>{REASONS[i.reason] || label(i.reason)}</span>
               </div>
               <p class="detail">{i.detail}</p>
-              <ContactLinks contact={contacts[i.contact.id]} />
+              <ContactLinks contact={i.contact} />
             </li>
           ))}
         </ul>
