@@ -36,6 +36,11 @@ static int on_batch(void *ctx, const rp_import_counts *c, const rp_import_error 
   return 0;
 }
 
+static void on_progress(void *ctx, const rp_import_counts *c) {
+  cli_import *x = ctx;
+  if (x->tty) rp_cli_progress_draw(&x->pg, (size_t)c->processed, (size_t)c->total);
+}
+
 /* The whole file, NUL-terminated, or an error naming it. */
 static int read_file(const char *path, char **out, size_t *len) {
   FILE *f = fopen(path, "rb");
@@ -169,6 +174,7 @@ int rp_cli_cmd_import(const rp_cli *c) {
   o.len = len;
   o.now = rp_clock_now();
   o.on_batch = on_batch;
+  o.on_progress = on_progress;
   o.ctx = &x;
   o.batch_ms = 3000; /* a server on the same database waits at most this */
   double t0 = rp_cli_seconds();

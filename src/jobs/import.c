@@ -125,6 +125,8 @@ static int end_batch(imp *x) {
  * the batch when it is full. */
 static int record_done(imp *x) {
   x->c.processed++;
+  if (x->o->on_progress && x->c.processed % RP_IMPORT_PROGRESS_EVERY == 0)
+    x->o->on_progress(x->o->ctx, &x->c);
   if (++x->in_batch >= RP_IMPORT_BATCH ||
       (x->in_batch % 64 == 0 &&
        mono_ms() - x->batch_started_ms >

@@ -63,7 +63,12 @@ typedef struct rp_import_opts {
   int (*on_batch)(void *ctx, const rp_import_counts *c, const rp_import_error *new_errors,
                   size_t n_new_errors);
   void *ctx;
+  /* Called every RP_IMPORT_PROGRESS_EVERY records with the counts so far
+   * (for a progress bar); may be NULL. */
+  void (*on_progress)(void *ctx, const rp_import_counts *c);
 } rp_import_opts;
+
+#define RP_IMPORT_PROGRESS_EVERY 250
 
 /* The format of a Content-Type (text/csv, text/vcard, text/x-vcard,
  * text/directory, text/calendar; parameters ignored) or of a file name's
