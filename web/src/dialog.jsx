@@ -1,7 +1,7 @@
 // A modal form dialog shared by the pages: opened on mount (showModal),
 // labelled by its title, the API's error as an alert above the buttons,
 // Cancel closes (onClose runs, as for Escape), the submit button shows
-// busyLabel while busy.
+// busyLabel while busy and is off while busy or disabled.
 import { useEffect, useRef } from 'preact/hooks';
 
 export function FormDialog({
@@ -13,6 +13,7 @@ export function FormDialog({
   busy,
   submitLabel,
   busyLabel = 'Saving…',
+  disabled = false,
   children,
 }) {
   const dlg = useRef(null);
@@ -34,7 +35,7 @@ export function FormDialog({
           <button type="button" class="secondary" onClick={() => dlg.current.close()}>
             Cancel
           </button>
-          <button type="submit" class="primary" disabled={busy}>
+          <button type="submit" class="primary" disabled={busy || disabled}>
             {busy ? busyLabel : submitLabel}
           </button>
         </div>

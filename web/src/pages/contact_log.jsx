@@ -3,7 +3,8 @@
 // which can move a suspect to prospect, DOMAIN.md L2) and send an SMS or
 // email now (POST /messages), each channel disabled with the reason when
 // the contact has no phone or email or opted out.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
+import { FormDialog } from '../dialog.jsx';
 import { api } from '../api.js';
 import { label } from '../format.jsx';
 
@@ -28,15 +29,6 @@ function defaultDirection(kind) {
   return 'none';
 }
 
-function useModal(onClose) {
-  const dlg = useRef(null);
-  useEffect(() => {
-    const d = dlg.current;
-    if (d && !d.open) d.showModal();
-  }, []);
-  return [dlg, () => (dlg.current ? dlg.current.close() : onClose())];
-}
-
 /* RFC 3339 (UTC, whole seconds) of a datetime-local value. */
 function isoOf(local) {
   const d = new Date(local);
@@ -44,7 +36,6 @@ function isoOf(local) {
 }
 
 export function LogDialog({ contact, onClose, onLogged }) {
-  const [dlg, close] = useModal(onClose);
   const [v, setV] = useState({
     kind: 'call',
     direction: 'outbound',
@@ -86,15 +77,15 @@ export function LogDialog({ contact, onClose, onLogged }) {
   };
   const bad = (k) => (error && error.field && error.field.startsWith(k) ? 'true' : undefined);
   return (
-    <dialog
-      ref={dlg}
-      class="dialog"
-      aria-labelledby="log-title"
+    <FormDialog
+      id="log-title"
+      title={<>Log an activity with {contact.display_name}</>}
       onClose={onClose}
-      onCancel={onClose}
+      onSubmit={submit}
+      error={error}
+      busy={busy}
+      submitLabel="Save activity"
     >
-      <form onSubmit={submit} noValidate>
-        <h2 id="log-title">Log an activity with {contact.display_name}</h2>
         <div class="form-grid">
           <div class="field">
             <label for="log-kind">Kind</label>
@@ -167,21 +158,7 @@ export function LogDialog({ contact, onClose, onLogged }) {
           <input type="checkbox" checked={v.important} onChange={set('important')} />
           Important (counts for the intensity factor)
         </label>
-        {error && (
-          <p class="error" role="alert">
-            {error.message}
-          </p>
-        )}
-        <div class="buttons">
-          <button type="button" class="secondary" onClick={close}>
-            Cancel
-          </button>
-          <button type="submit" class="primary" disabled={busy}>
-            {busy ? 'Saving…' : 'Save activity'}
-          </button>
-        </div>
-      </form>
-    </dialog>
+    </FormDialog>
   );
 }
 
@@ -198,7 +175,6 @@ export function channelBlock(contact, channel) {
 }
 
 export function SendDialog({ contact, channel: initial, onClose, onSent }) {
-  const [dlg, close] = useModal(onClose);
   const blocked = { sms: channelBlock(contact, 'sms'), email: channelBlock(contact, 'email') };
   const first = !blocked[initial] ? initial : !blocked.sms ? 'sms' : !blocked.email ? 'email' : '';
   const [channel, setChannel] = useState(first);
@@ -228,15 +204,17 @@ export function SendDialog({ contact, channel: initial, onClose, onSent }) {
   };
   const bad = (k) => (error && error.field && error.field.startsWith(k) ? 'true' : undefined);
   return (
-    <dialog
-      ref={dlg}
-      class="dialog"
-      aria-labelledby="send-title"
+    <FormDialog
+      id="send-title"
+      title={<>Send a message to {contact.display_name}</>}
       onClose={onClose}
-      onCancel={onClose}
+      onSubmit={submit}
+      error={error}
+      busy={busy}
+      submitLabel="Send now"
+      busyLabel="Sending…"
+      disabled={!channel}
     >
-      <form onSubmit={submit} noValidate>
-        <h2 id="send-title">Send a message to {contact.display_name}</h2>
         <fieldset class="channels">
           <legend>Channel</legend>
           {['sms', 'email'].map((c) => (
@@ -291,20 +269,6 @@ export function SendDialog({ contact, channel: initial, onClose, onSent }) {
             </div>
           </>
         )}
-        {error && (
-          <p class="error" role="alert">
-            {error.message}
-          </p>
-        )}
-        <div class="buttons">
-          <button type="button" class="secondary" onClick={close}>
-            Cancel
-          </button>
-          <button type="submit" class="primary" disabled={busy || !channel}>
-            {busy ? 'Sending…' : 'Send now'}
-          </button>
-        </div>
-      </form>
-    </dialog>
+    </FormDialog>
   );
 }
