@@ -54,13 +54,16 @@ export function Users({ user }) {
   const act = async (fn, done) => {
     setError('');
     setNote('');
+    let ok = false;
     try {
       await fn();
-      setNote(done);
+      ok = true;
     } catch (e) {
       setError(e.message);
     }
-    load();
+    // The note is said once the list shows the change, not before.
+    await load();
+    if (ok) setNote(done);
   };
   const roles = owner ? ROLES : ROLES.filter((r) => r !== 'owner');
 
@@ -161,7 +164,7 @@ function AddUser({ roles, onAdded }) {
       if (v.phone.trim()) body.phone = v.phone.trim();
       const u = await api('POST', '/users', { body });
       setV(empty);
-      onAdded();
+      await onAdded();
       return `Added ${u.email} as ${label(u.role).toLowerCase()}.`;
     });
   };
@@ -266,21 +269,23 @@ export function Tokens({ user }) {
       const t = await api('POST', '/tokens', { body: { name: name.trim() } });
       setCreated(t);
       setName('');
-      load();
+      await load();
       return `Created the token “${t.name}”.`;
     });
   };
   const revoke = async (t) => {
     setError('');
     setNote('');
+    let ok = false;
     try {
       await api('DELETE', `/tokens/${t.id}`);
-      setNote(`Revoked “${t.name}”.`);
+      ok = true;
       if (created && created.id === t.id) setCreated(null);
     } catch (e) {
       setError(e.message);
     }
-    load();
+    await load();
+    if (ok) setNote(`Revoked “${t.name}”.`);
   };
 
   return (
