@@ -4,7 +4,7 @@
 
 BUILD   ?= build
 CC      ?= cc
-PKGS    := libmicrohttpd jansson sqlite3 libsodium libcurl libical
+PKGS    := libmicrohttpd jansson sqlite3 libsodium libcurl libical libpq
 OPT     ?= -O2
 SAN     ?=
 CFLAGS  ?= $(OPT) -g
@@ -103,3 +103,29 @@ web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SRC)
 # end-to-end tests in a real browser (tests/e2e/run.sh)
 e2e: $(BUILD)/rapport web
 	RAPPORT_BIN=$(abspath $(BUILD)/rapport) bash tests/e2e/run.sh
+
+# ---- PostgreSQL (issue 9): the migrations in PostgreSQL's dialect are
+# compiled in beside the SQLite ones (rp_migrations_pg[]), and `make
+# api-pg` runs the API tests against a throw-away PostgreSQL 15 cluster
+# (tests/pg/cluster.sh), removed whatever the result.
+MIGRATIONS_PG := $(sort $(wildcard src/store/migrations_pg/*.sql))
+$(BUILD)/librapport.a: $(BUILD)/obj/gen/migrations_pg.o
+
+$(BUILD)/gen/migrations_pg.c: $(MIGRATIONS_PG) scripts/embed-sql.sh
+	@mkdir -p $(dir $@)
+	sh scripts/embed-sql.sh -n rp_migrations_pg $(MIGRATIONS_PG) > $@
+
+$(BUILD)/obj/gen/migrations_pg.o: $(BUILD)/gen/migrations_pg.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+.PHONY: api-pg
+api-pg: $(BUILD)/rapport $(BUILD)/rapport-test
+	@set -e; dir=$$(mktemp -d); \
+	  trap 'tests/pg/cluster.sh stop "$$dir" >/dev/null || true' EXIT; \
+	  trap 'exit 130' INT; trap 'exit 143' TERM; trap 'exit 129' HUP; \
+	  url=$$(tests/pg/cluster.sh start "$$dir"); \
+	  echo "api-pg: PostgreSQL at $$url"; \
+	  RAPPORT_TEST_PG=$$url RAPPORT_BIN=$(abspath $(BUILD)/rapport) \
+	  RAPPORT_TEST_BIN=$(abspath $(BUILD)/rapport-test) \
+	    node --test --test-concurrency=2 tests/api/

@@ -30,6 +30,7 @@
 
 typedef struct rp_cli {
   const char *db_path;                /* --db, else RAPPORT_DB, else "rapport.db" */
+  const char *db_label;               /* db_path to print: a URL's password hidden */
   const char *command;                /* "init", "user", ... */
   const char *sub;                    /* "add", "list", or NULL */
   const char *names[RP_CLI_MAX_OPTS]; /* option names without the "--" */

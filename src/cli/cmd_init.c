@@ -21,7 +21,7 @@ int rp_cli_find_account(rp_store *s, rp_arena *ar, const rp_cli *c, rp_account *
   if (rc == RP_ENOTFOUND) {
     if (name) return rp_error_set(RP_ENOTFOUND, NULL, "no account named '%s'", name);
     return rp_error_set(RP_ENOTFOUND, NULL, "%s has no account yet; run `rapport init` first",
-                        c->db_path);
+                        c->db_label);
   }
   return rc;
 }
@@ -172,7 +172,7 @@ static int create(const rp_cli *c, bool first) {
   rc = rp_cli_account_create(s, &ar, first, rp_cli_opt(c, "account"), region ? region : "US", email,
                              rp_cli_opt(c, "name"), hash, &acct, &owner);
   if (rc) goto cleanup;
-  if (first) printf("Initialised %s (schema version %d)\n", c->db_path, version);
+  if (first) printf("Initialised %s (schema version %d)\n", c->db_label, version);
   printf("Created account '%s' (region %s, id %s)\n", acct.name, acct.default_region, acct.id);
   printf("Created owner %s (id %s); log in with this email and password\n", owner.email, owner.id);
 cleanup:

@@ -33,10 +33,10 @@ int rp_cli_cmd_migrate(const rp_cli *c) {
   rc = rp_store_schema_version(s, &version);
   if (rc) goto cleanup;
   if (applied)
-    printf("%s: applied %d migration%s; schema version %d\n", c->db_path, applied,
+    printf("%s: applied %d migration%s; schema version %d\n", c->db_label, applied,
            applied == 1 ? "" : "s", version);
   else
-    printf("%s: up to date (schema version %d); applied 0 migrations\n", c->db_path, version);
+    printf("%s: up to date (schema version %d); applied 0 migrations\n", c->db_label, version);
 cleanup:
   rp_store_close(s);
   return rc;

@@ -1,6 +1,6 @@
 /* main.c: the `rapport` command line (API.md "Command line").
  *
- *   rapport [--db PATH] COMMAND [options]
+ *   rapport [--db PATH|postgres://...] COMMAND [options]
  *
  * Parses the global options and the command's options (`--name value` or
  * `--name=value`), then runs the command from cli/cmd_*.c. Exit status: 0 on
@@ -142,9 +142,9 @@ static int usage_error(const char *fmt, ...) {
 }
 
 static void print_help(FILE *f) {
-  fputs("usage: rapport [--db PATH] COMMAND [options]\n"
+  fputs("usage: rapport [--db PATH|postgres://...] COMMAND [options]\n"
         "\n"
-        "The database is PATH, else $RAPPORT_DB, else ./rapport.db.\n"
+        "The database is PATH (SQLite) or a postgres:// URL, else $RAPPORT_DB, else ./rapport.db.\n"
         "Options are written --name value or --name=value; --password - reads the\n"
         "password from the first line of standard input.\n"
         "\n"
@@ -197,6 +197,18 @@ static int take_option(int argc, char **argv, int *i, const char **name, size_t 
     return usage_error("option --%s needs a value", a);
   *value = argv[++*i];
   return 0;
+}
+
+/* db as it may be printed: a postgres:// URL's password (user:secret@)
+ * becomes "***". Returns db itself when there is none, else buf. */
+static const char *db_label(const char *db, char *buf, size_t n) {
+  const char *scheme = strstr(db, "://");
+  if (!scheme || !(!strncmp(db, "postgres", 8))) return db;
+  const char *at = strchr(scheme + 3, '@');
+  const char *colon = strchr(scheme + 3, ':');
+  if (!at || !colon || colon > at) return db;
+  snprintf(buf, n, "%.*s:***%s", (int)(colon - db), db, at);
+  return buf;
 }
 
 int main(int argc, char **argv) {
@@ -306,11 +318,9 @@ int main(int argc, char **argv) {
   if (db && !*db) return usage_error("--db needs a path");
   if (!db) db = getenv("RAPPORT_DB");
   if (!db || !*db) db = "rapport.db";
-  if (!strncmp(db, "postgres://", 11) || !strncmp(db, "postgresql://", 13)) {
-    fputs("rapport: PostgreSQL databases are not available yet\n", stderr);
-    return 1;
-  }
   c.db_path = db;
+  char label[512];
+  c.db_label = db_label(db, label, sizeof label);
   c.command = k->name;
   c.sub = k->sub;
   c.tty = isatty(STDERR_FILENO) == 1;

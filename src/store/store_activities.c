@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "store/sqlite_internal.h"
+#include "store/store_internal.h"
 #include "util/error.h"
 
 #define ACTIVITY_COLS                                                                              \
@@ -14,35 +14,35 @@
   "a.account_id, a.id, a.contact_id, a.version, a.kind, a.direction, a.occurred_at, a.subject, "   \
   "a.body, a.duration_s, a.importance, a.source, a.owner_id, a.created_at, a.updated_at"
 
-static void read_activity(sqlite3_stmt *st, rp_arena *ar, rp_activity *a) {
+static void read_activity(rp_stmt *st, rp_arena *ar, rp_activity *a) {
   memset(a, 0, sizeof *a);
   rp_col_id(st, 0, a->account_id);
   rp_col_id(st, 1, a->id);
   rp_col_id(st, 2, a->contact_id);
-  a->version = sqlite3_column_int64(st, 3);
+  a->version = rp_col_int64(st, 3);
   rp_activity_kind kind = RP_KIND_NOTE;
-  rp_kind_parse(&kind, (const char *)sqlite3_column_text(st, 4));
+  rp_kind_parse(&kind, (const char *)rp_col_str(st, 4));
   a->kind = kind;
   rp_direction dir = RP_DIR_NONE;
-  rp_direction_parse(&dir, (const char *)sqlite3_column_text(st, 5));
+  rp_direction_parse(&dir, (const char *)rp_col_str(st, 5));
   a->direction = dir;
-  a->occurred_at = sqlite3_column_int64(st, 6);
+  a->occurred_at = rp_col_int64(st, 6);
   a->subject = rp_col_text(st, 7, ar);
   a->body = rp_col_text(st, 8, ar);
-  a->duration_s = sqlite3_column_type(st, 9) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 9);
+  a->duration_s = rp_col_type(st, 9) == RP_NULL ? -1 : rp_col_int64(st, 9);
   rp_importance imp = RP_IMPORTANCE_NORMAL;
-  rp_importance_parse(&imp, (const char *)sqlite3_column_text(st, 10));
+  rp_importance_parse(&imp, (const char *)rp_col_str(st, 10));
   a->importance = imp;
   a->source = rp_col_text(st, 11, ar);
   a->owner_id = rp_col_id_dup(st, 12, ar);
-  a->created_at = sqlite3_column_int64(st, 13);
-  a->updated_at = sqlite3_column_int64(st, 14);
+  a->created_at = rp_col_int64(st, 13);
+  a->updated_at = rp_col_int64(st, 14);
 }
 
 /* Maps a failed activity write: a foreign-key failure means contact_id names
  * no contact of the account. */
 static int activity_write_error(rp_store *s, int rc) {
-  if (sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_FOREIGNKEY)
+  if (rp_sql_errkind(s) == RP_DBERR_FOREIGN_KEY)
     return rp_error_set(RP_ENOTFOUND, "contact_id", "no such contact");
   return rp_sql_error(s, rc, "id");
 }
@@ -53,7 +53,7 @@ static int activity_write_error(rp_store *s, int rc) {
  * query). */
 int rp_store_activity_create(rp_store *s, rp_activity *a, bool two_way) {
   if (!a->id[0]) rp_uuid_v7(a->id);
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_ACTIVITY_INSERT,
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_ACTIVITY_INSERT,
                                  "INSERT INTO activities (" ACTIVITY_COLS ", two_way)"
                                  " VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!st) return rp_error_last()->code;
@@ -62,21 +62,21 @@ int rp_store_activity_create(rp_store *s, rp_activity *a, bool two_way) {
   rp_bind_id(st, 3, a->contact_id);
   rp_bind_text(st, 4, rp_kind_name(a->kind));
   rp_bind_text(st, 5, rp_direction_name(a->direction));
-  sqlite3_bind_int64(st, 6, a->occurred_at);
+  rp_bind_int64(st, 6, a->occurred_at);
   rp_bind_text(st, 7, a->subject);
   rp_bind_text(st, 8, a->body);
   if (a->duration_s >= 0)
-    sqlite3_bind_int64(st, 9, a->duration_s);
+    rp_bind_int64(st, 9, a->duration_s);
   else
-    sqlite3_bind_null(st, 9);
+    rp_bind_null(st, 9);
   rp_bind_text(st, 10, rp_importance_name(a->importance));
   rp_bind_text(st, 11, a->source);
   rp_bind_id(st, 12, a->owner_id);
-  sqlite3_bind_int64(st, 13, a->created_at);
-  sqlite3_bind_int64(st, 14, a->updated_at ? a->updated_at : a->created_at);
-  sqlite3_bind_int(st, 15, two_way ? 1 : 0);
-  int rc = sqlite3_step(st), ret = 0;
-  if (rc != SQLITE_DONE) ret = activity_write_error(s, rc);
+  rp_bind_int64(st, 13, a->created_at);
+  rp_bind_int64(st, 14, a->updated_at ? a->updated_at : a->created_at);
+  rp_bind_int(st, 15, two_way ? 1 : 0);
+  int rc = rp_step(st), ret = 0;
+  if (rc != RP_DONE) ret = activity_write_error(s, rc);
   rp_sql_done(st);
   if (!ret) a->version = 1;
   rp_sql_bulk_note(s);
@@ -86,16 +86,16 @@ int rp_store_activity_create(rp_store *s, rp_activity *a, bool two_way) {
 /* The activity of the account with this id; RP_ENOTFOUND otherwise. */
 int rp_store_activity_get(rp_store *s, rp_arena *ar, rp_activity *out, const char *account_id,
                           const char *id) {
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_ACTIVITY_GET,
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_ACTIVITY_GET,
                                  "SELECT " ACTIVITY_COLS " FROM activities"
                                  " WHERE account_id = ? AND id = ?");
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
   rp_bind_id(st, 2, id);
-  int rc = sqlite3_step(st), ret = 0;
-  if (rc == SQLITE_ROW)
+  int rc = rp_step(st), ret = 0;
+  if (rc == RP_ROW)
     read_activity(st, ar, out);
-  else if (rc == SQLITE_DONE)
+  else if (rc == RP_DONE)
     ret = rp_error_set(RP_ENOTFOUND, NULL, "no such activity");
   else
     ret = rp_sql_error(s, rc, NULL);
@@ -109,7 +109,7 @@ int rp_store_activity_get(rp_store *s, rp_arena *ar, rp_activity *out, const cha
  * RP_ECONFLICT "version moved on"; RP_ENOTFOUND (field "contact_id" when
  * the new contact is not in the account). */
 int rp_store_activity_update(rp_store *s, rp_activity *a, bool two_way) {
-  sqlite3_stmt *st =
+  rp_stmt *st =
       rp_sql_stmt(s, RP_ST_ACTIVITY_UPDATE,
                   "UPDATE activities SET contact_id = ?, kind = ?, direction = ?,"
                   " occurred_at = ?, subject = ?, body = ?, duration_s = ?, importance = ?,"
@@ -119,35 +119,35 @@ int rp_store_activity_update(rp_store *s, rp_activity *a, bool two_way) {
   rp_bind_id(st, 1, a->contact_id);
   rp_bind_text(st, 2, rp_kind_name(a->kind));
   rp_bind_text(st, 3, rp_direction_name(a->direction));
-  sqlite3_bind_int64(st, 4, a->occurred_at);
+  rp_bind_int64(st, 4, a->occurred_at);
   rp_bind_text(st, 5, a->subject);
   rp_bind_text(st, 6, a->body);
   if (a->duration_s >= 0)
-    sqlite3_bind_int64(st, 7, a->duration_s);
+    rp_bind_int64(st, 7, a->duration_s);
   else
-    sqlite3_bind_null(st, 7);
+    rp_bind_null(st, 7);
   rp_bind_text(st, 8, rp_importance_name(a->importance));
   rp_bind_text(st, 9, a->source);
   rp_bind_id(st, 10, a->owner_id);
-  sqlite3_bind_int64(st, 11, a->updated_at);
-  sqlite3_bind_int(st, 12, two_way ? 1 : 0);
+  rp_bind_int64(st, 11, a->updated_at);
+  rp_bind_int(st, 12, two_way ? 1 : 0);
   rp_bind_id(st, 13, a->account_id);
   rp_bind_id(st, 14, a->id);
-  sqlite3_bind_int64(st, 15, a->version);
-  int rc = sqlite3_step(st), ret = 0;
-  if (rc != SQLITE_DONE) ret = activity_write_error(s, rc);
+  rp_bind_int64(st, 15, a->version);
+  int rc = rp_step(st), ret = 0;
+  if (rc != RP_DONE) ret = activity_write_error(s, rc);
   rp_sql_done(st);
   if (ret) return ret;
-  if (sqlite3_changes(s->db) == 0) {
+  if (rp_sql_changes(s) == 0) {
     st = rp_sql_stmt(s, RP_ST_ACTIVITY_VERSION,
                      "SELECT version FROM activities WHERE account_id = ? AND id = ?");
     if (!st) return rp_error_last()->code;
     rp_bind_id(st, 1, a->account_id);
     rp_bind_id(st, 2, a->id);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
+    rc = rp_step(st);
+    if (rc == RP_ROW)
       ret = rp_error_set(RP_ECONFLICT, NULL, "version moved on");
-    else if (rc == SQLITE_DONE)
+    else if (rc == RP_DONE)
       ret = rp_error_set(RP_ENOTFOUND, NULL, "no such activity");
     else
       ret = rp_sql_error(s, rc, NULL);
@@ -160,13 +160,13 @@ int rp_store_activity_update(rp_store *s, rp_activity *a, bool two_way) {
 
 /* Deletes the activity of the account; RP_ENOTFOUND otherwise. */
 int rp_store_activity_delete(rp_store *s, const char *account_id, const char *id) {
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_ACTIVITY_DELETE,
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_ACTIVITY_DELETE,
                                  "DELETE FROM activities WHERE account_id = ? AND id = ?");
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
   rp_bind_id(st, 2, id);
   int ret = rp_sql_run(s, st, NULL);
-  if (!ret && sqlite3_changes(s->db) == 0)
+  if (!ret && rp_sql_changes(s) == 0)
     ret = rp_error_set(RP_ENOTFOUND, NULL, "no such activity");
   return ret;
 }
@@ -176,18 +176,18 @@ int rp_store_activity_delete(rp_store *s, const char *account_id, const char *id
 int rp_store_activity_last_two_way(rp_store *s, const char *account_id, const char *contact_id,
                                    rp_time at, rp_time *out) {
   *out = 0;
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_ACTIVITY_LAST_TWO_WAY,
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_ACTIVITY_LAST_TWO_WAY,
                                  "SELECT occurred_at FROM activities"
                                  " WHERE account_id = ? AND contact_id = ? AND occurred_at <= ?"
                                  " AND two_way = 1 ORDER BY occurred_at DESC LIMIT 1");
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
   rp_bind_id(st, 2, contact_id);
-  sqlite3_bind_int64(st, 3, at);
-  int rc = sqlite3_step(st), ret = 0;
-  if (rc == SQLITE_ROW)
-    *out = sqlite3_column_int64(st, 0);
-  else if (rc != SQLITE_DONE)
+  rp_bind_int64(st, 3, at);
+  int rc = rp_step(st), ret = 0;
+  if (rc == RP_ROW)
+    *out = rp_col_int64(st, 0);
+  else if (rc != RP_DONE)
     ret = rp_sql_error(s, rc, NULL);
   rp_sql_done(st);
   return ret;
@@ -230,19 +230,19 @@ int rp_store_activity_list(rp_store *s, rp_arena *ar, const rp_activity_query *q
   if (q->count && total) {
     rp_sb_printf(&sql, "SELECT count(*) FROM activities WHERE %s%s", rp_sb_str(&where),
                  q->to ? " AND occurred_at <= ?4" : "");
-    sqlite3_stmt *st = rp_sql_dyn(s, rp_sb_str(&sql));
+    rp_stmt *st = rp_sql_dyn(s, rp_sb_str(&sql));
     if (!st) {
       ret = rp_error_last()->code;
       goto cleanup;
     }
     rp_bind_id(st, 1, q->account_id);
     if (q->contact_id) rp_bind_id(st, 2, q->contact_id);
-    if (q->from) sqlite3_bind_int64(st, 3, q->from);
-    if (q->to) sqlite3_bind_int64(st, 4, q->to);
+    if (q->from) rp_bind_int64(st, 3, q->from);
+    if (q->to) rp_bind_int64(st, 4, q->to);
     if (q->visible_to) rp_bind_id(st, 8, q->visible_to);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-      *total = sqlite3_column_int64(st, 0);
+    int rc = rp_step(st);
+    if (rc == RP_ROW)
+      *total = rp_col_int64(st, 0);
     else
       ret = rp_sql_error(s, rc, NULL);
     rp_sql_done(st);
@@ -262,25 +262,25 @@ int rp_store_activity_list(rp_store *s, rp_arena *ar, const rp_activity_query *q
   if (q->cursor) rp_sb_puts(&sql, " AND (occurred_at, id) < (?5, ?6)");
   rp_sb_puts(&sql, " ORDER BY occurred_at DESC, id DESC LIMIT ?7) p CROSS JOIN activities a"
                    " ON a.account_id = ?1 AND a.id = p.pid ORDER BY a.occurred_at DESC, a.id DESC");
-  sqlite3_stmt *st = rp_sql_dyn(s, rp_sb_str(&sql));
+  rp_stmt *st = rp_sql_dyn(s, rp_sb_str(&sql));
   if (!st) {
     ret = rp_error_last()->code;
     goto cleanup;
   }
   rp_bind_id(st, 1, q->account_id);
   if (q->contact_id) rp_bind_id(st, 2, q->contact_id);
-  if (q->from) sqlite3_bind_int64(st, 3, q->from);
-  if (use_to) sqlite3_bind_int64(st, 4, q->to);
+  if (q->from) rp_bind_int64(st, 3, q->from);
+  if (use_to) rp_bind_int64(st, 4, q->to);
   if (q->cursor) {
-    sqlite3_bind_int64(st, 5, cur.i);
+    rp_bind_int64(st, 5, cur.i);
     rp_bind_id(st, 6, cur.id);
   }
-  sqlite3_bind_int(st, 7, limit + 1);
+  rp_bind_int(st, 7, limit + 1);
   if (q->visible_to) rp_bind_id(st, 8, q->visible_to);
   rp_activity *out = rp_arena_alloc(ar, (size_t)limit * sizeof *out);
   size_t count = 0;
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = rp_step(st)) == RP_ROW) {
     if (count == (size_t)limit) {
       const rp_activity *last = &out[count - 1];
       rp_cursor nc = {.kind = 'A', .sort = 0, .desc = true, .vtype = 'i', .i = last->occurred_at};
@@ -290,7 +290,7 @@ int rp_store_activity_list(rp_store *s, rp_arena *ar, const rp_activity_query *q
     }
     read_activity(st, ar, &out[count++]);
   }
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) ret = rp_sql_error(s, rc, NULL);
+  if (rc != RP_ROW && rc != RP_DONE) ret = rp_sql_error(s, rc, NULL);
   rp_sql_done(st);
   if (ret) goto cleanup;
   *items = count ? out : NULL;
@@ -308,7 +308,7 @@ cleanup:
  * not in the account. */
 int rp_store_history_add(rp_store *s, const char *account_id, rp_history *h) {
   if (!h->id[0]) rp_uuid_v7(h->id);
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_HISTORY_INSERT,
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_HISTORY_INSERT,
                                  "INSERT INTO history (account_id, id, contact_id, field,"
                                  " from_value, to_value, rule, actor, at)"
                                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -321,9 +321,9 @@ int rp_store_history_add(rp_store *s, const char *account_id, rp_history *h) {
   rp_bind_text(st, 6, h->to);
   rp_bind_text(st, 7, h->rule);
   rp_bind_text(st, 8, h->actor);
-  sqlite3_bind_int64(st, 9, h->at);
-  int rc = sqlite3_step(st), ret = 0;
-  if (rc != SQLITE_DONE) ret = activity_write_error(s, rc);
+  rp_bind_int64(st, 9, h->at);
+  int rc = rp_step(st), ret = 0;
+  if (rc != RP_DONE) ret = activity_write_error(s, rc);
   rp_sql_done(st);
   return ret;
 }
@@ -335,7 +335,7 @@ int rp_store_history_list(rp_store *s, rp_arena *ar, const char *account_id, con
   *items = NULL;
   *n = 0;
   size_t cap = 0;
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_HISTORY_LIST,
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_HISTORY_LIST,
                                  "SELECT id, contact_id, field, from_value, to_value, rule, actor,"
                                  " at FROM history WHERE account_id = ? AND contact_id = ?"
                                  " ORDER BY at, seq");
@@ -343,7 +343,7 @@ int rp_store_history_list(rp_store *s, rp_arena *ar, const char *account_id, con
   rp_bind_id(st, 1, account_id);
   rp_bind_id(st, 2, contact_id);
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = rp_step(st)) == RP_ROW) {
     rp_history *h = RP_ARENA_PUSH(ar, *items, n, &cap, 8);
     memset(h, 0, sizeof *h);
     rp_col_id(st, 0, h->id);
@@ -353,9 +353,9 @@ int rp_store_history_list(rp_store *s, rp_arena *ar, const char *account_id, con
     h->to = rp_col_text(st, 4, ar);
     h->rule = rp_col_text(st, 5, ar);
     h->actor = rp_col_text(st, 6, ar);
-    h->at = sqlite3_column_int64(st, 7);
+    h->at = rp_col_int64(st, 7);
   }
-  int ret = rc == SQLITE_DONE ? 0 : rp_sql_error(s, rc, NULL);
+  int ret = rc == RP_DONE ? 0 : rp_sql_error(s, rc, NULL);
   rp_sql_done(st);
   return ret;
 }

@@ -10,16 +10,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/sqlite_internal.h"
+#include "store/store_internal.h"
 #include "util/error.h"
 #include "util/mem.h"
 
 /* Steps a one-row statement: 1 with a row, 0 without, or the mapped
  * error (the statement is left for the caller to read and finish). */
-static int step_one(rp_store *s, sqlite3_stmt *st) {
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) return 1;
-  if (rc == SQLITE_DONE) return 0;
+static int step_one(rp_store *s, rp_stmt *st) {
+  int rc = rp_step(st);
+  if (rc == RP_ROW) return 1;
+  if (rc == RP_DONE) return 0;
   return rp_sql_error(s, rc, NULL);
 }
 
@@ -36,13 +36,13 @@ static int step_one(rp_store *s, sqlite3_stmt *st) {
 static int sh_write(rp_store *s, const char *account_id, const char *contact_id, int64_t day,
                     double score) {
   bool del = isnan(score);
-  sqlite3_stmt *st = del ? rp_sql_stmt(s, RP_ST_SCORE_HISTORY_DELETE, SH_DELETE_SQL)
+  rp_stmt *st = del ? rp_sql_stmt(s, RP_ST_SCORE_HISTORY_DELETE, SH_DELETE_SQL)
                          : rp_sql_stmt(s, RP_ST_SCORE_HISTORY_UPSERT, SH_UPSERT_SQL);
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
   rp_bind_id(st, 2, contact_id);
-  sqlite3_bind_int64(st, 3, day);
-  if (!del) sqlite3_bind_double(st, 4, score);
+  rp_bind_int64(st, 3, day);
+  if (!del) rp_bind_double(st, 4, score);
   int ret = rp_sql_run(s, st, NULL);
   if (ret == RP_ENOTFOUND) ret = rp_error_set(RP_ENOTFOUND, "contact_id", "no such contact");
   return ret;
@@ -60,7 +60,7 @@ int rp_store_score_history_put(rp_store *s, const char *account_id, const char *
                                int64_t day, double score, bool *changed) {
   if (changed) *changed = false;
   if (isnan(score)) return rp_error_set(RP_EINVALID_VALUE, "score", "not a number");
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_SCORE_HISTORY_AROUND,
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_SCORE_HISTORY_AROUND,
                                  "SELECT day, score FROM (SELECT day, score FROM score_history"
                                  " WHERE account_id = ?1 AND contact_id = ?2 AND day <= ?3"
                                  " ORDER BY day DESC LIMIT 2)"
@@ -70,16 +70,16 @@ int rp_store_score_history_put(rp_store *s, const char *account_id, const char *
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
   rp_bind_id(st, 2, contact_id);
-  sqlite3_bind_int64(st, 3, day);
+  rp_bind_int64(st, 3, day);
   struct {
     bool has;
     int64_t day;
     double score;
   } at = {0}, prev = {0}, next = {0};
   int rc, ret = 0, le = 0;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    int64_t d = sqlite3_column_int64(st, 0);
-    double v = sqlite3_column_double(st, 1);
+  while ((rc = rp_step(st)) == RP_ROW) {
+    int64_t d = rp_col_int64(st, 0);
+    double v = rp_col_double(st, 1);
     if (d > day) {
       next.has = true, next.day = d, next.score = v;
     } else if (le++ == 0 && d == day) {
@@ -88,7 +88,7 @@ int rp_store_score_history_put(rp_store *s, const char *account_id, const char *
       prev.has = true, prev.day = d, prev.score = v;
     }
   }
-  if (rc != SQLITE_DONE) ret = rp_sql_error(s, rc, NULL);
+  if (rc != RP_DONE) ret = rp_sql_error(s, rc, NULL);
   rp_sql_done(st);
   if (ret) return ret;
   bool has_old = at.has || prev.has;
@@ -121,15 +121,15 @@ cleanup:
 int rp_store_score_history_at(rp_store *s, const char *account_id, const char *contact_id,
                               int64_t day, double *out) {
   *out = NAN;
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_SCORE_HISTORY_AT,
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_SCORE_HISTORY_AT,
                                  "SELECT score FROM score_history WHERE account_id = ?"
                                  " AND contact_id = ? AND day <= ? ORDER BY day DESC LIMIT 1");
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
   rp_bind_id(st, 2, contact_id);
-  sqlite3_bind_int64(st, 3, day);
+  rp_bind_int64(st, 3, day);
   int r = step_one(s, st);
-  if (r == 1) *out = sqlite3_column_double(st, 0);
+  if (r == 1) *out = rp_col_double(st, 0);
   rp_sql_done(st);
   return r < 0 ? r : 0;
 }
@@ -142,7 +142,7 @@ int rp_store_score_history_list(rp_store *s, rp_arena *ar, const char *account_i
   *items = NULL;
   *n = 0;
   size_t cap = 0;
-  sqlite3_stmt *st =
+  rp_stmt *st =
       rp_sql_stmt(s, RP_ST_SCORE_HISTORY_LIST,
                   "SELECT day, score FROM score_history WHERE account_id = ?1 AND contact_id = ?2"
                   " AND day >= coalesce((SELECT max(day) FROM score_history WHERE account_id = ?1"
@@ -150,15 +150,15 @@ int rp_store_score_history_list(rp_store *s, rp_arena *ar, const char *account_i
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
   rp_bind_id(st, 2, contact_id);
-  sqlite3_bind_int64(st, 3, from_day);
-  sqlite3_bind_int64(st, 4, to_day);
+  rp_bind_int64(st, 3, from_day);
+  rp_bind_int64(st, 4, to_day);
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = rp_step(st)) == RP_ROW) {
     rp_score_point *p = RP_ARENA_PUSH(ar, *items, n, &cap, 32);
-    p->day = sqlite3_column_int64(st, 0);
-    p->score = sqlite3_column_double(st, 1);
+    p->day = rp_col_int64(st, 0);
+    p->score = rp_col_double(st, 1);
   }
-  int ret = rc == SQLITE_DONE ? 0 : rp_sql_error(s, rc, NULL);
+  int ret = rc == RP_DONE ? 0 : rp_sql_error(s, rc, NULL);
   rp_sql_done(st);
   return ret;
 }
@@ -174,22 +174,22 @@ _Static_assert(RP_STAGE_COUNT == 5, "daily_stats has one mean and count per stag
 /* store.h: inserts or replaces the stats of st->day (stage averages per
  * rp_stage, the A3 mid-range). */
 int rp_store_daily_stats_put(rp_store *s, const char *account_id, const rp_daily_stats *d) {
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_DAILY_STATS_PUT,
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_DAILY_STATS_PUT,
                                  "INSERT OR REPLACE INTO daily_stats (account_id, " STATS_COLS ")"
                                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!st) return rp_error_last()->code;
   int i = 1;
   rp_bind_id(st, i++, account_id);
-  sqlite3_bind_int64(st, i++, d->day);
-  sqlite3_bind_int64(st, i++, d->as_of);
+  rp_bind_int64(st, i++, d->day);
+  rp_bind_int64(st, i++, d->as_of);
   for (int k = 0; k < RP_STAGE_COUNT; k++) {
-    sqlite3_bind_double(st, i++, d->stages[k].mean);
-    sqlite3_bind_int64(st, i++, d->stages[k].count);
+    rp_bind_double(st, i++, d->stages[k].mean);
+    rp_bind_int64(st, i++, d->stages[k].count);
   }
-  sqlite3_bind_double(st, i++, d->mid.low);
-  sqlite3_bind_double(st, i++, d->mid.high);
-  sqlite3_bind_int64(st, i++, (int64_t)d->mid.basis);
-  sqlite3_bind_int(st, i++, d->mid.from_data ? 1 : 0);
+  rp_bind_double(st, i++, d->mid.low);
+  rp_bind_double(st, i++, d->mid.high);
+  rp_bind_int64(st, i++, (int64_t)d->mid.basis);
+  rp_bind_int(st, i++, d->mid.from_data ? 1 : 0);
   int ret = rp_sql_run(s, st, NULL);
   if (ret == RP_ENOTFOUND) ret = rp_error_set(RP_ENOTFOUND, NULL, "no such account");
   return ret;
@@ -200,25 +200,25 @@ int rp_store_daily_stats_put(rp_store *s, const char *account_id, const rp_daily
 int rp_store_daily_stats_get(rp_store *s, const char *account_id, int64_t day,
                              rp_daily_stats *out) {
   memset(out, 0, sizeof *out);
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_DAILY_STATS_GET,
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_DAILY_STATS_GET,
                                  "SELECT " STATS_COLS " FROM daily_stats WHERE account_id = ?"
                                  " AND day <= ? ORDER BY day DESC LIMIT 1");
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
-  sqlite3_bind_int64(st, 2, day);
+  rp_bind_int64(st, 2, day);
   int r = step_one(s, st);
   if (r == 1) {
     int i = 0;
-    out->day = sqlite3_column_int64(st, i++);
-    out->as_of = sqlite3_column_int64(st, i++);
+    out->day = rp_col_int64(st, i++);
+    out->as_of = rp_col_int64(st, i++);
     for (int k = 0; k < RP_STAGE_COUNT; k++) {
-      out->stages[k].mean = sqlite3_column_double(st, i++);
-      out->stages[k].count = sqlite3_column_int64(st, i++);
+      out->stages[k].mean = rp_col_double(st, i++);
+      out->stages[k].count = rp_col_int64(st, i++);
     }
-    out->mid.low = sqlite3_column_double(st, i++);
-    out->mid.high = sqlite3_column_double(st, i++);
-    out->mid.basis = (size_t)sqlite3_column_int64(st, i++);
-    out->mid.from_data = sqlite3_column_int(st, i++) != 0;
+    out->mid.low = rp_col_double(st, i++);
+    out->mid.high = rp_col_double(st, i++);
+    out->mid.basis = (size_t)rp_col_int64(st, i++);
+    out->mid.from_data = rp_col_int(st, i++) != 0;
   }
   rp_sql_done(st);
   if (r == 0) return rp_error_set(RP_ENOTFOUND, NULL, "no daily stats yet");
@@ -228,17 +228,17 @@ int rp_store_daily_stats_get(rp_store *s, const char *account_id, int64_t day,
 /* store.h: claims the daily job of `day` for the account: 0 for the first
  * caller (its row is written), RP_ECONFLICT when the day was claimed. */
 int rp_store_daily_claim(rp_store *s, const char *account_id, int64_t day, rp_time at) {
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_DAILY_CLAIM,
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_DAILY_CLAIM,
                                  "INSERT INTO daily_claims (account_id, day, claimed_at)"
                                  " VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
-  sqlite3_bind_int64(st, 2, day);
-  sqlite3_bind_int64(st, 3, at);
+  rp_bind_int64(st, 2, day);
+  rp_bind_int64(st, 3, at);
   int ret = rp_sql_run(s, st, NULL);
   if (ret == RP_ENOTFOUND) return rp_error_set(RP_ENOTFOUND, NULL, "no such account");
   if (ret) return ret;
-  if (sqlite3_changes(s->db) == 0)
+  if (rp_sql_changes(s) == 0)
     return rp_error_set(RP_ECONFLICT, NULL, "the daily job of this day was claimed already");
   return 0;
 }
@@ -258,19 +258,19 @@ int rp_store_daily_claim(rp_store *s, const char *account_id, int64_t day, rp_ti
 
 /* Fills a from ALERT_COLS at columns 0..8; the contact fields are left
  * empty. */
-static void read_alert(sqlite3_stmt *st, rp_arena *ar, rp_alert *a) {
+static void read_alert(rp_stmt *st, rp_arena *ar, rp_alert *a) {
   memset(a, 0, sizeof *a);
   rp_col_id(st, 0, a->id);
   rp_col_id(st, 1, a->contact_id);
   rp_alert_reason reason = RP_ALERT_OVERDUE;
-  rp_alert_reason_parse(&reason, (const char *)sqlite3_column_text(st, 2));
+  rp_alert_reason_parse(&reason, (const char *)rp_col_str(st, 2));
   a->reason = reason;
   a->detail = rp_col_text(st, 3, ar);
-  a->day = sqlite3_column_int64(st, 4);
-  a->raised_at = sqlite3_column_int64(st, 5);
-  a->cleared_at = sqlite3_column_int64(st, 6);
-  a->dismissed_at = sqlite3_column_int64(st, 7);
-  a->urgency = sqlite3_column_double(st, 8);
+  a->day = rp_col_int64(st, 4);
+  a->raised_at = rp_col_int64(st, 5);
+  a->cleared_at = rp_col_int64(st, 6);
+  a->dismissed_at = rp_col_int64(st, 7);
+  a->urgency = rp_col_double(st, 8);
 }
 
 /* store.h: inserts a (a new UUIDv7 when a->id is empty). RP_ENOTFOUND
@@ -280,7 +280,7 @@ int rp_store_alert_create(rp_store *s, const char *account_id, rp_alert *a) {
   const char *reason = rp_alert_reason_name(a->reason);
   if (!reason) return rp_error_set(RP_EINVALID_VALUE, "reason", "unknown alert reason");
   if (!a->id[0]) rp_uuid_v7(a->id);
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_ALERT_INSERT,
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_ALERT_INSERT,
                                  "INSERT INTO alerts (account_id, id, contact_id, reason, detail,"
                                  " day, raised_at, cleared_at, dismissed_at, urgency)"
                                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -290,11 +290,11 @@ int rp_store_alert_create(rp_store *s, const char *account_id, rp_alert *a) {
   rp_bind_id(st, 3, a->contact_id);
   rp_bind_text(st, 4, reason);
   rp_bind_text(st, 5, a->detail);
-  sqlite3_bind_int64(st, 6, a->day);
-  sqlite3_bind_int64(st, 7, a->raised_at);
+  rp_bind_int64(st, 6, a->day);
+  rp_bind_int64(st, 7, a->raised_at);
   rp_bind_time(st, 8, a->cleared_at);
   rp_bind_time(st, 9, a->dismissed_at);
-  sqlite3_bind_double(st, 10, a->urgency);
+  rp_bind_double(st, 10, a->urgency);
   int ret = rp_sql_run(s, st, "id");
   if (ret == RP_ENOTFOUND) ret = rp_error_set(RP_ENOTFOUND, "contact_id", "no such contact");
   return ret;
@@ -306,7 +306,7 @@ int rp_store_alert_last(rp_store *s, rp_arena *ar, const char *account_id, const
                         rp_alert_reason reason, rp_alert *out) {
   const char *name = rp_alert_reason_name(reason);
   if (!name) return rp_error_set(RP_EINVALID_VALUE, "reason", "unknown alert reason");
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_ALERT_LAST,
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_ALERT_LAST,
                                  "SELECT " ALERT_COLS " FROM alerts a INDEXED BY alerts_contact"
                                  " WHERE a.account_id = ? AND a.contact_id = ? AND a.reason = ?"
                                  " ORDER BY a.day DESC, a.raised_at DESC, a.id DESC LIMIT 1");
@@ -323,7 +323,7 @@ int rp_store_alert_last(rp_store *s, rp_arena *ar, const char *account_id, const
 
 /* Binds the reason names of mask as ?first .. ?first+3 (NULL for the
  * others: an IN list of four that never matches NULL). */
-static void bind_reasons(sqlite3_stmt *st, int first, unsigned mask) {
+static void bind_reasons(rp_stmt *st, int first, unsigned mask) {
   _Static_assert(RP_ALERT_REASON_COUNT == 4, "four reason slots");
   for (int r = 0; r < RP_ALERT_REASON_COUNT; r++)
     rp_bind_text(st, first + r, mask & (1u << r) ? rp_alert_reason_name(r) : NULL);
@@ -335,13 +335,13 @@ static void bind_reasons(sqlite3_stmt *st, int first, unsigned mask) {
 int rp_store_alert_clear(rp_store *s, const char *account_id, const char *contact_id,
                          unsigned reason_mask, rp_time at) {
   if (!(reason_mask & ((1u << RP_ALERT_REASON_COUNT) - 1))) return 0;
-  sqlite3_stmt *st = rp_sql_stmt(
+  rp_stmt *st = rp_sql_stmt(
       s, RP_ST_ALERT_CLEAR,
       "UPDATE alerts INDEXED BY alerts_contact SET cleared_at = ?1 WHERE account_id = ?2"
       " AND contact_id = ?3 AND cleared_at IS NULL"
       " AND dismissed_at IS NULL AND reason IN (?4, ?5, ?6, ?7)");
   if (!st) return rp_error_last()->code;
-  sqlite3_bind_int64(st, 1, at);
+  rp_bind_int64(st, 1, at);
   rp_bind_id(st, 2, account_id);
   rp_bind_id(st, 3, contact_id);
   bind_reasons(st, 4, reason_mask);
@@ -354,7 +354,7 @@ int rp_store_alert_clear(rp_store *s, const char *account_id, const char *contac
  * left as it is. */
 int rp_store_alert_dismiss(rp_store *s, const char *account_id, const char *visible_to,
                            const char *id, rp_time at) {
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_ALERT_HEAD,
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_ALERT_HEAD,
                                  "SELECT a.dismissed_at IS NOT NULL,"
                                  " c.owner_id IS NULL OR ?3 IS NULL OR c.owner_id = ?3"
                                  " FROM alerts a JOIN contacts c ON c.account_id = a.account_id"
@@ -364,8 +364,8 @@ int rp_store_alert_dismiss(rp_store *s, const char *account_id, const char *visi
   rp_bind_id(st, 2, id);
   rp_bind_id(st, 3, visible_to);
   int r = step_one(s, st);
-  bool dismissed = r == 1 && sqlite3_column_int(st, 0) != 0;
-  bool visible = r == 1 && sqlite3_column_int(st, 1) != 0;
+  bool dismissed = r == 1 && rp_col_int(st, 0) != 0;
+  bool visible = r == 1 && rp_col_int(st, 1) != 0;
   rp_sql_done(st);
   if (r < 0) return r;
   if (r == 0 || !visible) return rp_error_set(RP_ENOTFOUND, NULL, "no such alert");
@@ -373,7 +373,7 @@ int rp_store_alert_dismiss(rp_store *s, const char *account_id, const char *visi
   st = rp_sql_stmt(s, RP_ST_ALERT_DISMISS,
                    "UPDATE alerts SET dismissed_at = ? WHERE account_id = ? AND id = ?");
   if (!st) return rp_error_last()->code;
-  sqlite3_bind_int64(st, 1, at);
+  rp_bind_int64(st, 1, at);
   rp_bind_id(st, 2, account_id);
   rp_bind_id(st, 3, id);
   return rp_sql_run(s, st, NULL);
@@ -381,29 +381,29 @@ int rp_store_alert_dismiss(rp_store *s, const char *account_id, const char *visi
 
 /* Collects the rows of st (ALERT_COLS, then with_contact: display_name,
  * status, stage, score) into an arena array. */
-static int collect_alerts(rp_store *s, sqlite3_stmt *st, rp_arena *ar, bool with_contact,
+static int collect_alerts(rp_store *s, rp_stmt *st, rp_arena *ar, bool with_contact,
                           rp_alert **items, size_t *n) {
   size_t cap = 0;
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = rp_step(st)) == RP_ROW) {
     rp_alert *a = RP_ARENA_PUSH(ar, *items, n, &cap, 32);
     read_alert(st, ar, a);
     if (with_contact) {
       a->display_name = rp_col_text(st, 9, ar);
       rp_status status = RP_STATUS_NONE;
-      rp_status_parse(&status, (const char *)sqlite3_column_text(st, 10));
+      rp_status_parse(&status, (const char *)rp_col_str(st, 10));
       a->status = status;
       rp_stage stage = RP_STAGE_NONE;
-      rp_stage_parse(&stage, (const char *)sqlite3_column_text(st, 11));
+      rp_stage_parse(&stage, (const char *)rp_col_str(st, 11));
       a->stage = stage;
-      a->score = sqlite3_column_double(st, 12);
+      a->score = rp_col_double(st, 12);
       a->phone = rp_col_text(st, 13, ar);
       a->email = rp_col_text(st, 14, ar);
-      a->sms_opt_out = sqlite3_column_int(st, 15) != 0;
-      a->email_opt_out = sqlite3_column_int(st, 16) != 0;
+      a->sms_opt_out = rp_col_int(st, 15) != 0;
+      a->email_opt_out = rp_col_int(st, 16) != 0;
     }
   }
-  int ret = rc == SQLITE_DONE ? 0 : rp_sql_error(s, rc, NULL);
+  int ret = rc == RP_DONE ? 0 : rp_sql_error(s, rc, NULL);
   rp_sql_done(st);
   return ret;
 }
@@ -411,7 +411,7 @@ static int collect_alerts(rp_store *s, sqlite3_stmt *st, rp_arena *ar, bool with
 /* store.h: one alert with its contact's fields, open or not. */
 int rp_store_alert_get(rp_store *s, rp_arena *ar, const char *account_id, const char *id,
                        rp_alert *out) {
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_ALERT_GET,
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_ALERT_GET,
                                  "SELECT " ALERT_COLS CONTACT_BRIEF_COLS
                                  " FROM alerts a JOIN contacts c ON c.account_id = a.account_id"
                                  " AND c.id = a.contact_id WHERE a.account_id = ? AND a.id = ?");
@@ -433,7 +433,7 @@ int rp_store_alert_open_all(rp_store *s, rp_arena *ar, const char *account_id, r
                             size_t *n) {
   *items = NULL;
   *n = 0;
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_ALERT_OPEN_ALL,
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_ALERT_OPEN_ALL,
                                  "SELECT " ALERT_COLS " FROM alerts a INDEXED BY"
                                  " alerts_open_contact WHERE a.account_id = ?"
                                  " AND a.cleared_at IS NULL AND a.dismissed_at IS NULL"
@@ -454,7 +454,7 @@ int rp_store_alert_list(rp_store *s, rp_arena *ar, const rp_alert_query *q, rp_a
   *n = 0;
   int limit = q->limit < 1 ? 50 : q->limit > 500 ? 500 : q->limit;
   unsigned mask = q->reason_mask ? q->reason_mask : (1u << RP_ALERT_REASON_COUNT) - 1;
-  sqlite3_stmt *st =
+  rp_stmt *st =
       rp_sql_stmt(s, RP_ST_ALERT_LIST,
                   "SELECT " ALERT_COLS CONTACT_BRIEF_COLS
                   " FROM alerts a INDEXED BY alerts_open CROSS JOIN contacts c"
@@ -467,7 +467,7 @@ int rp_store_alert_list(rp_store *s, rp_arena *ar, const rp_alert_query *q, rp_a
   rp_bind_id(st, 1, q->account_id);
   bind_reasons(st, 2, mask);
   rp_bind_id(st, 6, q->visible_to);
-  sqlite3_bind_int(st, 7, limit);
+  rp_bind_int(st, 7, limit);
   return collect_alerts(s, st, ar, true, items, n);
 }
 
@@ -482,20 +482,20 @@ _Static_assert(RP_RFACTOR_BANDS == 10, "rfactor_calibration has ten bands");
 /* store.h: keeps the calibration counts of a month-end (replacing any). */
 int rp_store_calibration_put(rp_store *s, const char *account_id, rp_time month_end,
                              const rp_rfactor_calibration *cal, rp_time computed_at) {
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_CALIBRATION_PUT,
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_CALIBRATION_PUT,
                                  "INSERT OR REPLACE INTO rfactor_calibration (account_id,"
                                  " month_end, " CAL_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
                                  " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!st) return rp_error_last()->code;
   int i = 1;
   rp_bind_id(st, i++, account_id);
-  sqlite3_bind_int64(st, i++, month_end);
+  rp_bind_int64(st, i++, month_end);
   for (int b = 0; b < RP_RFACTOR_BANDS; b++)
-    sqlite3_bind_int64(st, i++, cal->n[b]);
+    rp_bind_int64(st, i++, cal->n[b]);
   for (int b = 0; b < RP_RFACTOR_BANDS; b++)
-    sqlite3_bind_int64(st, i++, cal->k[b]);
-  sqlite3_bind_int64(st, i++, cal->closed_deals);
-  sqlite3_bind_int64(st, i++, computed_at);
+    rp_bind_int64(st, i++, cal->k[b]);
+  rp_bind_int64(st, i++, cal->closed_deals);
+  rp_bind_int64(st, i++, computed_at);
   int ret = rp_sql_run(s, st, NULL);
   if (ret == RP_ENOTFOUND) ret = rp_error_set(RP_ENOTFOUND, NULL, "no such account");
   return ret;
@@ -507,21 +507,21 @@ int rp_store_calibration_get(rp_store *s, const char *account_id, rp_time month_
                              rp_rfactor_calibration *out, rp_time *computed_at) {
   memset(out, 0, sizeof *out);
   if (computed_at) *computed_at = 0;
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_CALIBRATION_GET,
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_CALIBRATION_GET,
                                  "SELECT " CAL_COLS " FROM rfactor_calibration"
                                  " WHERE account_id = ? AND month_end = ?");
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
-  sqlite3_bind_int64(st, 2, month_end);
+  rp_bind_int64(st, 2, month_end);
   int r = step_one(s, st);
   if (r == 1) {
     int i = 0;
     for (int b = 0; b < RP_RFACTOR_BANDS; b++)
-      out->n[b] = sqlite3_column_int64(st, i++);
+      out->n[b] = rp_col_int64(st, i++);
     for (int b = 0; b < RP_RFACTOR_BANDS; b++)
-      out->k[b] = sqlite3_column_int64(st, i++);
-    out->closed_deals = sqlite3_column_int64(st, i++);
-    if (computed_at) *computed_at = sqlite3_column_int64(st, i++);
+      out->k[b] = rp_col_int64(st, i++);
+    out->closed_deals = rp_col_int64(st, i++);
+    if (computed_at) *computed_at = rp_col_int64(st, i++);
   }
   rp_sql_done(st);
   if (r == 0) return rp_error_set(RP_ENOTFOUND, NULL, "no calibration kept for this month-end");
@@ -539,28 +539,28 @@ int rp_store_rfactor_put(rp_store *s, const char *account_id, const rp_rfactor_p
   size_t len = strnlen(p->month, sizeof p->month);
   if (len != 7 || p->month[4] != '-')
     return rp_error_set(RP_EINVALID_VALUE, "month", "must be YYYY-MM");
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_RFACTOR_PUT,
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_RFACTOR_PUT,
                                  "INSERT OR REPLACE INTO rfactor_history (account_id, " RFACTOR_COLS
                                  ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!st) return rp_error_last()->code;
   const rp_rfactor_result *r = &p->r;
   int i = 1;
   rp_bind_id(st, i++, account_id);
-  sqlite3_bind_text(st, i++, p->month, 7, SQLITE_STATIC);
-  sqlite3_bind_int64(st, i++, p->as_of);
-  sqlite3_bind_double(st, i++, r->rfactor);
-  sqlite3_bind_int64(st, i++, r->eligible_contacts);
-  sqlite3_bind_double(st, i++, r->predicted_transactions);
-  sqlite3_bind_double(st, i++, r->interval_lo);
-  sqlite3_bind_double(st, i++, r->interval_hi);
-  sqlite3_bind_double(st, i++, r->mean_commission);
-  sqlite3_bind_int64(st, i++, r->commission_deals);
-  sqlite3_bind_int(st, i++, r->default_commission_used ? 1 : 0);
-  sqlite3_bind_double(st, i++, r->predicted_revenue);
-  sqlite3_bind_double(st, i++, r->revenue_lo);
-  sqlite3_bind_double(st, i++, r->revenue_hi);
-  sqlite3_bind_double(st, i++, r->valuation);
-  sqlite3_bind_int(st, i++, r->calibrated ? 1 : 0);
+  rp_bind_textn(st, i++, p->month, 7);
+  rp_bind_int64(st, i++, p->as_of);
+  rp_bind_double(st, i++, r->rfactor);
+  rp_bind_int64(st, i++, r->eligible_contacts);
+  rp_bind_double(st, i++, r->predicted_transactions);
+  rp_bind_double(st, i++, r->interval_lo);
+  rp_bind_double(st, i++, r->interval_hi);
+  rp_bind_double(st, i++, r->mean_commission);
+  rp_bind_int64(st, i++, r->commission_deals);
+  rp_bind_int(st, i++, r->default_commission_used ? 1 : 0);
+  rp_bind_double(st, i++, r->predicted_revenue);
+  rp_bind_double(st, i++, r->revenue_lo);
+  rp_bind_double(st, i++, r->revenue_hi);
+  rp_bind_double(st, i++, r->valuation);
+  rp_bind_int(st, i++, r->calibrated ? 1 : 0);
   int ret = rp_sql_run(s, st, NULL);
   if (ret == RP_ENOTFOUND) ret = rp_error_set(RP_ENOTFOUND, NULL, "no such account");
   return ret;
@@ -572,35 +572,35 @@ int rp_store_rfactor_history(rp_store *s, rp_arena *ar, const char *account_id,
   *items = NULL;
   *n = 0;
   size_t cap = 0;
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_RFACTOR_HISTORY,
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_RFACTOR_HISTORY,
                                  "SELECT " RFACTOR_COLS " FROM rfactor_history"
                                  " WHERE account_id = ? ORDER BY month");
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = rp_step(st)) == RP_ROW) {
     rp_rfactor_point *p = RP_ARENA_PUSH(ar, *items, n, &cap, 16);
     memset(p, 0, sizeof *p);
     int i = 0;
-    const char *month = (const char *)sqlite3_column_text(st, i++);
+    const char *month = (const char *)rp_col_str(st, i++);
     snprintf(p->month, sizeof p->month, "%s", month ? month : "");
     rp_rfactor_result *r = &p->r;
-    p->as_of = sqlite3_column_int64(st, i++);
-    r->rfactor = sqlite3_column_double(st, i++);
-    r->eligible_contacts = sqlite3_column_int64(st, i++);
-    r->predicted_transactions = sqlite3_column_double(st, i++);
-    r->interval_lo = sqlite3_column_double(st, i++);
-    r->interval_hi = sqlite3_column_double(st, i++);
-    r->mean_commission = sqlite3_column_double(st, i++);
-    r->commission_deals = sqlite3_column_int64(st, i++);
-    r->default_commission_used = sqlite3_column_int(st, i++) != 0;
-    r->predicted_revenue = sqlite3_column_double(st, i++);
-    r->revenue_lo = sqlite3_column_double(st, i++);
-    r->revenue_hi = sqlite3_column_double(st, i++);
-    r->valuation = sqlite3_column_double(st, i++);
-    r->calibrated = sqlite3_column_int(st, i++) != 0;
+    p->as_of = rp_col_int64(st, i++);
+    r->rfactor = rp_col_double(st, i++);
+    r->eligible_contacts = rp_col_int64(st, i++);
+    r->predicted_transactions = rp_col_double(st, i++);
+    r->interval_lo = rp_col_double(st, i++);
+    r->interval_hi = rp_col_double(st, i++);
+    r->mean_commission = rp_col_double(st, i++);
+    r->commission_deals = rp_col_int64(st, i++);
+    r->default_commission_used = rp_col_int(st, i++) != 0;
+    r->predicted_revenue = rp_col_double(st, i++);
+    r->revenue_lo = rp_col_double(st, i++);
+    r->revenue_hi = rp_col_double(st, i++);
+    r->valuation = rp_col_double(st, i++);
+    r->calibrated = rp_col_int(st, i++) != 0;
   }
-  int ret = rc == SQLITE_DONE ? 0 : rp_sql_error(s, rc, NULL);
+  int ret = rc == RP_DONE ? 0 : rp_sql_error(s, rc, NULL);
   rp_sql_done(st);
   return ret;
 }
@@ -611,7 +611,7 @@ int rp_store_rfactor_history(rp_store *s, rp_arena *ar, const char *account_id,
  * (at most 1001 distinct values), each banded by rp_rfactor_band. */
 int rp_store_score_bands(rp_store *s, const char *account_id, int64_t counts[RP_RFACTOR_BANDS]) {
   memset(counts, 0, RP_RFACTOR_BANDS * sizeof *counts);
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_SCORE_BANDS,
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_SCORE_BANDS,
                                  "SELECT score, count(*) FROM contacts INDEXED BY contacts_score"
                                  " WHERE account_id = ? AND archived = 0 AND status <> 'none'"
                                  " AND type IN ('client', 'farm', 'personal', 'prospect')"
@@ -619,9 +619,9 @@ int rp_store_score_bands(rp_store *s, const char *account_id, int64_t counts[RP_
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-    counts[rp_rfactor_band(sqlite3_column_double(st, 0))] += sqlite3_column_int64(st, 1);
-  int ret = rc == SQLITE_DONE ? 0 : rp_sql_error(s, rc, NULL);
+  while ((rc = rp_step(st)) == RP_ROW)
+    counts[rp_rfactor_band(rp_col_double(st, 0))] += rp_col_int64(st, 1);
+  int ret = rc == RP_DONE ? 0 : rp_sql_error(s, rc, NULL);
   rp_sql_done(st);
   return ret;
 }
@@ -666,7 +666,7 @@ int rp_store_contact_counts(rp_store *s, const char *account_id, const char *vis
                             int64_t status[RP_STATUS_COUNT], int64_t stage[RP_STAGE_COUNT]) {
   memset(status, 0, RP_STATUS_COUNT * sizeof *status);
   memset(stage, 0, RP_STAGE_COUNT * sizeof *stage);
-  sqlite3_stmt *st =
+  rp_stmt *st =
       visible_to ? rp_sql_stmt(s, RP_ST_CONTACT_COUNTS_VISIBLE,
                                "SELECT status, stage FROM contacts INDEXED BY contacts_created"
                                " WHERE account_id = ? AND archived = 0"
@@ -678,13 +678,13 @@ int rp_store_contact_counts(rp_store *s, const char *account_id, const char *vis
   rp_bind_id(st, 1, account_id);
   if (visible_to) rp_bind_id(st, 2, visible_to);
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    int sv = status_code((const char *)sqlite3_column_text(st, 0));
-    int gv = stage_code((const char *)sqlite3_column_text(st, 1));
+  while ((rc = rp_step(st)) == RP_ROW) {
+    int sv = status_code((const char *)rp_col_str(st, 0));
+    int gv = stage_code((const char *)rp_col_str(st, 1));
     if (sv >= 0) status[sv]++;
     if (gv >= 0) stage[gv]++;
   }
-  int ret = rc == SQLITE_DONE ? 0 : rp_sql_error(s, rc, NULL);
+  int ret = rc == RP_DONE ? 0 : rp_sql_error(s, rc, NULL);
   rp_sql_done(st);
   return ret;
 }
@@ -697,7 +697,7 @@ int rp_store_pipeline(rp_store *s, const char *account_id, int64_t *open_deals,
                       double *open_value) {
   *open_deals = 0;
   *open_value = 0;
-  sqlite3_stmt *st = rp_sql_stmt(
+  rp_stmt *st = rp_sql_stmt(
       s, RP_ST_PIPELINE,
       "SELECT (SELECT count(*) FROM transactions INDEXED BY transactions_open"
       "  WHERE account_id = ?1 AND status IN ('pending', 'contingency', 'clear_to_close')),"
@@ -712,8 +712,8 @@ int rp_store_pipeline(rp_store *s, const char *account_id, int64_t *open_deals,
   rp_bind_id(st, 1, account_id);
   int r = step_one(s, st);
   if (r == 1) {
-    *open_deals = sqlite3_column_int64(st, 0) + sqlite3_column_int64(st, 2);
-    *open_value = sqlite3_column_double(st, 1) + sqlite3_column_double(st, 3);
+    *open_deals = rp_col_int64(st, 0) + rp_col_int64(st, 2);
+    *open_value = rp_col_double(st, 1) + rp_col_double(st, 3);
   }
   rp_sql_done(st);
   return r < 0 ? r : 0;
@@ -727,21 +727,21 @@ int rp_store_account_list(rp_store *s, rp_arena *ar, rp_account **items, size_t 
   *items = NULL;
   *n = 0;
   size_t cap = 0;
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_ACCOUNT_LIST,
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_ACCOUNT_LIST,
                                  "SELECT id, name, default_region, settings_json, created_at"
                                  " FROM accounts ORDER BY created_at, id");
   if (!st) return rp_error_last()->code;
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = rp_step(st)) == RP_ROW) {
     rp_account *a = RP_ARENA_PUSH(ar, *items, n, &cap, 8);
     memset(a, 0, sizeof *a);
     rp_col_id(st, 0, a->id);
     a->name = rp_col_text(st, 1, ar);
     a->default_region = rp_col_text(st, 2, ar);
     a->settings_json = rp_col_text(st, 3, ar);
-    a->created_at = sqlite3_column_int64(st, 4);
+    a->created_at = rp_col_int64(st, 4);
   }
-  int ret = rc == SQLITE_DONE ? 0 : rp_sql_error(s, rc, NULL);
+  int ret = rc == RP_DONE ? 0 : rp_sql_error(s, rc, NULL);
   rp_sql_done(st);
   return ret;
 }

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/sqlite_internal.h"
+#include "store/store_internal.h"
 #include "util/error.h"
 
 /* Grows an arena array of n items of size sz to hold one more. */
@@ -21,13 +21,13 @@ static void *grow_items(rp_arena *ar, void *items, size_t n, size_t *cap, size_t
 
 #define ACCOUNT_COLS "id, name, default_region, settings_json, created_at"
 
-static void read_account(sqlite3_stmt *st, rp_arena *ar, rp_account *a) {
+static void read_account(rp_stmt *st, rp_arena *ar, rp_account *a) {
   memset(a, 0, sizeof *a);
   rp_col_id(st, 0, a->id);
   a->name = rp_col_text(st, 1, ar);
   a->default_region = rp_col_text(st, 2, ar);
   a->settings_json = rp_col_text(st, 3, ar);
-  a->created_at = sqlite3_column_int64(st, 4);
+  a->created_at = rp_col_int64(st, 4);
 }
 
 /* Inserts the account (a new UUIDv7 when a->id is empty; default_region
@@ -36,23 +36,23 @@ int rp_store_account_create(rp_store *s, rp_account *a) {
   if (!a->id[0]) rp_uuid_v7(a->id);
   if (!a->default_region) a->default_region = "US";
   if (!a->settings_json) a->settings_json = "{}";
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_ACCOUNT_INSERT,
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_ACCOUNT_INSERT,
                                  "INSERT INTO accounts (" ACCOUNT_COLS ") VALUES (?, ?, ?, ?, ?)");
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, a->id);
   rp_bind_text(st, 2, a->name ? a->name : "");
   rp_bind_text(st, 3, a->default_region);
   rp_bind_text(st, 4, a->settings_json);
-  sqlite3_bind_int64(st, 5, a->created_at);
+  rp_bind_int64(st, 5, a->created_at);
   return rp_sql_run(s, st, "id");
 }
 
 /* Runs a one-row account query whose parameters are already bound. */
-static int account_one(rp_store *s, sqlite3_stmt *st, rp_arena *ar, rp_account *out) {
-  int rc = sqlite3_step(st), ret = 0;
-  if (rc == SQLITE_ROW)
+static int account_one(rp_store *s, rp_stmt *st, rp_arena *ar, rp_account *out) {
+  int rc = rp_step(st), ret = 0;
+  if (rc == RP_ROW)
     read_account(st, ar, out);
-  else if (rc == SQLITE_DONE)
+  else if (rc == RP_DONE)
     ret = rp_error_set(RP_ENOTFOUND, NULL, "no such account");
   else
     ret = rp_sql_error(s, rc, NULL);
@@ -62,7 +62,7 @@ static int account_one(rp_store *s, sqlite3_stmt *st, rp_arena *ar, rp_account *
 
 /* The account with this id, strings in ar; RP_ENOTFOUND when none. */
 int rp_store_account_get(rp_store *s, rp_arena *ar, rp_account *out, const char *id) {
-  sqlite3_stmt *st =
+  rp_stmt *st =
       rp_sql_stmt(s, RP_ST_ACCOUNT_GET, "SELECT " ACCOUNT_COLS " FROM accounts WHERE id = ?");
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, id);
@@ -71,7 +71,7 @@ int rp_store_account_get(rp_store *s, rp_arena *ar, rp_account *out, const char 
 
 /* The oldest account of exactly this name; RP_ENOTFOUND when none. */
 int rp_store_account_by_name(rp_store *s, rp_arena *ar, rp_account *out, const char *name) {
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_ACCOUNT_BY_NAME,
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_ACCOUNT_BY_NAME,
                                  "SELECT " ACCOUNT_COLS " FROM accounts WHERE name = ?"
                                  " ORDER BY created_at, id LIMIT 1");
   if (!st) return rp_error_last()->code;
@@ -81,7 +81,7 @@ int rp_store_account_by_name(rp_store *s, rp_arena *ar, rp_account *out, const c
 
 /* The oldest account (the demo command's); RP_ENOTFOUND when none. */
 int rp_store_account_first(rp_store *s, rp_arena *ar, rp_account *out) {
-  sqlite3_stmt *st =
+  rp_stmt *st =
       rp_sql_stmt(s, RP_ST_ACCOUNT_FIRST,
                   "SELECT " ACCOUNT_COLS " FROM accounts ORDER BY created_at, id LIMIT 1");
   if (!st) return rp_error_last()->code;
@@ -94,39 +94,40 @@ int rp_store_account_first(rp_store *s, rp_arena *ar, rp_account *out) {
   "account_id, id, version, email, name, phone, role, password_hash, created_at, updated_at, "     \
   "disabled_at"
 
-static void read_user(sqlite3_stmt *st, rp_arena *ar, rp_user *u) {
+static void read_user(rp_stmt *st, rp_arena *ar, rp_user *u) {
   memset(u, 0, sizeof *u);
   rp_col_id(st, 0, u->account_id);
   rp_col_id(st, 1, u->id);
-  u->version = sqlite3_column_int64(st, 2);
+  u->version = rp_col_int64(st, 2);
   u->email = rp_col_text(st, 3, ar);
   u->name = rp_col_text(st, 4, ar);
   u->phone = rp_col_text(st, 5, ar);
   rp_role role = RP_ROLE_AGENT;
-  rp_role_parse(&role, (const char *)sqlite3_column_text(st, 6));
+  rp_role_parse(&role, (const char *)rp_col_str(st, 6));
   u->role = role;
   u->password_hash = rp_col_text(st, 7, ar);
-  u->created_at = sqlite3_column_int64(st, 8);
-  u->updated_at = sqlite3_column_int64(st, 9);
-  u->disabled_at = sqlite3_column_int64(st, 10);
+  u->created_at = rp_col_int64(st, 8);
+  u->updated_at = rp_col_int64(st, 9);
+  u->disabled_at = rp_col_int64(st, 10);
 }
 
 /* Maps a failed user write: a clash on users.email is the "email" field. */
 static int user_write_error(rp_store *s, int rc) {
-  const char *msg = sqlite3_errmsg(s->db);
-  int ext = sqlite3_extended_errcode(s->db);
-  if (ext == SQLITE_CONSTRAINT_UNIQUE && msg && strstr(msg, "users.email"))
+  const char *msg = rp_sql_errmsg(s);
+  int kind = rp_sql_errkind(s);
+  /* SQLite names the column, PostgreSQL the index */
+  if (kind == RP_DBERR_UNIQUE && msg && (strstr(msg, "users.email") || strstr(msg, "users_email")))
     return rp_error_set(RP_ECONFLICT, "email", "a user with this email already exists");
-  if (ext == SQLITE_CONSTRAINT_FOREIGNKEY)
+  if (kind == RP_DBERR_FOREIGN_KEY)
     return rp_error_set(RP_ENOTFOUND, "account_id", "no such account");
   return rp_sql_error(s, rc, "id");
 }
 
-static int user_one(rp_store *s, sqlite3_stmt *st, rp_arena *ar, rp_user *out) {
-  int rc = sqlite3_step(st), ret = 0;
-  if (rc == SQLITE_ROW)
+static int user_one(rp_store *s, rp_stmt *st, rp_arena *ar, rp_user *out) {
+  int rc = rp_step(st), ret = 0;
+  if (rc == RP_ROW)
     read_user(st, ar, out);
-  else if (rc == SQLITE_DONE)
+  else if (rc == RP_DONE)
     ret = rp_error_set(RP_ENOTFOUND, NULL, "no such user");
   else
     ret = rp_sql_error(s, rc, NULL);
@@ -142,7 +143,7 @@ int rp_store_user_create(rp_store *s, rp_user *u) {
   if (!u->id[0]) rp_uuid_v7(u->id);
   u->version = 1;
   rp_sb_lower(&email, u->email ? u->email : "");
-  sqlite3_stmt *st =
+  rp_stmt *st =
       rp_sql_stmt(s, RP_ST_USER_INSERT,
                   "INSERT INTO users (" USER_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!st) {
@@ -151,17 +152,17 @@ int rp_store_user_create(rp_store *s, rp_user *u) {
   }
   rp_bind_id(st, 1, u->account_id);
   rp_bind_id(st, 2, u->id);
-  sqlite3_bind_int64(st, 3, u->version);
+  rp_bind_int64(st, 3, u->version);
   rp_bind_text(st, 4, rp_sb_str(&email));
   rp_bind_text(st, 5, u->name);
   rp_bind_text(st, 6, u->phone);
   rp_bind_text(st, 7, rp_role_name(u->role));
   rp_bind_text(st, 8, u->password_hash);
-  sqlite3_bind_int64(st, 9, u->created_at);
-  sqlite3_bind_int64(st, 10, u->updated_at ? u->updated_at : u->created_at);
+  rp_bind_int64(st, 9, u->created_at);
+  rp_bind_int64(st, 10, u->updated_at ? u->updated_at : u->created_at);
   rp_bind_time(st, 11, u->disabled_at);
-  int rc = sqlite3_step(st);
-  if (rc != SQLITE_DONE) ret = user_write_error(s, rc);
+  int rc = rp_step(st);
+  if (rc != RP_DONE) ret = user_write_error(s, rc);
   rp_sql_done(st);
 cleanup:
   rp_sb_free(&email);
@@ -171,7 +172,7 @@ cleanup:
 /* The user of the account with this id; RP_ENOTFOUND otherwise. */
 int rp_store_user_get(rp_store *s, rp_arena *ar, rp_user *out, const char *account_id,
                       const char *id) {
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_USER_GET,
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_USER_GET,
                                  "SELECT " USER_COLS " FROM users WHERE account_id = ? AND id = ?");
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
@@ -184,7 +185,7 @@ int rp_store_user_by_email(rp_store *s, rp_arena *ar, rp_user *out, const char *
   rp_sb key = {0};
   int ret;
   rp_sb_lower(&key, email ? email : "");
-  sqlite3_stmt *st =
+  rp_stmt *st =
       rp_sql_stmt(s, RP_ST_USER_BY_EMAIL, "SELECT " USER_COLS " FROM users WHERE email = ?");
   if (!st) {
     ret = rp_error_last()->code;
@@ -203,17 +204,17 @@ int rp_store_user_list(rp_store *s, rp_arena *ar, const char *account_id, rp_use
   *items = NULL;
   *n = 0;
   size_t cap = 0;
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_USER_LIST,
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_USER_LIST,
                                  "SELECT " USER_COLS " FROM users WHERE account_id = ?"
                                  " ORDER BY created_at, id");
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = rp_step(st)) == RP_ROW) {
     *items = grow_items(ar, *items, *n, &cap, sizeof **items);
     read_user(st, ar, &(*items)[(*n)++]);
   }
-  int ret = rc == SQLITE_DONE ? 0 : rp_sql_error(s, rc, NULL);
+  int ret = rc == RP_DONE ? 0 : rp_sql_error(s, rc, NULL);
   rp_sql_done(st);
   return ret;
 }
@@ -221,14 +222,14 @@ int rp_store_user_list(rp_store *s, rp_arena *ar, const char *account_id, rp_use
 /* Whether the user exists in the account (for telling a missing user from a
  * version that moved on, and for owner_id checks). */
 int rp_sql_user_exists(rp_store *s, const char *account_id, const char *id, bool *out) {
-  sqlite3_stmt *st =
+  rp_stmt *st =
       rp_sql_stmt(s, RP_ST_USER_EXISTS, "SELECT 1 FROM users WHERE account_id = ? AND id = ?");
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
   rp_bind_id(st, 2, id);
-  int rc = sqlite3_step(st);
-  *out = rc == SQLITE_ROW;
-  int ret = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : rp_sql_error(s, rc, NULL);
+  int rc = rp_step(st);
+  *out = rc == RP_ROW;
+  int ret = (rc == RP_ROW || rc == RP_DONE) ? 0 : rp_sql_error(s, rc, NULL);
   rp_sql_done(st);
   return ret;
 }
@@ -240,7 +241,7 @@ int rp_store_user_update(rp_store *s, rp_user *u) {
   rp_sb email = {0};
   int ret = 0;
   rp_sb_lower(&email, u->email ? u->email : "");
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_USER_UPDATE,
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_USER_UPDATE,
                                  "UPDATE users SET email = ?, name = ?, phone = ?, role = ?,"
                                  " password_hash = ?, updated_at = ?, version = version + 1"
                                  " WHERE account_id = ? AND id = ? AND version = ?");
@@ -253,17 +254,17 @@ int rp_store_user_update(rp_store *s, rp_user *u) {
   rp_bind_text(st, 3, u->phone);
   rp_bind_text(st, 4, rp_role_name(u->role));
   rp_bind_text(st, 5, u->password_hash);
-  sqlite3_bind_int64(st, 6, u->updated_at);
+  rp_bind_int64(st, 6, u->updated_at);
   rp_bind_id(st, 7, u->account_id);
   rp_bind_id(st, 8, u->id);
-  sqlite3_bind_int64(st, 9, u->version);
-  int rc = sqlite3_step(st);
+  rp_bind_int64(st, 9, u->version);
+  int rc = rp_step(st);
   rp_sql_done(st);
-  if (rc != SQLITE_DONE) {
+  if (rc != RP_DONE) {
     ret = user_write_error(s, rc);
     goto cleanup;
   }
-  if (sqlite3_changes(s->db) == 0) {
+  if (rp_sql_changes(s) == 0) {
     bool exists = false;
     if ((ret = rp_sql_user_exists(s, u->account_id, u->id, &exists))) goto cleanup;
     ret = exists ? rp_error_set(RP_ECONFLICT, NULL, "version moved on")
@@ -286,7 +287,7 @@ int rp_store_user_delete(rp_store *s, const char *account_id, const char *id) {
   if (!exists) return rp_error_set(RP_ENOTFOUND, NULL, "no such user");
   bool sp = false;
   if ((ret = rp_sql_sp_begin(s, &sp))) return ret;
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_USER_DELETE_TOKENS,
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_USER_DELETE_TOKENS,
                                  "DELETE FROM tokens WHERE account_id = ? AND user_id = ?");
   if (!st) goto fail;
   rp_bind_id(st, 1, account_id);
@@ -314,14 +315,14 @@ cleanup:
 /* How many users of the account have this role (the last owner check). */
 int rp_store_user_count_role(rp_store *s, const char *account_id, rp_role role, int64_t *out) {
   *out = 0;
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_USER_COUNT_ROLE,
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_USER_COUNT_ROLE,
                                  "SELECT count(*) FROM users WHERE account_id = ? AND role = ?");
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
   rp_bind_text(st, 2, rp_role_name(role));
-  int rc = sqlite3_step(st), ret = 0;
-  if (rc == SQLITE_ROW)
-    *out = sqlite3_column_int64(st, 0);
+  int rc = rp_step(st), ret = 0;
+  if (rc == RP_ROW)
+    *out = rp_col_int64(st, 0);
   else
     ret = rp_sql_error(s, rc, NULL);
   rp_sql_done(st);
@@ -336,26 +337,26 @@ static const char *token_kind_name(rp_token_kind k) {
   return k == RP_TOKEN_API ? "api" : "session";
 }
 
-static void read_token(sqlite3_stmt *st, rp_arena *ar, rp_token *t) {
+static void read_token(rp_stmt *st, rp_arena *ar, rp_token *t) {
   memset(t, 0, sizeof *t);
   rp_col_id(st, 0, t->account_id);
   rp_col_id(st, 1, t->id);
   rp_col_id(st, 2, t->user_id);
-  const char *kind = (const char *)sqlite3_column_text(st, 3);
+  const char *kind = (const char *)rp_col_str(st, 3);
   t->kind = kind && !strcmp(kind, "api") ? RP_TOKEN_API : RP_TOKEN_SESSION;
   t->name = rp_col_text(st, 4, ar);
-  const char *hash = (const char *)sqlite3_column_text(st, 5);
+  const char *hash = (const char *)rp_col_str(st, 5);
   snprintf(t->hash, sizeof t->hash, "%s", hash ? hash : "");
-  t->created_at = sqlite3_column_int64(st, 6);
-  t->expires_at = sqlite3_column_int64(st, 7);
-  t->last_used_at = sqlite3_column_int64(st, 8);
+  t->created_at = rp_col_int64(st, 6);
+  t->expires_at = rp_col_int64(st, 7);
+  t->last_used_at = rp_col_int64(st, 8);
 }
 
 /* Inserts the token (a new id when empty). Only t->hash is stored of the
  * secret. RP_ECONFLICT on a hash already in use. */
 int rp_store_token_create(rp_store *s, rp_token *t) {
   if (!t->id[0]) rp_uuid_v7(t->id);
-  sqlite3_stmt *st =
+  rp_stmt *st =
       rp_sql_stmt(s, RP_ST_TOKEN_INSERT,
                   "INSERT INTO tokens (" TOKEN_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!st) return rp_error_last()->code;
@@ -365,7 +366,7 @@ int rp_store_token_create(rp_store *s, rp_token *t) {
   rp_bind_text(st, 4, token_kind_name(t->kind));
   rp_bind_text(st, 5, t->name);
   rp_bind_text(st, 6, t->hash);
-  sqlite3_bind_int64(st, 7, t->created_at);
+  rp_bind_int64(st, 7, t->created_at);
   rp_bind_time(st, 8, t->expires_at);
   rp_bind_time(st, 9, t->last_used_at);
   return rp_sql_run(s, st, "user_id");
@@ -375,16 +376,16 @@ int rp_store_token_create(rp_store *s, rp_token *t) {
  * (expires_at <= now); RP_ENOTFOUND otherwise. */
 int rp_store_token_by_hash(rp_store *s, rp_arena *ar, rp_token *out, const char *hash,
                            rp_time now) {
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_TOKEN_BY_HASH,
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_TOKEN_BY_HASH,
                                  "SELECT " TOKEN_COLS " FROM tokens WHERE hash = ?"
                                  " AND (expires_at IS NULL OR expires_at > ?)");
   if (!st) return rp_error_last()->code;
   rp_bind_text(st, 1, hash);
-  sqlite3_bind_int64(st, 2, now);
-  int rc = sqlite3_step(st), ret = 0;
-  if (rc == SQLITE_ROW)
+  rp_bind_int64(st, 2, now);
+  int rc = rp_step(st), ret = 0;
+  if (rc == RP_ROW)
     read_token(st, ar, out);
-  else if (rc == SQLITE_DONE)
+  else if (rc == RP_DONE)
     ret = rp_error_set(RP_ENOTFOUND, NULL, "no such token");
   else
     ret = rp_sql_error(s, rc, NULL);
@@ -398,7 +399,7 @@ int rp_store_token_auth(rp_store *s, rp_arena *ar, rp_token *out, bool *user_ok,
                         const char *hash, rp_time now) {
   *user_ok = false;
   *role = RP_ROLE_AGENT;
-  sqlite3_stmt *st =
+  rp_stmt *st =
       rp_sql_stmt(s, RP_ST_TOKEN_AUTH,
                   "SELECT t.account_id, t.id, t.user_id, t.kind, t.name, t.hash, t.created_at,"
                   " t.expires_at, t.last_used_at, u.role, coalesce(u.disabled_at, 0) = 0"
@@ -407,15 +408,15 @@ int rp_store_token_auth(rp_store *s, rp_arena *ar, rp_token *out, bool *user_ok,
                   " WHERE t.hash = ? AND (t.expires_at IS NULL OR t.expires_at > ?)");
   if (!st) return rp_error_last()->code;
   rp_bind_text(st, 1, hash);
-  sqlite3_bind_int64(st, 2, now);
-  int rc = sqlite3_step(st), ret = 0;
-  if (rc == SQLITE_ROW) {
+  rp_bind_int64(st, 2, now);
+  int rc = rp_step(st), ret = 0;
+  if (rc == RP_ROW) {
     read_token(st, ar, out);
-    if (sqlite3_column_type(st, 9) != SQLITE_NULL) {
-      rp_role_parse(role, (const char *)sqlite3_column_text(st, 9));
-      *user_ok = sqlite3_column_int(st, 10) != 0;
+    if (rp_col_type(st, 9) != RP_NULL) {
+      rp_role_parse(role, (const char *)rp_col_str(st, 9));
+      *user_ok = rp_col_int(st, 10) != 0;
     }
-  } else if (rc == SQLITE_DONE) {
+  } else if (rc == RP_DONE) {
     ret = rp_error_set(RP_ENOTFOUND, NULL, "no such token");
   } else {
     ret = rp_sql_error(s, rc, NULL);
@@ -430,42 +431,42 @@ int rp_store_token_list(rp_store *s, rp_arena *ar, const char *account_id, rp_to
   *items = NULL;
   *n = 0;
   size_t cap = 0;
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_TOKEN_LIST,
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_TOKEN_LIST,
                                  "SELECT " TOKEN_COLS " FROM tokens WHERE account_id = ?"
                                  " AND kind = 'api' ORDER BY created_at DESC, id DESC");
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = rp_step(st)) == RP_ROW) {
     *items = grow_items(ar, *items, *n, &cap, sizeof **items);
     read_token(st, ar, &(*items)[(*n)++]);
   }
-  int ret = rc == SQLITE_DONE ? 0 : rp_sql_error(s, rc, NULL);
+  int ret = rc == RP_DONE ? 0 : rp_sql_error(s, rc, NULL);
   rp_sql_done(st);
   return ret;
 }
 
 /* Deletes a session or API token of the account; RP_ENOTFOUND otherwise. */
 int rp_store_token_delete(rp_store *s, const char *account_id, const char *id) {
-  sqlite3_stmt *st =
+  rp_stmt *st =
       rp_sql_stmt(s, RP_ST_TOKEN_DELETE, "DELETE FROM tokens WHERE account_id = ? AND id = ?");
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
   rp_bind_id(st, 2, id);
   int ret = rp_sql_run(s, st, NULL);
-  if (!ret && sqlite3_changes(s->db) == 0) ret = rp_error_set(RP_ENOTFOUND, NULL, "no such token");
+  if (!ret && rp_sql_changes(s) == 0) ret = rp_error_set(RP_ENOTFOUND, NULL, "no such token");
   return ret;
 }
 
 /* Records the token's last use; RP_ENOTFOUND when it is gone. */
 int rp_store_token_touch(rp_store *s, const char *id, rp_time at) {
-  sqlite3_stmt *st =
+  rp_stmt *st =
       rp_sql_stmt(s, RP_ST_TOKEN_TOUCH, "UPDATE tokens SET last_used_at = ? WHERE id = ?");
   if (!st) return rp_error_last()->code;
-  sqlite3_bind_int64(st, 1, at);
+  rp_bind_int64(st, 1, at);
   rp_bind_id(st, 2, id);
   int ret = rp_sql_run(s, st, NULL);
-  if (!ret && sqlite3_changes(s->db) == 0) ret = rp_error_set(RP_ENOTFOUND, NULL, "no such token");
+  if (!ret && rp_sql_changes(s) == 0) ret = rp_error_set(RP_ENOTFOUND, NULL, "no such token");
   return ret;
 }
 
@@ -476,17 +477,17 @@ static int login_fail_email(rp_store *s, rp_stmt_id id, const char *sql, const c
   rp_sb key = {0};
   int ret = 0;
   rp_sb_lower(&key, email ? email : "");
-  sqlite3_stmt *st = rp_sql_stmt(s, id, sql);
+  rp_stmt *st = rp_sql_stmt(s, id, sql);
   if (!st) {
     ret = rp_error_last()->code;
     goto cleanup;
   }
   rp_bind_text(st, 1, rp_sb_str(&key));
-  if (sqlite3_bind_parameter_count(st) > 1) sqlite3_bind_int64(st, 2, t);
+  if (id != RP_ST_LOGIN_FAIL_CLEAR) rp_bind_int64(st, 2, t); /* the others take a time */
   if (count) {
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-      *count = sqlite3_column_int64(st, 0);
+    int rc = rp_step(st);
+    if (rc == RP_ROW)
+      *count = rp_col_int64(st, 0);
     else
       ret = rp_sql_error(s, rc, NULL);
     rp_sql_done(st);

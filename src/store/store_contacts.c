@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "store/sqlite_internal.h"
+#include "store/store_internal.h"
 #include "util/error.h"
 #include "util/mem.h"
 #include "util/text.h"
@@ -199,10 +199,11 @@ static bool is_separator(unsigned cp) {
 #define MAX_TERMS 16
 #define MAX_TERM_BYTES 64
 
-/* Turns the user's q into an FTS5 query that is never FTS syntax: each token
- * (split like unicode61 does) quoted, with a prefix star, ANDed:
- * `Dvořák, Ant` -> `"Dvořák"* AND "Ant"*`. Returns how many tokens. */
-static int fts_query(rp_sb *out, const char *q) {
+/* Turns the user's q into a full-text query that is never query syntax:
+ * each token (split like unicode61 does) quoted, as a prefix, ANDed. For
+ * FTS5: `Dvořák, Ant` -> `"Dvořák"* AND "Ant"*`; for PostgreSQL's
+ * to_tsquery: `'Dvořák':* & 'Ant':*`. Returns how many tokens. */
+static int fts_query(rp_sb *out, const char *q, bool pg) {
   const unsigned char *p = (const unsigned char *)q;
   size_t n = strlen(q), i = 0;
   int terms = 0;
@@ -221,13 +222,15 @@ static int fts_query(rp_sb *out, const char *q) {
     }
     size_t tl = i - start;
     if (tl > MAX_TERM_BYTES) continue; /* nothing real is that long */
-    if (terms++) rp_sb_puts(out, " AND ");
-    rp_sb_putc(out, '"');
+    if (terms++) rp_sb_puts(out, pg ? " & " : " AND ");
+    char quote = pg ? '\'' : '"';
+    rp_sb_putc(out, quote);
     for (size_t k = start; k < start + tl; k++) {
-      if (p[k] == '"') rp_sb_putc(out, '"');
+      if (p[k] == (unsigned char)quote) rp_sb_putc(out, quote);
+      if (pg && p[k] == '\\') rp_sb_putc(out, '\\');
       rp_sb_putc(out, (char)p[k]);
     }
-    rp_sb_puts(out, "\"*");
+    rp_sb_puts(out, pg ? "':*" : "\"*");
   }
   return terms;
 }
@@ -371,12 +374,12 @@ static int encode_contact(contact_enc *e, const rp_contact *c) {
   return 0;
 }
 
-static void bind_bool(sqlite3_stmt *st, int i, bool v) { sqlite3_bind_int(st, i, v ? 1 : 0); }
+static void bind_bool(rp_stmt *st, int i, bool v) { rp_bind_int(st, i, v ? 1 : 0); }
 
 /* Binds the N_FIELDS writable fields from parameter `at` on (N_FIELDS - 2
  * without referred_by and owner_id when refs is false); returns the next
  * parameter's index. */
-static int bind_fields(sqlite3_stmt *st, int at, const rp_contact *c, const contact_enc *e,
+static int bind_fields(rp_stmt *st, int at, const rp_contact *c, const contact_enc *e,
                        bool refs) {
   int i = at;
   rp_bind_text(st, i++, c->first_name);
@@ -411,16 +414,16 @@ static int bind_fields(sqlite3_stmt *st, int at, const rp_contact *c, const cont
   rp_bind_text(st, i++, rp_intent_name(c->intent));
   rp_bind_text(st, i++, c->timeframe);
   if (c->has_budget)
-    sqlite3_bind_double(st, i++, c->budget);
+    rp_bind_double(st, i++, c->budget);
   else
-    sqlite3_bind_null(st, i++);
+    rp_bind_null(st, i++);
   rp_bind_text(st, i++, e->tags);
   rp_bind_text(st, i++, c->source);
   if (refs) rp_bind_id(st, i++, c->referred_by);
   rp_bind_text(st, i++, c->known_since);
   rp_bind_text(st, i++, c->last_purchase_date);
   rp_bind_text(st, i++, c->last_sale_date);
-  sqlite3_bind_int64(st, i++, c->contact_interval_days);
+  rp_bind_int64(st, i++, c->contact_interval_days);
   bind_bool(st, i++, c->sms_opt_out);
   bind_bool(st, i++, c->email_opt_out);
   if (refs) rp_bind_id(st, i++, c->owner_id);
@@ -572,13 +575,13 @@ static bool fast_strings(const char *text, size_t len, rp_arena *ar, const char 
   return true;
 }
 
-static void decode_pairs(sqlite3_stmt *st, int col, rp_arena *ar, const char *k1, const char *k2,
+static void decode_pairs(rp_stmt *st, int col, rp_arena *ar, const char *k1, const char *k2,
                          void **items, size_t *n, size_t size) {
   *items = NULL;
   *n = 0;
-  const char *text = (const char *)sqlite3_column_text(st, col);
+  const char *text = (const char *)rp_col_str(st, col);
   if (!text) return;
-  size_t len = (size_t)sqlite3_column_bytes(st, col);
+  size_t len = (size_t)rp_col_bytes(st, col);
   if (fast_pairs(text, len, ar, k1, k2, items, n, size)) return;
   *items = NULL;
   *n = 0;
@@ -598,13 +601,13 @@ static void decode_pairs(sqlite3_stmt *st, int col, rp_arena *ar, const char *k1
   json_decref(arr);
 }
 
-static void decode_strings(sqlite3_stmt *st, int col, rp_arena *ar, const char ***items,
+static void decode_strings(rp_stmt *st, int col, rp_arena *ar, const char ***items,
                            size_t *n) {
   *items = NULL;
   *n = 0;
-  const char *text = (const char *)sqlite3_column_text(st, col);
+  const char *text = (const char *)rp_col_str(st, col);
   if (!text) return;
-  size_t len = (size_t)sqlite3_column_bytes(st, col);
+  size_t len = (size_t)rp_col_bytes(st, col);
   if (fast_strings(text, len, ar, items, n)) return;
   *items = NULL;
   *n = 0;
@@ -621,11 +624,11 @@ static void decode_strings(sqlite3_stmt *st, int col, rp_arena *ar, const char *
 }
 
 /* Fills c from a row of READ_COLS; overdue compares overdue_at with now. */
-static void read_contact(sqlite3_stmt *st, rp_arena *ar, rp_contact *c, rp_time now) {
+static void read_contact(rp_stmt *st, rp_arena *ar, rp_contact *c, rp_time now) {
   memset(c, 0, sizeof *c);
   rp_col_id(st, 0, c->account_id);
   rp_col_id(st, 1, c->id);
-  c->version = sqlite3_column_int64(st, 2);
+  c->version = rp_col_int64(st, 2);
   c->first_name = rp_col_text(st, 3, ar);
   c->last_name = rp_col_text(st, 4, ar);
   c->display_name = rp_col_text(st, 5, ar);
@@ -634,7 +637,7 @@ static void read_contact(sqlite3_stmt *st, rp_arena *ar, rp_contact *c, rp_time 
   c->emails = items;
   decode_pairs(st, 7, ar, "number", "label", &items, &c->n_phones, sizeof(rp_phone));
   c->phones = items;
-  c->has_address = sqlite3_column_int(st, 8) != 0;
+  c->has_address = rp_col_int(st, 8) != 0;
   c->address.street = rp_col_text(st, 9, ar);
   c->address.city = rp_col_text(st, 10, ar);
   c->address.region = rp_col_text(st, 11, ar);
@@ -652,43 +655,43 @@ static void read_contact(sqlite3_stmt *st, rp_arena *ar, rp_contact *c, rp_time 
   c->notes = rp_col_text(st, 23, ar);
   c->custom_json = rp_col_text(st, 24, ar);
   rp_status status = RP_STATUS_NONE;
-  rp_status_parse(&status, (const char *)sqlite3_column_text(st, 25));
+  rp_status_parse(&status, (const char *)rp_col_str(st, 25));
   c->status = status;
   rp_stage stage = RP_STAGE_NONE;
-  rp_stage_parse(&stage, (const char *)sqlite3_column_text(st, 26));
+  rp_stage_parse(&stage, (const char *)rp_col_str(st, 26));
   c->stage = stage;
   rp_category category = RP_CATEGORY_NONE;
-  rp_category_parse(&category, (const char *)sqlite3_column_text(st, 27));
+  rp_category_parse(&category, (const char *)rp_col_str(st, 27));
   c->category = category;
   rp_ctype type = RP_TYPE_CLIENT;
-  rp_ctype_parse(&type, (const char *)sqlite3_column_text(st, 28));
+  rp_ctype_parse(&type, (const char *)rp_col_str(st, 28));
   c->type = type;
   rp_intent intent = RP_INTENT_NONE;
-  rp_intent_parse(&intent, (const char *)sqlite3_column_text(st, 29));
+  rp_intent_parse(&intent, (const char *)rp_col_str(st, 29));
   c->intent = intent;
   c->timeframe = rp_col_text(st, 30, ar);
-  c->has_budget = sqlite3_column_type(st, 31) != SQLITE_NULL;
-  c->budget = c->has_budget ? sqlite3_column_double(st, 31) : 0;
+  c->has_budget = rp_col_type(st, 31) != RP_NULL;
+  c->budget = c->has_budget ? rp_col_double(st, 31) : 0;
   decode_strings(st, 32, ar, &c->tags, &c->n_tags);
   c->source = rp_col_text(st, 33, ar);
   c->referred_by = rp_col_id_dup(st, 34, ar);
-  c->referral_count = sqlite3_column_int64(st, 35);
+  c->referral_count = rp_col_int64(st, 35);
   c->known_since = rp_col_text(st, 36, ar);
   c->last_purchase_date = rp_col_text(st, 37, ar);
   c->last_sale_date = rp_col_text(st, 38, ar);
-  c->contact_interval_days = sqlite3_column_int64(st, 39);
-  c->sms_opt_out = sqlite3_column_int(st, 40) != 0;
-  c->email_opt_out = sqlite3_column_int(st, 41) != 0;
+  c->contact_interval_days = rp_col_int64(st, 39);
+  c->sms_opt_out = rp_col_int(st, 40) != 0;
+  c->email_opt_out = rp_col_int(st, 41) != 0;
   c->owner_id = rp_col_id_dup(st, 42, ar);
-  c->score = sqlite3_column_double(st, 43);
-  c->last_touch_at = sqlite3_column_int64(st, 44);
-  rp_time overdue_at = sqlite3_column_int64(st, 45);
+  c->score = rp_col_double(st, 43);
+  c->last_touch_at = rp_col_int64(st, 44);
+  rp_time overdue_at = rp_col_int64(st, 45);
   c->overdue = overdue_at != 0 && overdue_at <= now;
-  c->created_at = sqlite3_column_int64(st, 46);
-  c->updated_at = sqlite3_column_int64(st, 47);
-  c->archived_at = sqlite3_column_int64(st, 48);
+  c->created_at = rp_col_int64(st, 46);
+  c->updated_at = rp_col_int64(st, 47);
+  c->archived_at = rp_col_int64(st, 48);
   rp_status before = RP_STATUS_NONE;
-  rp_status_parse(&before, (const char *)sqlite3_column_text(st, 50));
+  rp_status_parse(&before, (const char *)rp_col_str(st, 50));
   c->status_before_client = before;
 }
 
@@ -703,20 +706,20 @@ typedef struct {
 
 static int get_head(rp_store *s, const char *account_id, const char *id, contact_head *h) {
   memset(h, 0, sizeof *h);
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_CONTACT_HEAD,
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_CONTACT_HEAD,
                                  "SELECT seq, version, archived, referred_by FROM contacts"
                                  " WHERE account_id = ? AND id = ?");
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
   rp_bind_id(st, 2, id);
-  int rc = sqlite3_step(st), ret = 0;
-  if (rc == SQLITE_ROW) {
+  int rc = rp_step(st), ret = 0;
+  if (rc == RP_ROW) {
     h->found = true;
-    h->seq = sqlite3_column_int64(st, 0);
-    h->version = sqlite3_column_int64(st, 1);
-    h->archived = sqlite3_column_int(st, 2) != 0;
+    h->seq = rp_col_int64(st, 0);
+    h->version = rp_col_int64(st, 1);
+    h->archived = rp_col_int(st, 2) != 0;
     rp_col_id(st, 3, h->referred_by);
-  } else if (rc != SQLITE_DONE) {
+  } else if (rc != RP_DONE) {
     ret = rp_sql_error(s, rc, NULL);
   }
   rp_sql_done(st);
@@ -724,14 +727,14 @@ static int get_head(rp_store *s, const char *account_id, const char *id, contact
 }
 
 static int contact_exists(rp_store *s, const char *account_id, const char *id, bool *out) {
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_CONTACT_EXISTS,
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_CONTACT_EXISTS,
                                  "SELECT 1 FROM contacts WHERE account_id = ? AND id = ?");
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
   rp_bind_id(st, 2, id);
-  int rc = sqlite3_step(st);
-  *out = rc == SQLITE_ROW;
-  int ret = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : rp_sql_error(s, rc, NULL);
+  int rc = rp_step(st);
+  *out = rc == RP_ROW;
+  int ret = (rc == RP_ROW || rc == RP_DONE) ? 0 : rp_sql_error(s, rc, NULL);
   rp_sql_done(st);
   return ret;
 }
@@ -740,7 +743,7 @@ static int contact_exists(rp_store *s, const char *account_id, const char *id, b
  * whose referred_by is X. Recomputed, never incremented, so it stays exact. */
 static int recount_referrals(rp_store *s, const char *account_id, const char *id) {
   if (!id || !id[0]) return 0;
-  sqlite3_stmt *st =
+  rp_stmt *st =
       rp_sql_stmt(s, RP_ST_CONTACT_REFCOUNT,
                   "UPDATE contacts SET referral_count = (SELECT count(*) FROM contacts r"
                   " WHERE r.account_id = ?1 AND r.referred_by = ?2 AND r.archived = 0)"
@@ -770,6 +773,20 @@ static int check_refs(rp_store *s, const rp_contact *c) {
   return 0;
 }
 
+/* ---- the search index ----
+ * SQLite: the FTS5 table contacts_fts (rowid = contacts.seq) and a MATCH
+ * query (fts_query). PostgreSQL: the table contacts_fts (account_id, seq,
+ * the same six columns and doc, their tsvector of the unaccented text)
+ * and `doc @@ to_tsquery(...)` of the same terms as quoted prefixes. */
+#define FTS_SEQS_LITE "SELECT rowid AS seq FROM contacts_fts WHERE contacts_fts MATCH ?"
+#define FTS_SEQS_PG                                                                                \
+  "SELECT seq FROM contacts_fts WHERE doc @@ to_tsquery('simple', rp_unaccent(?))"
+#define FTS_SEQS(pg) ((pg) ? FTS_SEQS_PG : FTS_SEQS_LITE)
+/* ... or the contact has the phone number q names */
+#define PHONE_OR                                                                                   \
+  " OR c.id IN (SELECT p.contact_id FROM contact_phones p"                                         \
+  " WHERE p.account_id = ? AND p.number = ?))"
+
 /* ---- the search index's writes ---- */
 
 /* FTS5 keeps the terms a transaction writes in memory, but only while the
@@ -784,19 +801,28 @@ static int check_refs(rp_store *s, const rp_contact *c) {
  * (so the transaction still sees its own writes). Outside one, a write
  * goes straight to the index. */
 
-static int fts_delete(rp_store *s, int64_t seq) {
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_FTS_DELETE, "DELETE FROM contacts_fts WHERE rowid = ?");
+static int fts_delete(rp_store *s, const char *account_id, int64_t seq) {
+  rp_stmt *st =
+      rp_sql_stmt(s, RP_ST_FTS_DELETE,
+                  rp_sql_pg(s) ? "DELETE FROM contacts_fts WHERE account_id = ?2 AND seq = ?1"
+                               : "DELETE FROM contacts_fts WHERE rowid = ?1");
   if (!st) return rp_error_last()->code;
-  sqlite3_bind_int64(st, 1, seq);
+  rp_bind_int64(st, 1, seq);
+  if (rp_sql_pg(s)) rp_bind_id(st, 2, account_id);
   return rp_sql_run(s, st, NULL);
 }
 
-static int fts_insert(rp_store *s, int64_t seq, const char *const text[RP_FTS_COLS]) {
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_FTS_INSERT,
-                                 "INSERT INTO contacts_fts (rowid, names, emails, phones, company,"
-                                 " notes, tags) VALUES (?, ?, ?, ?, ?, ?, ?)");
+static int fts_insert(rp_store *s, const char *account_id, int64_t seq,
+                      const char *const text[RP_FTS_COLS]) {
+  rp_stmt *st = rp_sql_stmt(
+      s, RP_ST_FTS_INSERT,
+      rp_sql_pg(s) ? "INSERT INTO contacts_fts (seq, names, emails, phones, company, notes, tags,"
+                     " account_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                   : "INSERT INTO contacts_fts (rowid, names, emails, phones, company,"
+                     " notes, tags) VALUES (?, ?, ?, ?, ?, ?, ?)");
   if (!st) return rp_error_last()->code;
-  sqlite3_bind_int64(st, 1, seq);
+  rp_bind_int64(st, 1, seq);
+  if (rp_sql_pg(s)) rp_bind_id(st, 8, account_id);
   for (int k = 0; k < RP_FTS_COLS; k++)
     rp_bind_text(st, 2 + k, text[k]);
   return rp_sql_run(s, st, NULL);
@@ -809,8 +835,9 @@ static void fts_op_free(rp_fts_op *op) {
 
 /* Deletes the search entry of seq (text NULL) or writes text as its new
  * one (the old one must have been deleted first, as drop_index does). */
-static int fts_op(rp_store *s, int64_t seq, const char *const text[RP_FTS_COLS]) {
-  if (!s->in_tx) return text ? fts_insert(s, seq, text) : fts_delete(s, seq);
+static int fts_op(rp_store *s, const char *account_id, int64_t seq,
+                  const char *const text[RP_FTS_COLS]) {
+  if (!s->in_tx) return text ? fts_insert(s, account_id, seq, text) : fts_delete(s, account_id, seq);
   if (s->n_fts == s->cap_fts) {
     s->cap_fts = s->cap_fts ? s->cap_fts * 2 : 64;
     s->fts = rp_xrealloc(s->fts, s->cap_fts * sizeof *s->fts);
@@ -818,6 +845,7 @@ static int fts_op(rp_store *s, int64_t seq, const char *const text[RP_FTS_COLS])
   rp_fts_op *op = &s->fts[s->n_fts];
   memset(op, 0, sizeof *op);
   op->seq = seq;
+  rp_id_copy(op->account_id, account_id);
   op->order = s->n_fts++;
   op->put = text != NULL;
   for (int k = 0; text && k < RP_FTS_COLS; k++)
@@ -848,9 +876,10 @@ int rp_sql_fts_flush(rp_store *s) {
     size_t j = i;
     while (j + 1 < s->n_fts && s->fts[j + 1].seq == s->fts[i].seq)
       j++;
-    if (!s->fts[i].put) ret = fts_delete(s, s->fts[i].seq);
+    if (!s->fts[i].put) ret = fts_delete(s, s->fts[i].account_id, s->fts[i].seq);
     if (!ret && s->fts[j].put)
-      ret = fts_insert(s, s->fts[j].seq, (const char *const *)s->fts[j].text);
+      ret = fts_insert(s, s->fts[j].account_id, s->fts[j].seq,
+                       (const char *const *)s->fts[j].text);
     i = j + 1;
   }
   rp_sql_fts_clear(s);
@@ -877,18 +906,18 @@ static int drop_index(rp_store *s, const char *account_id, const char *id, int64
   int ret;
   for (size_t i = 0; i < sizeof dels / sizeof dels[0]; i++) {
     if (!(parts & dels[i].part)) continue;
-    sqlite3_stmt *st = rp_sql_stmt(s, dels[i].slot, dels[i].sql);
+    rp_stmt *st = rp_sql_stmt(s, dels[i].slot, dels[i].sql);
     if (!st) return rp_error_last()->code;
     rp_bind_id(st, 1, account_id);
     rp_bind_id(st, 2, id);
     if ((ret = rp_sql_run(s, st, NULL))) return ret;
   }
-  return parts & IX_FTS ? fts_op(s, seq, NULL) : 0;
+  return parts & IX_FTS ? fts_op(s, account_id, seq, NULL) : 0;
 }
 
 static int side_insert(rp_store *s, rp_stmt_id slot, const char *sql, const char *account_id,
                        const char *id, const char *value) {
-  sqlite3_stmt *st = rp_sql_stmt(s, slot, sql);
+  rp_stmt *st = rp_sql_stmt(s, slot, sql);
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
   rp_bind_id(st, 2, id);
@@ -934,7 +963,7 @@ static int write_index(rp_store *s, const rp_contact *c, const contact_enc *e, i
                                      c->company,
                                      c->notes,
                                      rp_sb_str(&e->fts_tags)};
-    ret = fts_op(s, seq, text);
+    ret = fts_op(s, c->account_id, seq, text);
   }
 cleanup:
   rp_sb_free(&key);
@@ -952,17 +981,17 @@ typedef struct {
 } update_head;
 
 /* Whether column i holds exactly v (NULL matching NULL). */
-static bool col_is(sqlite3_stmt *st, int i, const char *v) {
-  if (sqlite3_column_type(st, i) == SQLITE_NULL) return v == NULL;
+static bool col_is(rp_stmt *st, int i, const char *v) {
+  if (rp_col_type(st, i) == RP_NULL) return v == NULL;
   if (!v) return false;
-  const char *p = (const char *)sqlite3_column_text(st, i);
-  size_t n = (size_t)sqlite3_column_bytes(st, i);
+  const char *p = (const char *)rp_col_str(st, i);
+  size_t n = (size_t)rp_col_bytes(st, i);
   return p && strlen(v) == n && memcmp(p, v, n) == 0;
 }
 
 /* Whether id column i names the same id as v (any case; NULL matching NULL
  * or ""). */
-static bool col_id_is(sqlite3_stmt *st, int i, const char *v) {
+static bool col_id_is(rp_stmt *st, int i, const char *v) {
   char cur[RP_ID_LEN];
   rp_col_id(st, i, cur);
   return strcasecmp(cur, v ? v : "") == 0;
@@ -979,7 +1008,7 @@ static bool col_id_is(sqlite3_stmt *st, int i, const char *v) {
  * owner_id are only written (rp_store_contact_update) when they change. */
 static int get_update_head(rp_store *s, const rp_contact *c, const contact_enc *e, update_head *h) {
   memset(h, 0, sizeof *h);
-  sqlite3_stmt *st =
+  rp_stmt *st =
       rp_sql_stmt(s, RP_ST_CONTACT_UPDATE_HEAD,
                   "SELECT seq, version, referred_by, owner_id, emails_json, phones_json,"
                   " tags_json, display_name, first_name, last_name, company, notes"
@@ -987,11 +1016,11 @@ static int get_update_head(rp_store *s, const rp_contact *c, const contact_enc *
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, c->account_id);
   rp_bind_id(st, 2, c->id);
-  int rc = sqlite3_step(st), ret = 0;
-  if (rc == SQLITE_ROW) {
+  int rc = rp_step(st), ret = 0;
+  if (rc == RP_ROW) {
     h->found = true;
-    h->seq = sqlite3_column_int64(st, 0);
-    h->version = sqlite3_column_int64(st, 1);
+    h->seq = rp_col_int64(st, 0);
+    h->version = rp_col_int64(st, 1);
     rp_col_id(st, 2, h->referred_by);
     h->refs_same = col_id_is(st, 2, c->referred_by) && col_id_is(st, 3, c->owner_id);
     bool emails = col_is(st, 4, e->emails), phones = col_is(st, 5, e->phones),
@@ -1001,7 +1030,7 @@ static int get_update_head(rp_store *s, const rp_contact *c, const contact_enc *
                 col_is(st, 11, c->notes);
     h->stale = (emails ? 0 : IX_EMAILS) | (phones ? 0 : IX_PHONES) | (tags ? 0 : IX_TAGS) |
                (emails && phones && tags && text ? 0 : IX_FTS);
-  } else if (rc != SQLITE_DONE) {
+  } else if (rc != RP_DONE) {
     ret = rp_sql_error(s, rc, NULL);
   }
   rp_sql_done(st);
@@ -1023,11 +1052,11 @@ int rp_store_contact_create(rp_store *s, rp_contact *c) {
   if ((ret = encode_contact(&e, c))) goto cleanup;
   if ((ret = check_refs(s, c))) goto cleanup;
   if ((ret = rp_sql_sp_begin(s, &sp))) goto cleanup;
-  sqlite3_stmt *st = rp_sql_stmt(
+  rp_stmt *st = rp_sql_stmt(
       s, RP_ST_CONTACT_INSERT,
       "INSERT INTO contacts (account_id, id, version, " FIELD_COLS
       ", referral_count, score, last_touch_at, overdue_at, created_at, updated_at, archived,"
-      " archived_at) VALUES (?, ?, 1, " FIELD_PARAMS "0, ?, ?, NULL, ?, ?, ?, ?)");
+      " archived_at) VALUES (?, ?, 1, " FIELD_PARAMS "0, ?, ?, NULL, ?, ?, ?, ?) RETURNING seq");
   if (!st) {
     ret = rp_error_last()->code;
     goto cleanup;
@@ -1035,14 +1064,17 @@ int rp_store_contact_create(rp_store *s, rp_contact *c) {
   rp_bind_id(st, 1, c->account_id);
   rp_bind_id(st, 2, c->id);
   int i = bind_fields(st, 3, c, &e, true);
-  sqlite3_bind_double(st, i++, c->score);
-  sqlite3_bind_int64(st, i++, c->last_touch_at);
-  sqlite3_bind_int64(st, i++, c->created_at);
-  sqlite3_bind_int64(st, i++, c->updated_at ? c->updated_at : c->created_at);
+  rp_bind_double(st, i++, c->score);
+  rp_bind_int64(st, i++, c->last_touch_at);
+  rp_bind_int64(st, i++, c->created_at);
+  rp_bind_int64(st, i++, c->updated_at ? c->updated_at : c->created_at);
   bind_bool(st, i++, c->archived_at != 0);
   rp_bind_time(st, i++, c->archived_at);
-  if ((ret = rp_sql_run(s, st, "id"))) goto cleanup;
-  int64_t seq = sqlite3_last_insert_rowid(s->db);
+  int src = rp_step(st);
+  int64_t seq = src == RP_ROW ? rp_col_int64(st, 0) : 0;
+  ret = src == RP_ROW ? 0 : rp_sql_error(s, src, "id");
+  rp_sql_done(st);
+  if (ret) goto cleanup;
   if ((ret = write_index(s, c, &e, seq, IX_ALL))) goto cleanup;
   if (c->referred_by && !c->archived_at &&
       (ret = recount_referrals(s, c->account_id, c->referred_by)))
@@ -1061,16 +1093,16 @@ cleanup:
  * store keeps overdue_at, the model only the flag). */
 int rp_store_contact_get(rp_store *s, rp_arena *ar, rp_contact *out, const char *account_id,
                          const char *id) {
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_CONTACT_GET,
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_CONTACT_GET,
                                  "SELECT " READ_COLS " FROM contacts c"
                                  " WHERE c.account_id = ? AND c.id = ?");
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
   rp_bind_id(st, 2, id);
-  int rc = sqlite3_step(st), ret = 0;
-  if (rc == SQLITE_ROW)
+  int rc = rp_step(st), ret = 0;
+  if (rc == RP_ROW)
     read_contact(st, ar, out, rp_clock_now());
-  else if (rc == SQLITE_DONE)
+  else if (rc == RP_DONE)
     ret = rp_error_set(RP_ENOTFOUND, NULL, "no such contact");
   else
     ret = rp_sql_error(s, rc, NULL);
@@ -1099,7 +1131,7 @@ int rp_store_contact_update(rp_store *s, rp_contact *c) {
   }
   if ((ret = check_refs(s, c))) goto cleanup;
   if ((ret = rp_sql_sp_begin(s, &sp))) goto cleanup;
-  sqlite3_stmt *st = h.refs_same ? rp_sql_stmt(s, RP_ST_CONTACT_UPDATE_NOREF,
+  rp_stmt *st = h.refs_same ? rp_sql_stmt(s, RP_ST_CONTACT_UPDATE_NOREF,
                                                "UPDATE contacts SET " FIELD_SETS_NOREF
                                                ", updated_at = ?, version = version + 1"
                                                " WHERE account_id = ? AND id = ? AND version = ?")
@@ -1112,12 +1144,12 @@ int rp_store_contact_update(rp_store *s, rp_contact *c) {
     goto cleanup;
   }
   int i = bind_fields(st, 1, c, &e, !h.refs_same);
-  sqlite3_bind_int64(st, i++, c->updated_at);
+  rp_bind_int64(st, i++, c->updated_at);
   rp_bind_id(st, i++, c->account_id);
   rp_bind_id(st, i++, c->id);
-  sqlite3_bind_int64(st, i++, c->version);
+  rp_bind_int64(st, i++, c->version);
   if ((ret = rp_sql_run(s, st, NULL))) goto cleanup;
-  if (sqlite3_changes(s->db) == 0) {
+  if (rp_sql_changes(s) == 0) {
     ret = rp_error_set(RP_ECONFLICT, NULL, "version moved on");
     goto cleanup;
   }
@@ -1148,7 +1180,7 @@ int rp_store_contact_archive(rp_store *s, const char *account_id, const char *id
   if (h.archived) return 0;
   bool sp = false;
   if ((ret = rp_sql_sp_begin(s, &sp))) return ret;
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_CONTACT_ARCHIVE,
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_CONTACT_ARCHIVE,
                                  "UPDATE contacts SET archived = 1, archived_at = ?,"
                                  " updated_at = ?, overdue_at = NULL, version = version + 1"
                                  " WHERE account_id = ? AND id = ?");
@@ -1156,8 +1188,8 @@ int rp_store_contact_archive(rp_store *s, const char *account_id, const char *id
     ret = rp_error_last()->code;
     goto cleanup;
   }
-  sqlite3_bind_int64(st, 1, at);
-  sqlite3_bind_int64(st, 2, at);
+  rp_bind_int64(st, 1, at);
+  rp_bind_int64(st, 2, at);
   rp_bind_id(st, 3, account_id);
   rp_bind_id(st, 4, id);
   if ((ret = rp_sql_run(s, st, NULL))) goto cleanup;
@@ -1195,7 +1227,7 @@ int rp_store_contact_purge(rp_store *s, const char *account_id, const char *id) 
   };
   if ((ret = drop_index(s, account_id, id, h.seq, IX_ALL))) goto cleanup;
   for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
-    sqlite3_stmt *st = rp_sql_stmt(s, steps[i].slot, steps[i].sql);
+    rp_stmt *st = rp_sql_stmt(s, steps[i].slot, steps[i].sql);
     if (!st) {
       ret = rp_error_last()->code;
       goto cleanup;
@@ -1223,11 +1255,11 @@ static const char *const derived_set[7] = {
     "last_touch_at = ?1, overdue_at = ?2, score = ?3",
 };
 
-static void bind_derived(sqlite3_stmt *st, unsigned mask, rp_time last_touch_at, rp_time overdue_at,
+static void bind_derived(rp_stmt *st, unsigned mask, rp_time last_touch_at, rp_time overdue_at,
                          double score) {
-  if (mask & RP_DERIVED_TOUCH) sqlite3_bind_int64(st, 1, last_touch_at);
+  if (mask & RP_DERIVED_TOUCH) rp_bind_int64(st, 1, last_touch_at);
   if (mask & RP_DERIVED_OVERDUE) rp_bind_time(st, 2, overdue_at);
-  if (mask & RP_DERIVED_SCORE) sqlite3_bind_double(st, 3, score);
+  if (mask & RP_DERIVED_SCORE) rp_bind_double(st, 3, score);
 }
 
 int rp_store_contact_set_derived(rp_store *s, const char *account_id, const char *id,
@@ -1238,36 +1270,38 @@ int rp_store_contact_set_derived(rp_store *s, const char *account_id, const char
    * daily rescore: the weights decay, the last touch stays) leaves the
    * last-touch and overdue indexes alone. A refresh that changes nothing
    * writes nothing. The read is of the page the UPDATE writes. */
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_CONTACT_DERIVED_GET,
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_CONTACT_DERIVED_GET,
                                  "SELECT seq, last_touch_at, overdue_at, score FROM contacts"
                                  " WHERE account_id = ? AND id = ?");
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
   rp_bind_id(st, 2, id);
-  int rc = sqlite3_step(st);
-  if (rc != SQLITE_ROW) {
-    int ret = rc == SQLITE_DONE ? rp_error_set(RP_ENOTFOUND, NULL, "no such contact")
+  int rc = rp_step(st);
+  if (rc != RP_ROW) {
+    int ret = rc == RP_DONE ? rp_error_set(RP_ENOTFOUND, NULL, "no such contact")
                                 : rp_sql_error(s, rc, NULL);
     rp_sql_done(st);
     return ret;
   }
-  int64_t seq = sqlite3_column_int64(st, 0);
+  int64_t seq = rp_col_int64(st, 0);
   unsigned mask = 0;
-  if (sqlite3_column_type(st, 1) == SQLITE_NULL || sqlite3_column_int64(st, 1) != last_touch_at)
+  if (rp_col_type(st, 1) == RP_NULL || rp_col_int64(st, 1) != last_touch_at)
     mask |= RP_DERIVED_TOUCH;
-  if (sqlite3_column_type(st, 2) == SQLITE_NULL ? overdue_at != 0
-                                                : sqlite3_column_int64(st, 2) != overdue_at)
+  if (rp_col_type(st, 2) == RP_NULL ? overdue_at != 0
+                                                : rp_col_int64(st, 2) != overdue_at)
     mask |= RP_DERIVED_OVERDUE;
-  if (sqlite3_column_type(st, 3) == SQLITE_NULL || sqlite3_column_double(st, 3) != score)
+  if (rp_col_type(st, 3) == RP_NULL || rp_col_double(st, 3) != score)
     mask |= RP_DERIVED_SCORE;
   rp_sql_done(st);
   if (!mask) return 0;
   char sql[160];
-  snprintf(sql, sizeof sql, "UPDATE contacts SET %s WHERE seq = ?4", derived_set[mask - 1]);
+  snprintf(sql, sizeof sql, "UPDATE contacts SET %s WHERE account_id = ?5 AND seq = ?4",
+           derived_set[mask - 1]);
   st = rp_sql_stmt(s, (rp_stmt_id)(RP_ST_CONTACT_SET_DERIVED + mask - 1), sql);
   if (!st) return rp_error_last()->code;
   bind_derived(st, mask, last_touch_at, overdue_at, score);
-  sqlite3_bind_int64(st, 4, seq);
+  rp_bind_int64(st, 4, seq);
+  rp_bind_id(st, 5, account_id);
   int ret = rp_sql_run(s, st, NULL);
   if (!ret) rp_sql_bulk_note(s); /* a full rescore writes many */
   return ret;
@@ -1281,13 +1315,13 @@ int rp_store_contact_write_derived(rp_store *s, const char *account_id, const ch
   char sql[200];
   snprintf(sql, sizeof sql, "UPDATE contacts SET %s WHERE account_id = ?5 AND id = ?6",
            derived_set[mask - 1]);
-  sqlite3_stmt *st = rp_sql_stmt(s, (rp_stmt_id)(RP_ST_CONTACT_WRITE_DERIVED + mask - 1), sql);
+  rp_stmt *st = rp_sql_stmt(s, (rp_stmt_id)(RP_ST_CONTACT_WRITE_DERIVED + mask - 1), sql);
   if (!st) return rp_error_last()->code;
   bind_derived(st, mask, last_touch_at, overdue_at, score);
   rp_bind_id(st, 5, account_id);
   rp_bind_id(st, 6, id);
   int ret = rp_sql_run(s, st, NULL);
-  if (!ret && sqlite3_changes(s->db) == 0)
+  if (!ret && rp_sql_changes(s) == 0)
     ret = rp_error_set(RP_ENOTFOUND, NULL, "no such contact");
   if (!ret) rp_sql_bulk_note(s);
   return ret;
@@ -1296,14 +1330,14 @@ int rp_store_contact_write_derived(rp_store *s, const char *account_id, const ch
 /* The number of live (non-archived) contacts of the account. */
 int rp_store_count_contacts(rp_store *s, const char *account_id, int64_t *out) {
   *out = 0;
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_CONTACT_COUNT,
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_CONTACT_COUNT,
                                  "SELECT count(*) FROM contacts WHERE account_id = ?"
                                  " AND archived = 0");
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
-  int rc = sqlite3_step(st), ret = 0;
-  if (rc == SQLITE_ROW)
-    *out = sqlite3_column_int64(st, 0);
+  int rc = rp_step(st), ret = 0;
+  if (rc == RP_ROW)
+    *out = rp_col_int64(st, 0);
   else
     ret = rp_sql_error(s, rc, NULL);
   rp_sql_done(st);
@@ -1352,6 +1386,7 @@ typedef struct {
   int n;
   bindv b[MAX_BINDS]; /* the binds of the statement being built, in order */
   int nb;
+  bool pg; /* the statement is for PostgreSQL (its full-text search) */
 } query_parts;
 
 static clause *add_clause(query_parts *qp, int kind, const char *sql) {
@@ -1381,16 +1416,16 @@ static void emit_where(query_parts *qp, rp_sb *sql, int skip, bool page) {
   }
 }
 
-static void bind_all(sqlite3_stmt *st, const bindv *b, int n) {
+static void bind_all(rp_stmt *st, const bindv *b, int n) {
   for (int i = 0; i < n; i++) {
     if (b[i].t == 's')
       rp_bind_text(st, i + 1, b[i].s);
     else if (b[i].t == 'u')
       rp_bind_id(st, i + 1, b[i].s);
     else if (b[i].t == 'i')
-      sqlite3_bind_int64(st, i + 1, b[i].i);
+      rp_bind_int64(st, i + 1, b[i].i);
     else
-      sqlite3_bind_double(st, i + 1, b[i].d);
+      rp_bind_double(st, i + 1, b[i].d);
   }
 }
 
@@ -1414,12 +1449,12 @@ static const char *ctype_n(int v) { return rp_ctype_name((rp_ctype)v); }
 
 /* Runs a one-number query (count) with binds; 0 or the error. */
 static int run_count(rp_store *s, const char *sql, const bindv *b, int nb, int64_t *out) {
-  sqlite3_stmt *st = rp_sql_dyn(s, sql);
+  rp_stmt *st = rp_sql_dyn(s, sql);
   if (!st) return rp_error_last()->code;
   bind_all(st, b, nb);
-  int rc = sqlite3_step(st), ret = 0;
-  if (rc == SQLITE_ROW)
-    *out = sqlite3_column_int64(st, 0);
+  int rc = rp_step(st), ret = 0;
+  if (rc == RP_ROW)
+    *out = rp_col_int64(st, 0);
   else
     ret = rp_sql_error(s, rc, NULL);
   rp_sql_done(st);
@@ -1440,8 +1475,8 @@ static int bounded_count(rp_store *s, const rp_contact_query *q, rp_time now, co
     b[nb++] = (bindv){.t = 's', .s = q->tag};
     break;
   case K_TEXT:
-    sql = "SELECT count(*) FROM (SELECT 1 FROM contacts_fts WHERE contacts_fts MATCH ?"
-          " LIMIT " RP_STR(DRIVE_SET) ")";
+    sql = rp_sql_pg(s) ? "SELECT count(*) FROM (" FTS_SEQS_PG " LIMIT " RP_STR(DRIVE_SET) ") n"
+                       : "SELECT count(*) FROM (" FTS_SEQS_LITE " LIMIT " RP_STR(DRIVE_SET) ")";
     b[nb++] = c->b[0];
     break;
   case K_OVERDUE:
@@ -1477,8 +1512,9 @@ static void emit_driver_from(query_parts *qp, rp_sb *sql, const clause *c,
     break;
   case K_TEXT:
     if (q->phone) {
-      rp_sb_puts(sql, " FROM (SELECT rowid AS seq FROM contacts_fts WHERE contacts_fts MATCH ?"
-                      " UNION SELECT p2.seq FROM contact_phones p JOIN contacts p2"
+      rp_sb_puts(sql, " FROM (");
+      rp_sb_puts(sql, FTS_SEQS(qp->pg));
+      rp_sb_puts(sql, " UNION SELECT p2.seq FROM contact_phones p JOIN contacts p2"
                       " ON p2.account_id = p.account_id AND p2.id = p.contact_id"
                       " WHERE p.account_id = ? AND p.number = ?) m"
                       " CROSS JOIN contacts c ON c.seq = m.seq WHERE ");
@@ -1486,8 +1522,11 @@ static void emit_driver_from(query_parts *qp, rp_sb *sql, const clause *c,
       qp->b[qp->nb++] = (bindv){.t = 'u', .s = q->account_id};
       qp->b[qp->nb++] = (bindv){.t = 's', .s = q->phone};
     } else {
-      rp_sb_puts(sql, " FROM contacts_fts m CROSS JOIN contacts c ON c.seq = m.rowid"
-                      " WHERE m.contacts_fts MATCH ? AND ");
+      rp_sb_puts(sql, qp->pg ? " FROM contacts_fts m JOIN contacts c"
+                               " ON c.account_id = m.account_id AND c.seq = m.seq"
+                               " WHERE m.doc @@ to_tsquery('simple', rp_unaccent(?)) AND "
+                             : " FROM contacts_fts m CROSS JOIN contacts c ON c.seq = m.rowid"
+                               " WHERE m.contacts_fts MATCH ? AND ");
       qp->b[qp->nb++] = c->b[0];
     }
     break;
@@ -1504,7 +1543,7 @@ static void emit_driver_from(query_parts *qp, rp_sb *sql, const clause *c,
  * never make a page skip or repeat one. Items and next_cursor are in ar. */
 int rp_store_contact_list(rp_store *s, rp_arena *ar, const rp_contact_query *q, rp_contact **items,
                           size_t *n, char **next_cursor, int64_t *total) {
-  query_parts qp = {0};
+  query_parts qp = {.pg = rp_sql_pg(s)};
   rp_sb sql = {0}, fts = {0};
   int ret = 0;
   clause *c;
@@ -1588,14 +1627,13 @@ int rp_store_contact_list(rp_store *s, rp_arena *ar, const rp_contact_query *q, 
     c = add_clause(&qp, K_PLAIN, "(c.overdue_at IS NULL OR c.overdue_at > ?)");
     cl_int(c, now);
   }
-  int terms = q->q ? fts_query(&fts, q->q) : 0;
+  int terms = q->q ? fts_query(&fts, q->q, qp.pg) : 0;
   if (terms) {
     c = add_clause(&qp, K_TEXT,
-                   q->phone
-                       ? "(c.seq IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?)"
-                         " OR c.id IN (SELECT p.contact_id FROM contact_phones p"
-                         " WHERE p.account_id = ? AND p.number = ?))"
-                       : "c.seq IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?)");
+                   q->phone ? (qp.pg ? "(c.seq IN (" FTS_SEQS_PG ")" PHONE_OR
+                                     : "(c.seq IN (" FTS_SEQS_LITE ")" PHONE_OR)
+                            : (qp.pg ? "c.seq IN (" FTS_SEQS_PG ")"
+                                     : "c.seq IN (" FTS_SEQS_LITE ")"));
     cl_text(c, rp_sb_str(&fts));
     if (q->phone) {
       cl_id(c, q->account_id);
@@ -1668,11 +1706,16 @@ int rp_store_contact_list(rp_store *s, rp_arena *ar, const rp_contact_query *q, 
   }
   rp_sb_printf(&sql, " ORDER BY %s %s, c.id %s LIMIT ?", col, dir, dir);
   qp.b[qp.nb++] = (bindv){.t = 'i', .i = limit + 1};
-  if (driver >= 0)
-    rp_sb_printf(&sql, ") p CROSS JOIN contacts c ON c.seq = p.pseq ORDER BY %s %s, c.id %s", col,
-                 dir, dir);
+  if (driver >= 0) {
+    /* (the account too: PostgreSQL's key of seq is (account_id, seq)) */
+    rp_sb_printf(&sql,
+                 ") p CROSS JOIN contacts c ON c.account_id = ? AND c.seq = p.pseq"
+                 " ORDER BY %s %s, c.id %s",
+                 col, dir, dir);
+    qp.b[qp.nb++] = (bindv){.t = 'u', .s = q->account_id};
+  }
 
-  sqlite3_stmt *st = rp_sql_dyn(s, rp_sb_str(&sql));
+  rp_stmt *st = rp_sql_dyn(s, rp_sb_str(&sql));
   if (!st) {
     ret = rp_error_last()->code;
     goto cleanup;
@@ -1682,7 +1725,7 @@ int rp_store_contact_list(rp_store *s, rp_arena *ar, const rp_contact_query *q, 
   size_t count = 0;
   const char *last_key = "";
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = rp_step(st)) == RP_ROW) {
     if (count == (size_t)limit) {
       /* there is a next page: it starts after the last row returned */
       rp_cursor nc = {.kind = 'C', .sort = (int)q->sort, .desc = q->desc, .vtype = vtype};
@@ -1705,7 +1748,7 @@ int rp_store_contact_list(rp_store *s, rp_arena *ar, const rp_contact_query *q, 
     if (vtype == 's') last_key = rp_col_text(st, vcol, ar); /* not in rp_contact */
     count++;
   }
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) ret = rp_sql_error(s, rc, NULL);
+  if (rc != RP_ROW && rc != RP_DONE) ret = rp_sql_error(s, rc, NULL);
   rp_sql_done(st);
   if (ret) goto cleanup;
   *items = count ? out : NULL;
@@ -1723,7 +1766,7 @@ cleanup:
  * updated_at, and bumps the version: the lifecycle's write, which leaves the
  * side tables and the search index alone since nothing they hold moved. */
 int rp_store_contact_set_lifecycle(rp_store *s, rp_contact *c) {
-  sqlite3_stmt *st =
+  rp_stmt *st =
       rp_sql_dyn(s, "UPDATE contacts SET status = ?, stage = ?, category = ?, type = ?,"
                     " status_before_client = ?, last_purchase_date = ?, last_sale_date = ?,"
                     " updated_at = ?, version = version + 1"
@@ -1736,13 +1779,13 @@ int rp_store_contact_set_lifecycle(rp_store *s, rp_contact *c) {
   rp_bind_text(st, 5, rp_status_name(c->status_before_client));
   rp_bind_text(st, 6, c->last_purchase_date);
   rp_bind_text(st, 7, c->last_sale_date);
-  sqlite3_bind_int64(st, 8, c->updated_at);
+  rp_bind_int64(st, 8, c->updated_at);
   rp_bind_id(st, 9, c->account_id);
   rp_bind_id(st, 10, c->id);
-  sqlite3_bind_int64(st, 11, c->version);
+  rp_bind_int64(st, 11, c->version);
   int ret = rp_sql_run(s, st, NULL);
   if (ret) return ret;
-  if (sqlite3_changes(s->db) == 0) return rp_error_set(RP_ECONFLICT, NULL, "version moved on");
+  if (rp_sql_changes(s) == 0) return rp_error_set(RP_ECONFLICT, NULL, "version moved on");
   c->version++;
   return 0;
 }

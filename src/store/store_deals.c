@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "store/sqlite_internal.h"
+#include "store/store_internal.h"
 #include "util/error.h"
 #include "util/uuid.h"
 
@@ -21,24 +21,24 @@ static const char *kind_name(deal_kind k) {
   return k == DEAL_PROPERTY ? "property" : "transaction";
 }
 
-static void bind_money(sqlite3_stmt *st, int i, bool has, double v) {
+static void bind_money(rp_stmt *st, int i, bool has, double v) {
   if (has)
-    sqlite3_bind_double(st, i, v);
+    rp_bind_double(st, i, v);
   else
-    sqlite3_bind_null(st, i);
+    rp_bind_null(st, i);
 }
 
-static bool col_money(sqlite3_stmt *st, int i, double *out) {
-  if (sqlite3_column_type(st, i) == SQLITE_NULL) {
+static bool col_money(rp_stmt *st, int i, double *out) {
+  if (rp_col_type(st, i) == RP_NULL) {
     *out = 0;
     return false;
   }
-  *out = sqlite3_column_double(st, i);
+  *out = rp_col_double(st, i);
   return true;
 }
 
 /* Runs one statement given by its text with the binder; 0 or the error. */
-static sqlite3_stmt *prepare(rp_store *s, const char *sql) { return rp_sql_dyn(s, sql); }
+static rp_stmt *prepare(rp_store *s, const char *sql) { return rp_sql_dyn(s, sql); }
 
 /* ---- parties ---- */
 
@@ -46,7 +46,7 @@ static sqlite3_stmt *prepare(rp_store *s, const char *sql) { return rp_sql_dyn(s
  * account: RP_ENOTFOUND with field "contacts[i].contact_id". */
 static int write_parties(rp_store *s, const char *account_id, deal_kind k, const char *deal_id,
                          const rp_deal_party *p, size_t n) {
-  sqlite3_stmt *st = prepare(s, "DELETE FROM deal_parties WHERE account_id = ? AND deal_kind = ?"
+  rp_stmt *st = prepare(s, "DELETE FROM deal_parties WHERE account_id = ? AND deal_kind = ?"
                                 " AND deal_id = ?");
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
@@ -61,17 +61,17 @@ static int write_parties(rp_store *s, const char *account_id, deal_kind k, const
     if (!st) return rp_error_last()->code;
     rp_bind_id(st, 1, account_id);
     rp_bind_id(st, 2, p[i].contact_id);
-    int step = sqlite3_step(st);
+    int step = rp_step(st);
     rp_sql_done(st);
-    if (step == SQLITE_DONE) return rp_error_set(RP_ENOTFOUND, field, "no such contact");
-    if (step != SQLITE_ROW) return rp_sql_error(s, step, NULL);
+    if (step == RP_DONE) return rp_error_set(RP_ENOTFOUND, field, "no such contact");
+    if (step != RP_ROW) return rp_sql_error(s, step, NULL);
     st = prepare(s, "INSERT INTO deal_parties (account_id, deal_kind, deal_id, position,"
                     " contact_id, role) VALUES (?, ?, ?, ?, ?, ?)");
     if (!st) return rp_error_last()->code;
     rp_bind_id(st, 1, account_id);
     rp_bind_text(st, 2, kind_name(k));
     rp_bind_id(st, 3, deal_id);
-    sqlite3_bind_int64(st, 4, (sqlite3_int64)i);
+    rp_bind_int64(st, 4, (int64_t)i);
     rp_bind_id(st, 5, p[i].contact_id);
     rp_bind_text(st, 6, rp_deal_role_name(p[i].role));
     if ((rc = rp_sql_run(s, st, field))) return rc;
@@ -81,7 +81,7 @@ static int write_parties(rp_store *s, const char *account_id, deal_kind k, const
 
 static int read_parties(rp_store *s, rp_arena *ar, const char *account_id, deal_kind k,
                         const char *deal_id, rp_deal_party **out, size_t *n) {
-  sqlite3_stmt *st = prepare(s, "SELECT contact_id, role FROM deal_parties WHERE account_id = ?"
+  rp_stmt *st = prepare(s, "SELECT contact_id, role FROM deal_parties WHERE account_id = ?"
                                 " AND deal_kind = ? AND deal_id = ? ORDER BY position");
   *out = NULL;
   *n = 0;
@@ -91,15 +91,15 @@ static int read_parties(rp_store *s, rp_arena *ar, const char *account_id, deal_
   rp_bind_id(st, 3, deal_id);
   size_t cap = 0;
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = rp_step(st)) == RP_ROW) {
     rp_deal_party *p = RP_ARENA_PUSH(ar, *out, n, &cap, 4);
     rp_col_id(st, 0, p->contact_id);
     rp_deal_role role = RP_DEAL_OTHER;
-    rp_deal_role_parse(&role, (const char *)sqlite3_column_text(st, 1));
+    rp_deal_role_parse(&role, (const char *)rp_col_str(st, 1));
     p->role = role;
   }
   rp_sql_done(st);
-  return rc == SQLITE_DONE ? 0 : rp_sql_error(s, rc, NULL);
+  return rc == RP_DONE ? 0 : rp_sql_error(s, rc, NULL);
 }
 
 static int delete_parties(rp_store *s, const char *account_id, deal_kind k, const char *id) {
@@ -112,21 +112,21 @@ static int delete_parties(rp_store *s, const char *account_id, deal_kind k, cons
 typedef struct deal_desc {
   deal_kind kind;
   const char *get_sql, *insert_sql, *update_sql;
-  void (*bind)(sqlite3_stmt *st, const void *deal);
-  void (*read)(sqlite3_stmt *st, rp_arena *ar, void *out);
+  void (*bind)(rp_stmt *st, const void *deal);
+  void (*read)(rp_stmt *st, rp_arena *ar, void *out);
 } deal_desc;
 
 /* Reads the deal `id` with its parties; RP_ENOTFOUND "no such <kind>". */
 static int deal_get(rp_store *s, rp_arena *ar, const deal_desc *d, void *out,
                     const char *account_id, const char *id, rp_deal_party **parties, size_t *n) {
-  sqlite3_stmt *st = prepare(s, d->get_sql);
+  rp_stmt *st = prepare(s, d->get_sql);
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
   rp_bind_id(st, 2, id);
-  int rc = sqlite3_step(st), ret = 0;
-  if (rc == SQLITE_ROW)
+  int rc = rp_step(st), ret = 0;
+  if (rc == RP_ROW)
     d->read(st, ar, out);
-  else if (rc == SQLITE_DONE)
+  else if (rc == RP_DONE)
     ret = rp_error_set(RP_ENOTFOUND, NULL, "no such %s", kind_name(d->kind));
   else
     ret = rp_sql_error(s, rc, NULL);
@@ -143,7 +143,7 @@ static int deal_write(rp_store *s, const deal_desc *d, const void *deal, bool cr
   bool sp;
   int rc;
   if ((rc = rp_sql_sp_begin(s, &sp))) return rc;
-  sqlite3_stmt *st = prepare(s, create ? d->insert_sql : d->update_sql);
+  rp_stmt *st = prepare(s, create ? d->insert_sql : d->update_sql);
   if (!st) return rp_sql_sp_end(s, sp, rp_error_last()->code);
   d->bind(st, deal);
   if ((rc = rp_sql_run(s, st, create ? "id" : NULL)) == 0)
@@ -153,12 +153,12 @@ static int deal_write(rp_store *s, const deal_desc *d, const void *deal, bool cr
 
 /* ---- properties ---- */
 
-static void bind_property(sqlite3_stmt *st, const rp_property *p) {
+static void bind_property(rp_stmt *st, const rp_property *p) {
   /* ?1 account ?2 id ?3 version ... in PROPERTY_COLS order */
   rp_bind_id(st, 1, p->account_id);
   rp_bind_id(st, 2, p->id);
-  sqlite3_bind_int64(st, 3, p->version);
-  sqlite3_bind_int(st, 4, p->has_address);
+  rp_bind_int64(st, 3, p->version);
+  rp_bind_int(st, 4, p->has_address);
   rp_bind_text(st, 5, p->has_address ? p->address.street : NULL);
   rp_bind_text(st, 6, p->has_address ? p->address.city : NULL);
   rp_bind_text(st, 7, p->has_address ? p->address.region : NULL);
@@ -170,16 +170,16 @@ static void bind_property(sqlite3_stmt *st, const rp_property *p) {
   bind_money(st, 13, p->has_close_price, p->close_price);
   bind_money(st, 14, p->has_commission, p->commission);
   rp_bind_text(st, 15, p->close_date);
-  sqlite3_bind_int64(st, 16, p->created_at);
-  sqlite3_bind_int64(st, 17, p->updated_at ? p->updated_at : p->created_at);
+  rp_bind_int64(st, 16, p->created_at);
+  rp_bind_int64(st, 17, p->updated_at ? p->updated_at : p->created_at);
 }
 
-static void read_property(sqlite3_stmt *st, rp_arena *ar, rp_property *p) {
+static void read_property(rp_stmt *st, rp_arena *ar, rp_property *p) {
   memset(p, 0, sizeof *p);
   rp_col_id(st, 0, p->account_id);
   rp_col_id(st, 1, p->id);
-  p->version = sqlite3_column_int64(st, 2);
-  p->has_address = sqlite3_column_int(st, 3) != 0;
+  p->version = rp_col_int64(st, 2);
+  p->has_address = rp_col_int(st, 3) != 0;
   p->address.street = rp_col_text(st, 4, ar);
   p->address.city = rp_col_text(st, 5, ar);
   p->address.region = rp_col_text(st, 6, ar);
@@ -187,18 +187,18 @@ static void read_property(sqlite3_stmt *st, rp_arena *ar, rp_property *p) {
   p->address.country = rp_col_text(st, 8, ar);
   p->mls_id = rp_col_text(st, 9, ar);
   rp_property_status status = RP_PROP_ACTIVE;
-  rp_property_status_parse(&status, (const char *)sqlite3_column_text(st, 10));
+  rp_property_status_parse(&status, (const char *)rp_col_str(st, 10));
   p->status = status;
   p->has_list_price = col_money(st, 11, &p->list_price);
   p->has_close_price = col_money(st, 12, &p->close_price);
   p->has_commission = col_money(st, 13, &p->commission);
   p->close_date = rp_col_text(st, 14, ar);
-  p->created_at = sqlite3_column_int64(st, 15);
-  p->updated_at = sqlite3_column_int64(st, 16);
+  p->created_at = rp_col_int64(st, 15);
+  p->updated_at = rp_col_int64(st, 16);
 }
 
-static void bind_property_v(sqlite3_stmt *st, const void *p) { bind_property(st, p); }
-static void read_property_v(sqlite3_stmt *st, rp_arena *ar, void *out) {
+static void bind_property_v(rp_stmt *st, const void *p) { bind_property(st, p); }
+static void read_property_v(rp_stmt *st, rp_arena *ar, void *out) {
   read_property(st, ar, out);
 }
 
@@ -231,15 +231,15 @@ static int version_check(rp_store *s, const char *table, const char *account_id,
                          int64_t version) {
   char sql[128];
   snprintf(sql, sizeof sql, "SELECT version FROM %s WHERE account_id = ? AND id = ?", table);
-  sqlite3_stmt *st = prepare(s, sql);
+  rp_stmt *st = prepare(s, sql);
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
   rp_bind_id(st, 2, id);
-  int rc = sqlite3_step(st), ret = 0;
-  if (rc == SQLITE_ROW) {
-    if (version >= 0 && sqlite3_column_int64(st, 0) != version)
+  int rc = rp_step(st), ret = 0;
+  if (rc == RP_ROW) {
+    if (version >= 0 && rp_col_int64(st, 0) != version)
       ret = rp_error_set(RP_ECONFLICT, NULL, "version moved on");
-  } else if (rc == SQLITE_DONE) {
+  } else if (rc == RP_DONE) {
     ret = rp_error_set(RP_ENOTFOUND, NULL, "no such %s",
                        strcmp(table, "properties") == 0 ? "property" : "transaction");
   } else {
@@ -266,7 +266,7 @@ int rp_store_property_delete(rp_store *s, const char *account_id, const char *id
   rp_arena_free(&ar);
   if (rc) return rc;
   if ((rc = rp_sql_sp_begin(s, &sp))) return rc;
-  sqlite3_stmt *st = prepare(s, "UPDATE transactions SET property_id = NULL WHERE account_id = ?"
+  rp_stmt *st = prepare(s, "UPDATE transactions SET property_id = NULL WHERE account_id = ?"
                                 " AND property_id = ?");
   if (!st) return rp_sql_sp_end(s, sp, rp_error_last()->code);
   rp_bind_id(st, 1, account_id);
@@ -284,50 +284,50 @@ int rp_store_property_delete(rp_store *s, const char *account_id, const char *id
 
 /* ---- transactions ---- */
 
-static void bind_tx(sqlite3_stmt *st, const rp_transaction *t) {
+static void bind_tx(rp_stmt *st, const rp_transaction *t) {
   rp_bind_id(st, 1, t->account_id);
   rp_bind_id(st, 2, t->id);
-  sqlite3_bind_int64(st, 3, t->version);
+  rp_bind_int64(st, 3, t->version);
   rp_bind_id(st, 4, t->property_id);
   rp_bind_text(st, 5, rp_tx_status_name(t->status));
   bind_money(st, 6, t->has_price, t->price);
   bind_money(st, 7, t->has_commission, t->commission);
   rp_bind_text(st, 8, t->close_date);
-  sqlite3_bind_int64(st, 9, t->created_at);
-  sqlite3_bind_int64(st, 10, t->updated_at ? t->updated_at : t->created_at);
+  rp_bind_int64(st, 9, t->created_at);
+  rp_bind_int64(st, 10, t->updated_at ? t->updated_at : t->created_at);
 }
 
-static void read_tx(sqlite3_stmt *st, rp_arena *ar, rp_transaction *t) {
+static void read_tx(rp_stmt *st, rp_arena *ar, rp_transaction *t) {
   memset(t, 0, sizeof *t);
   rp_col_id(st, 0, t->account_id);
   rp_col_id(st, 1, t->id);
-  t->version = sqlite3_column_int64(st, 2);
+  t->version = rp_col_int64(st, 2);
   t->property_id = rp_col_id_dup(st, 3, ar);
   rp_tx_status status = RP_TX_PENDING;
-  rp_tx_status_parse(&status, (const char *)sqlite3_column_text(st, 4));
+  rp_tx_status_parse(&status, (const char *)rp_col_str(st, 4));
   t->status = status;
   t->has_price = col_money(st, 5, &t->price);
   t->has_commission = col_money(st, 6, &t->commission);
   t->close_date = rp_col_text(st, 7, ar);
-  t->created_at = sqlite3_column_int64(st, 8);
-  t->updated_at = sqlite3_column_int64(st, 9);
+  t->created_at = rp_col_int64(st, 8);
+  t->updated_at = rp_col_int64(st, 9);
 }
 
 /* A transaction's property must be a property of the account. */
 static int check_property(rp_store *s, const char *account_id, const char *property_id) {
   if (!property_id) return 0;
-  sqlite3_stmt *st = prepare(s, "SELECT 1 FROM properties WHERE account_id = ? AND id = ?");
+  rp_stmt *st = prepare(s, "SELECT 1 FROM properties WHERE account_id = ? AND id = ?");
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
   rp_bind_id(st, 2, property_id);
-  int rc = sqlite3_step(st);
+  int rc = rp_step(st);
   rp_sql_done(st);
-  if (rc == SQLITE_DONE) return rp_error_set(RP_ENOTFOUND, "property_id", "no such property");
-  return rc == SQLITE_ROW ? 0 : rp_sql_error(s, rc, NULL);
+  if (rc == RP_DONE) return rp_error_set(RP_ENOTFOUND, "property_id", "no such property");
+  return rc == RP_ROW ? 0 : rp_sql_error(s, rc, NULL);
 }
 
-static void bind_tx_v(sqlite3_stmt *st, const void *t) { bind_tx(st, t); }
-static void read_tx_v(sqlite3_stmt *st, rp_arena *ar, void *out) { read_tx(st, ar, out); }
+static void bind_tx_v(rp_stmt *st, const void *t) { bind_tx(st, t); }
+static void read_tx_v(rp_stmt *st, rp_arena *ar, void *out) { read_tx(st, ar, out); }
 
 static const deal_desc tx_desc = {
     DEAL_TX,
@@ -366,7 +366,7 @@ int rp_store_transaction_delete(rp_store *s, const char *account_id, const char 
   if (rc) return rc;
   if ((rc = rp_sql_sp_begin(s, &sp))) return rc;
   if ((rc = delete_parties(s, account_id, DEAL_TX, id)) == 0) {
-    sqlite3_stmt *st = prepare(s, "DELETE FROM transactions WHERE account_id = ? AND id = ?");
+    rp_stmt *st = prepare(s, "DELETE FROM transactions WHERE account_id = ? AND id = ?");
     if (!st) return rp_sql_sp_end(s, sp, rp_error_last()->code);
     rp_bind_id(st, 1, account_id);
     rp_bind_id(st, 2, id);
@@ -379,7 +379,7 @@ int rp_store_transaction_delete(rp_store *s, const char *account_id, const char 
 
 /* One page of deals of one kind, newest first. The caller reads each row
  * with its reader into an array of elem_size. */
-typedef void (*row_reader)(sqlite3_stmt *st, rp_arena *ar, void *out);
+typedef void (*row_reader)(rp_stmt *st, rp_arena *ar, void *out);
 
 static int list_deals(rp_store *s, rp_arena *ar, const rp_deal_query *q, deal_kind k, void **items,
                       size_t elem, size_t *n, char **next_cursor, int64_t *total) {
@@ -417,7 +417,7 @@ static int list_deals(rp_store *s, rp_arena *ar, const rp_deal_query *q, deal_ki
                        " AND p.contact_id = ?2 AND p.deal_kind = ?3)");
   if (q->count && total) {
     rp_sb_printf(&sql, "SELECT count(*) FROM %s d WHERE %s", table, rp_sb_str(&where));
-    sqlite3_stmt *st = prepare(s, rp_sb_str(&sql));
+    rp_stmt *st = prepare(s, rp_sb_str(&sql));
     if (!st) {
       ret = rp_error_last()->code;
       goto cleanup;
@@ -427,9 +427,9 @@ static int list_deals(rp_store *s, rp_arena *ar, const rp_deal_query *q, deal_ki
       rp_bind_id(st, 2, q->contact_id);
       rp_bind_text(st, 3, kind_name(k));
     }
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-      *total = sqlite3_column_int64(st, 0);
+    rc = rp_step(st);
+    if (rc == RP_ROW)
+      *total = rp_col_int64(st, 0);
     else
       ret = rp_sql_error(s, rc, NULL);
     rp_sql_done(st);
@@ -439,7 +439,7 @@ static int list_deals(rp_store *s, rp_arena *ar, const rp_deal_query *q, deal_ki
   rp_sb_printf(&sql, "SELECT %s FROM %s d WHERE %s", cols, table, rp_sb_str(&where));
   if (q->cursor) rp_sb_puts(&sql, " AND (d.created_at, d.id) < (?4, ?5)");
   rp_sb_puts(&sql, " ORDER BY d.created_at DESC, d.id DESC LIMIT ?6");
-  sqlite3_stmt *st = prepare(s, rp_sb_str(&sql));
+  rp_stmt *st = prepare(s, rp_sb_str(&sql));
   if (!st) {
     ret = rp_error_last()->code;
     goto cleanup;
@@ -450,16 +450,16 @@ static int list_deals(rp_store *s, rp_arena *ar, const rp_deal_query *q, deal_ki
     rp_bind_text(st, 3, kind_name(k));
   }
   if (q->cursor) {
-    sqlite3_bind_int64(st, 4, cur.i);
+    rp_bind_int64(st, 4, cur.i);
     rp_bind_id(st, 5, cur.id);
   }
-  sqlite3_bind_int(st, 6, limit + 1);
+  rp_bind_int(st, 6, limit + 1);
   unsigned char *arr = rp_arena_alloc(ar, elem * (size_t)(limit + 1));
   size_t got = 0;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+  while ((rc = rp_step(st)) == RP_ROW)
     (k == DEAL_PROPERTY ? read_property_v : read_tx_v)(st, ar, arr + elem * got++);
   rp_sql_done(st);
-  if (rc != SQLITE_DONE) {
+  if (rc != RP_DONE) {
     ret = rp_sql_error(s, rc, NULL);
     goto cleanup;
   }
@@ -517,7 +517,7 @@ int rp_store_transaction_list(rp_store *s, rp_arena *ar, const rp_deal_query *q,
 int rp_store_contact_deal_counts(rp_store *s, const char *account_id, const char *contact_id,
                                  rp_deal_counts *out) {
   /* The contact's deals as buyer or seller: kind, id, status, property. */
-  sqlite3_stmt *st =
+  rp_stmt *st =
       prepare(s, "SELECT 'p', x.id, x.status, NULL FROM deal_parties dp"
                  " INDEXED BY deal_parties_contact JOIN properties x"
                  " ON x.account_id = dp.account_id AND x.id = dp.deal_id"
@@ -540,9 +540,9 @@ int rp_store_contact_deal_counts(rp_store *s, const char *account_id, const char
   char tx_props[MAXD][RP_ID_LEN];
   size_t n_props = 0, n_tx = 0;
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    const char *kind = (const char *)sqlite3_column_text(st, 0);
-    const char *status = (const char *)sqlite3_column_text(st, 2);
+  while ((rc = rp_step(st)) == RP_ROW) {
+    const char *kind = (const char *)rp_col_str(st, 0);
+    const char *status = (const char *)rp_col_str(st, 2);
     rp_deal_state state;
     if (kind[0] == 'p') {
       rp_property_status v = RP_PROP_ACTIVE;
@@ -553,7 +553,7 @@ int rp_store_contact_deal_counts(rp_store *s, const char *account_id, const char
       rp_tx_status v = RP_TX_PENDING;
       rp_tx_status_parse(&v, status);
       state = rp_tx_state(v);
-      if (state == RP_DEAL_CLOSED && sqlite3_column_type(st, 3) != SQLITE_NULL && n_tx < MAXD)
+      if (state == RP_DEAL_CLOSED && rp_col_type(st, 3) != RP_NULL && n_tx < MAXD)
         rp_col_id(st, 3, tx_props[n_tx++]);
     }
     if (state == RP_DEAL_OPEN) out->open++;
@@ -561,7 +561,7 @@ int rp_store_contact_deal_counts(rp_store *s, const char *account_id, const char
     if (state == RP_DEAL_DEAD) out->dead++;
   }
   rp_sql_done(st);
-  if (rc != SQLITE_DONE) return rp_sql_error(s, rc, NULL);
+  if (rc != RP_DONE) return rp_sql_error(s, rc, NULL);
   for (size_t i = 0; i < n_tx; i++)
     for (size_t j = 0; j < n_props; j++)
       if (strcmp(tx_props[i], closed_props[j]) == 0) {
@@ -573,7 +573,7 @@ int rp_store_contact_deal_counts(rp_store *s, const char *account_id, const char
 
 int rp_store_account_update_settings(rp_store *s, const char *account_id, const char *settings_json,
                                      const char *default_region) {
-  sqlite3_stmt *st = prepare(s, "UPDATE accounts SET settings_json = ?, default_region = ?"
+  rp_stmt *st = prepare(s, "UPDATE accounts SET settings_json = ?, default_region = ?"
                                 " WHERE id = ?");
   if (!st) return rp_error_last()->code;
   rp_bind_text(st, 1, settings_json ? settings_json : "{}");
@@ -581,6 +581,6 @@ int rp_store_account_update_settings(rp_store *s, const char *account_id, const 
   rp_bind_id(st, 3, account_id);
   int rc = rp_sql_run(s, st, NULL);
   if (rc) return rc;
-  if (sqlite3_changes(s->db) == 0) return rp_error_set(RP_ENOTFOUND, NULL, "no such account");
+  if (rp_sql_changes(s) == 0) return rp_error_set(RP_ENOTFOUND, NULL, "no such account");
   return 0;
 }

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "core/duplicates.h"
-#include "store/sqlite_internal.h"
+#include "store/store_internal.h"
 #include "util/error.h"
 
 #define ADDRESS_GROUP_MAX 50 /* a bigger group (an office tower) is not searched */
@@ -38,18 +38,18 @@ static void add(pairs *p, const char *a, const char *b, const char *reason, cons
  * contact_phones.number), both live and visible. */
 static int by_key(rp_store *s, pairs *p, const char *account_id, const char *visible_to,
                   const char *sql, const char *reason) {
-  sqlite3_stmt *st = rp_sql_dyn(s, sql);
+  rp_stmt *st = rp_sql_dyn(s, sql);
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
   rp_bind_id(st, 2, visible_to);
   int rc;
-  while (p->n < p->limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while (p->n < p->limit && (rc = rp_step(st)) == RP_ROW) {
     char a[RP_ID_LEN], b[RP_ID_LEN];
     rp_col_id(st, 0, a);
     rp_col_id(st, 1, b);
-    add(p, a, b, reason, (const char *)sqlite3_column_text(st, 2));
+    add(p, a, b, reason, (const char *)rp_col_str(st, 2));
   }
-  int ret = p->n >= p->limit || rc == SQLITE_DONE ? 0 : rp_sql_error(s, rc, NULL);
+  int ret = p->n >= p->limit || rc == RP_DONE ? 0 : rp_sql_error(s, rc, NULL);
   rp_sql_done(st);
   return ret;
 }
@@ -79,7 +79,7 @@ static void group_pairs(pairs *p, const addr_row *g, size_t n, const char *value
 }
 
 static int by_address(rp_store *s, pairs *p, const char *account_id, const char *visible_to) {
-  sqlite3_stmt *st =
+  rp_stmt *st =
       rp_sql_dyn(s, "SELECT id, first_name, last_name, address_street, address_postal_code,"
                     " address_city FROM contacts WHERE account_id = ?1 AND archived = 0"
                     " AND has_address = 1 AND address_street IS NOT NULL AND last_name IS NOT NULL"
@@ -91,16 +91,16 @@ static int by_address(rp_store *s, pairs *p, const char *account_id, const char 
   addr_row *rows = NULL;
   size_t n = 0, cap = 0;
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = rp_step(st)) == RP_ROW) {
     addr_row *r = RP_ARENA_PUSH(&tmp, rows, &n, &cap, 256);
     rp_col_id(st, 0, r->id);
     r->first = rp_col_text(st, 1, &tmp);
     r->last = rp_col_text(st, 2, &tmp);
-    rp_dup_address_key(r->key, sizeof r->key, (const char *)sqlite3_column_text(st, 3),
-                       (const char *)sqlite3_column_text(st, 4),
-                       (const char *)sqlite3_column_text(st, 5));
+    rp_dup_address_key(r->key, sizeof r->key, (const char *)rp_col_str(st, 3),
+                       (const char *)rp_col_str(st, 4),
+                       (const char *)rp_col_str(st, 5));
   }
-  int ret = rc == SQLITE_DONE ? 0 : rp_sql_error(s, rc, NULL);
+  int ret = rc == RP_DONE ? 0 : rp_sql_error(s, rc, NULL);
   rp_sql_done(st);
   if (!ret && n) {
     qsort(rows, n, sizeof *rows, by_key_order);

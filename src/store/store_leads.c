@@ -6,13 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/sqlite_internal.h"
+#include "store/store_internal.h"
 #include "util/error.h"
 #include "util/uuid.h"
 
 #define FORM_COLS "account_id, id, key, name, source, allowed_origins, owner_id, created_at"
 
-static void read_form(sqlite3_stmt *st, rp_arena *ar, rp_capture_form *f) {
+static void read_form(rp_stmt *st, rp_arena *ar, rp_capture_form *f) {
   memset(f, 0, sizeof *f);
   rp_col_id(st, 0, f->account_id);
   rp_col_id(st, 1, f->id);
@@ -21,7 +21,7 @@ static void read_form(sqlite3_stmt *st, rp_arena *ar, rp_capture_form *f) {
   f->source = rp_col_text(st, 4, ar);
   f->allowed_origins = rp_col_text(st, 5, ar);
   f->owner_id = rp_col_id_dup(st, 6, ar);
-  f->created_at = sqlite3_column_int64(st, 7);
+  f->created_at = rp_col_int64(st, 7);
 }
 
 /* owner_id, when set, must name a user of the account (no foreign key: the
@@ -39,7 +39,7 @@ int rp_store_capture_form_create(rp_store *s, rp_capture_form *f) {
   int ret = check_owner(s, f);
   if (ret) return ret;
   if (!f->id[0]) rp_uuid_v7(f->id);
-  sqlite3_stmt *st =
+  rp_stmt *st =
       rp_sql_dyn(s, "INSERT INTO capture_forms (" FORM_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, f->account_id);
@@ -49,16 +49,16 @@ int rp_store_capture_form_create(rp_store *s, rp_capture_form *f) {
   rp_bind_text(st, 5, f->source ? f->source : "website");
   rp_bind_text(st, 6, f->allowed_origins ? f->allowed_origins : "[]");
   rp_bind_id(st, 7, f->owner_id);
-  sqlite3_bind_int64(st, 8, f->created_at);
+  rp_bind_int64(st, 8, f->created_at);
   return rp_sql_run(s, st, "key");
 }
 
 /* Runs a one-row form query whose parameters are bound. */
-static int form_one(rp_store *s, sqlite3_stmt *st, rp_arena *ar, rp_capture_form *out) {
-  int rc = sqlite3_step(st), ret = 0;
-  if (rc == SQLITE_ROW)
+static int form_one(rp_store *s, rp_stmt *st, rp_arena *ar, rp_capture_form *out) {
+  int rc = rp_step(st), ret = 0;
+  if (rc == RP_ROW)
     read_form(st, ar, out);
-  else if (rc == SQLITE_DONE)
+  else if (rc == RP_DONE)
     ret = rp_error_set(RP_ENOTFOUND, NULL, "no such form");
   else
     ret = rp_sql_error(s, rc, NULL);
@@ -68,7 +68,7 @@ static int form_one(rp_store *s, sqlite3_stmt *st, rp_arena *ar, rp_capture_form
 
 int rp_store_capture_form_get(rp_store *s, rp_arena *ar, rp_capture_form *out,
                               const char *account_id, const char *id) {
-  sqlite3_stmt *st =
+  rp_stmt *st =
       rp_sql_dyn(s, "SELECT " FORM_COLS " FROM capture_forms WHERE account_id = ? AND id = ?");
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
@@ -79,7 +79,7 @@ int rp_store_capture_form_get(rp_store *s, rp_arena *ar, rp_capture_form *out,
 /* The form of this key in any account (the unauthenticated endpoint finds
  * the account by it). */
 int rp_store_capture_form_by_key(rp_store *s, rp_arena *ar, rp_capture_form *out, const char *key) {
-  sqlite3_stmt *st = rp_sql_dyn(s, "SELECT " FORM_COLS " FROM capture_forms WHERE key = ?");
+  rp_stmt *st = rp_sql_dyn(s, "SELECT " FORM_COLS " FROM capture_forms WHERE key = ?");
   if (!st) return rp_error_last()->code;
   rp_bind_text(st, 1, key);
   return form_one(s, st, ar, out);
@@ -91,14 +91,14 @@ int rp_store_capture_form_list(rp_store *s, rp_arena *ar, const char *account_id
   *items = NULL;
   *n = 0;
   size_t cap = 0;
-  sqlite3_stmt *st = rp_sql_dyn(s, "SELECT " FORM_COLS " FROM capture_forms WHERE account_id = ?"
+  rp_stmt *st = rp_sql_dyn(s, "SELECT " FORM_COLS " FROM capture_forms WHERE account_id = ?"
                                    " ORDER BY created_at, id");
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
   int rc, ret = 0;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+  while ((rc = rp_step(st)) == RP_ROW)
     read_form(st, ar, RP_ARENA_PUSH(ar, *items, n, &cap, 4));
-  if (rc != SQLITE_DONE) ret = rp_sql_error(s, rc, NULL);
+  if (rc != RP_DONE) ret = rp_sql_error(s, rc, NULL);
   rp_sql_done(st);
   return ret;
 }
@@ -107,7 +107,7 @@ int rp_store_capture_form_list(rp_store *s, rp_arena *ar, const char *account_id
 int rp_store_capture_form_update(rp_store *s, const rp_capture_form *f) {
   int ret = check_owner(s, f);
   if (ret) return ret;
-  sqlite3_stmt *st =
+  rp_stmt *st =
       rp_sql_dyn(s, "UPDATE capture_forms SET name = ?, source = ?, allowed_origins = ?,"
                     " owner_id = ? WHERE account_id = ? AND id = ?");
   if (!st) return rp_error_last()->code;
@@ -118,34 +118,34 @@ int rp_store_capture_form_update(rp_store *s, const rp_capture_form *f) {
   rp_bind_id(st, 5, f->account_id);
   rp_bind_id(st, 6, f->id);
   ret = rp_sql_run(s, st, NULL);
-  if (!ret && sqlite3_changes(s->db) == 0) ret = rp_error_set(RP_ENOTFOUND, NULL, "no such form");
+  if (!ret && rp_sql_changes(s) == 0) ret = rp_error_set(RP_ENOTFOUND, NULL, "no such form");
   return ret;
 }
 
 /* Deletes the form; its key stops working at once. The captures it made
  * keep their form_id as a record. */
 int rp_store_capture_form_delete(rp_store *s, const char *account_id, const char *id) {
-  sqlite3_stmt *st = rp_sql_dyn(s, "DELETE FROM capture_forms WHERE account_id = ? AND id = ?");
+  rp_stmt *st = rp_sql_dyn(s, "DELETE FROM capture_forms WHERE account_id = ? AND id = ?");
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
   rp_bind_id(st, 2, id);
   int ret = rp_sql_run(s, st, NULL);
-  if (!ret && sqlite3_changes(s->db) == 0) ret = rp_error_set(RP_ENOTFOUND, NULL, "no such form");
+  if (!ret && rp_sql_changes(s) == 0) ret = rp_error_set(RP_ENOTFOUND, NULL, "no such form");
   return ret;
 }
 
 /* Runs a matching query (?1 account, ?2 key) and takes the first id. */
 static int match_one(rp_store *s, const char *sql, const char *account_id, const char *key,
                      char out_id[static RP_ID_LEN], bool *found) {
-  sqlite3_stmt *st = rp_sql_dyn(s, sql);
+  rp_stmt *st = rp_sql_dyn(s, sql);
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
   rp_bind_text(st, 2, key);
-  int rc = sqlite3_step(st), ret = 0;
-  if (rc == SQLITE_ROW) {
+  int rc = rp_step(st), ret = 0;
+  if (rc == RP_ROW) {
     rp_col_id(st, 0, out_id);
     *found = true;
-  } else if (rc != SQLITE_DONE) {
+  } else if (rc != RP_DONE) {
     ret = rp_sql_error(s, rc, NULL);
   }
   rp_sql_done(st);
@@ -155,7 +155,9 @@ static int match_one(rp_store *s, const char *sql, const char *account_id, const
 /* The oldest live contact with the email key, else with the phone. The
  * key's index leads (CROSS JOIN): left to itself the planner walked the
  * contacts in creation order for the ORDER BY and probed each, a scan of
- * the account per lookup. */
+ * the account per lookup. PostgreSQL takes no join-order hint, and its
+ * generic plan, made while an import fills the table, did the same: the
+ * "+ 0" gives no index that order. */
 int rp_store_contact_match(rp_store *s, const char *account_id, const char *email_key,
                            const char *phone, char out_id[static RP_ID_LEN], bool *found) {
   *found = false;
@@ -166,7 +168,7 @@ int rp_store_contact_match(rp_store *s, const char *account_id, const char *emai
                        "SELECT c.id FROM contact_emails m INDEXED BY contact_emails_key CROSS JOIN contacts c"
                        " ON c.account_id = m.account_id AND c.id = m.contact_id"
                        " WHERE m.account_id = ?1 AND m.address_key = ?2 AND c.archived = 0"
-                       " ORDER BY c.created_at, c.id LIMIT 1",
+                       " ORDER BY c.created_at + 0, c.id LIMIT 1",
                        account_id, email_key, out_id, found)))
     return ret;
   if (!*found && phone && *phone)
@@ -174,7 +176,7 @@ int rp_store_contact_match(rp_store *s, const char *account_id, const char *emai
                     "SELECT c.id FROM contact_phones m INDEXED BY contact_phones_number CROSS JOIN contacts c"
                     " ON c.account_id = m.account_id AND c.id = m.contact_id"
                     " WHERE m.account_id = ?1 AND m.number = ?2 AND c.archived = 0"
-                    " ORDER BY c.created_at, c.id LIMIT 1",
+                    " ORDER BY c.created_at + 0, c.id LIMIT 1",
                     account_id, phone, out_id, found);
   return ret;
 }
@@ -184,16 +186,16 @@ int rp_store_contact_match(rp_store *s, const char *account_id, const char *emai
  * two captures never read the same turn. */
 int rp_store_routing_turn(rp_store *s, const char *account_id, int64_t *turn) {
   *turn = 0;
-  sqlite3_stmt *st = rp_sql_dyn(s, "INSERT INTO routing_turns (account_id, turn) VALUES (?, 1)"
-                                   " ON CONFLICT (account_id) DO UPDATE SET turn = turn + 1"
+  rp_stmt *st = rp_sql_dyn(s, "INSERT INTO routing_turns (account_id, turn) VALUES (?, 1)"
+                                   " ON CONFLICT (account_id) DO UPDATE SET turn = routing_turns.turn + 1"
                                    " RETURNING turn");
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
-  int rc = sqlite3_step(st), ret = 0;
-  if (rc == SQLITE_ROW)
-    *turn = sqlite3_column_int64(st, 0) - 1;
+  int rc = rp_step(st), ret = 0;
+  if (rc == RP_ROW)
+    *turn = rp_col_int64(st, 0) - 1;
   else
-    ret = rp_sql_error(s, rc == SQLITE_DONE ? SQLITE_ERROR : rc, NULL);
+    ret = rp_sql_error(s, rc, NULL);
   rp_sql_done(st);
   return ret;
 }
@@ -203,16 +205,16 @@ int rp_store_capture_add(rp_store *s, const char *account_id, const char *contac
                          const char *form_id, bool created, const char *source, rp_time at) {
   char id[RP_ID_LEN];
   rp_uuid_v7(id);
-  sqlite3_stmt *st = rp_sql_dyn(s, "INSERT INTO captures (account_id, id, contact_id, form_id,"
+  rp_stmt *st = rp_sql_dyn(s, "INSERT INTO captures (account_id, id, contact_id, form_id,"
                                    " created, source, captured_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
   rp_bind_id(st, 2, id);
   rp_bind_id(st, 3, contact_id);
   rp_bind_id(st, 4, form_id);
-  sqlite3_bind_int(st, 5, created ? 1 : 0);
+  rp_bind_int(st, 5, created ? 1 : 0);
   rp_bind_text(st, 6, source);
-  sqlite3_bind_int64(st, 7, at);
+  rp_bind_int64(st, 7, at);
   int ret = rp_sql_run(s, st, NULL);
   if (ret == RP_ENOTFOUND) ret = rp_error_set(RP_ENOTFOUND, "contact_id", "no such contact");
   return ret;
@@ -251,20 +253,20 @@ int rp_store_speed_to_lead(rp_store *s, rp_arena *ar, const char *account_id,
                           "c.id = k.contact_id"
                           " WHERE k.account_id = ?1 AND k.created = 1 AND k.captured_at >= ?2"
                           " AND k.captured_at <= ?3 AND c.archived = 0";
-  sqlite3_stmt *st = rp_sql_dyn(s, sql);
+  rp_stmt *st = rp_sql_dyn(s, sql);
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
-  sqlite3_bind_int64(st, 2, since);
-  sqlite3_bind_int64(st, 3, until);
+  rp_bind_int64(st, 2, since);
+  rp_bind_int64(st, 3, until);
   if (visible_to) rp_bind_id(st, 4, visible_to);
   int rc, ret = 0;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = rp_step(st)) == RP_ROW) {
     (*count)++;
-    if (sqlite3_column_type(st, 1) == SQLITE_NULL) continue;
-    int64_t d = sqlite3_column_int64(st, 1) - sqlite3_column_int64(st, 0);
+    if (rp_col_type(st, 1) == RP_NULL) continue;
+    int64_t d = rp_col_int64(st, 1) - rp_col_int64(st, 0);
     *RP_ARENA_PUSH(ar, *delays, n_delays, &cap, 16) = d;
   }
-  if (rc != SQLITE_DONE) ret = rp_sql_error(s, rc, NULL);
+  if (rc != RP_DONE) ret = rp_sql_error(s, rc, NULL);
   rp_sql_done(st);
   if (!ret && *n_delays > 1) qsort(*delays, *n_delays, sizeof **delays, cmp_i64);
   return ret;

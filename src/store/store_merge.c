@@ -1,12 +1,12 @@
 /* store_merge.c: moving everything that names one contact onto another
  * (API.md "POST /api/v1/contacts/{id}/merge"). */
-#include "store/sqlite_internal.h"
+#include "store/store_internal.h"
 #include "util/error.h"
 
 /* Runs one statement binding (account, survivor, other) as ?1 ?2 ?3. */
 static int run3(rp_store *s, const char *sql, const char *account_id, const char *survivor,
                 const char *other) {
-  sqlite3_stmt *st = rp_sql_dyn(s, sql);
+  rp_stmt *st = rp_sql_dyn(s, sql);
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
   rp_bind_id(st, 2, survivor);

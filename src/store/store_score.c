@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/sqlite_internal.h"
+#include "store/store_internal.h"
 #include "util/error.h"
 #include "util/json_scan.h"
 #include "util/mem.h"
@@ -66,17 +66,17 @@ static uint8_t importance_code(const unsigned char *p) {
 
 /* Fills a from columns c .. c+4 of st: occurred_at, duration_s, kind,
  * direction, importance. */
-static void read_score_activity(sqlite3_stmt *st, int c, rp_score_activity *a) {
-  a->occurred_at = sqlite3_column_int64(st, c);
-  if (sqlite3_column_type(st, c + 1) == SQLITE_NULL) {
+static void read_score_activity(rp_stmt *st, int c, rp_score_activity *a) {
+  a->occurred_at = rp_col_int64(st, c);
+  if (rp_col_type(st, c + 1) == RP_NULL) {
     a->duration_s = -1;
   } else {
-    int64_t d = sqlite3_column_int64(st, c + 1);
+    int64_t d = rp_col_int64(st, c + 1);
     a->duration_s = d < 0 ? -1 : d > INT32_MAX ? INT32_MAX : (int32_t)d;
   }
-  a->kind = kind_code(sqlite3_column_text(st, c + 2));
-  a->direction = direction_code(sqlite3_column_text(st, c + 3));
-  a->importance = importance_code(sqlite3_column_text(st, c + 4));
+  a->kind = kind_code(rp_col_str(st, c + 2));
+  a->direction = direction_code(rp_col_str(st, c + 3));
+  a->importance = importance_code(rp_col_str(st, c + 4));
 }
 
 /* SQLite's order of two BLOBs: bytes, then length. */
@@ -98,17 +98,17 @@ static void id_text(const unsigned char *b, char out[static RP_ID_LEN]) {
 }
 
 /* Copies an id column (a 16-byte BLOB) into out; false when it is not one. */
-static bool col_id16(sqlite3_stmt *st, int i, unsigned char out[16]) {
-  if (sqlite3_column_type(st, i) != SQLITE_BLOB || sqlite3_column_bytes(st, i) != 16) return false;
-  memcpy(out, sqlite3_column_blob(st, i), 16);
+static bool col_id16(rp_stmt *st, int i, unsigned char out[16]) {
+  if (rp_col_type(st, i) != RP_BLOB || rp_col_bytes(st, i) != 16) return false;
+  memcpy(out, rp_col_blob(st, i), 16);
   return true;
 }
 
 /* Midnight UTC of a "YYYY-MM-DD" column; false when NULL or not a date. */
-static bool col_date(sqlite3_stmt *st, int i, rp_time *out) {
-  const char *p = (const char *)sqlite3_column_text(st, i);
+static bool col_date(rp_stmt *st, int i, rp_time *out) {
+  const char *p = (const char *)rp_col_str(st, i);
   if (!p) return false;
-  return rp_date_parse(out, p, (size_t)sqlite3_column_bytes(st, i)) == 0;
+  return rp_date_parse(out, p, (size_t)rp_col_bytes(st, i)) == 0;
 }
 
 /* ---- one contact's activities ---- */
@@ -122,7 +122,7 @@ int rp_store_score_activities(rp_store *s, rp_arena *ar, const char *account_id,
   *n = 0;
   size_t cap = 0;
   int rc;
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_SCORE_ACTIVITIES,
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_SCORE_ACTIVITIES,
                                  "SELECT occurred_at, duration_s, kind, direction, importance"
                                  " FROM activities INDEXED BY activities_contact"
                                  " WHERE account_id = ? AND contact_id = ?"
@@ -130,9 +130,9 @@ int rp_store_score_activities(rp_store *s, rp_arena *ar, const char *account_id,
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
   rp_bind_id(st, 2, contact_id);
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+  while ((rc = rp_step(st)) == RP_ROW)
     read_score_activity(st, 0, RP_ARENA_PUSH(ar, *out, n, &cap, 64));
-  int ret = rc == SQLITE_DONE ? 0 : rp_sql_error(s, rc, NULL);
+  int ret = rc == RP_DONE ? 0 : rp_sql_error(s, rc, NULL);
   rp_sql_done(st);
   return ret;
 }
@@ -145,17 +145,17 @@ int rp_store_score_activities(rp_store *s, rp_arena *ar, const char *account_id,
 int rp_store_referral_count_at(rp_store *s, const char *account_id, const char *contact_id,
                                rp_time T, int64_t *out) {
   *out = 0;
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_REFERRAL_COUNT_AT,
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_REFERRAL_COUNT_AT,
                                  "SELECT count(*) FROM contacts INDEXED BY contacts_referred_by"
                                  " WHERE account_id = ?1 AND referred_by = ?2 AND created_at <= ?3"
                                  " AND (archived_at IS NULL OR archived_at > ?3)");
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
   rp_bind_id(st, 2, contact_id);
-  sqlite3_bind_int64(st, 3, T);
-  int rc = sqlite3_step(st), ret = 0;
-  if (rc == SQLITE_ROW)
-    *out = sqlite3_column_int64(st, 0);
+  rp_bind_int64(st, 3, T);
+  int rc = rp_step(st), ret = 0;
+  if (rc == RP_ROW)
+    *out = rp_col_int64(st, 0);
   else
     ret = rp_sql_error(s, rc, NULL);
   rp_sql_done(st);
@@ -171,20 +171,20 @@ int rp_store_referral_edges(rp_store *s, rp_arena *ar, const char *account_id,
   *n = 0;
   size_t cap = 0;
   int rc;
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_REFERRAL_EDGES,
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_REFERRAL_EDGES,
                                  "SELECT id, referred_by, created_at, archived_at"
                                  " FROM contacts INDEXED BY contacts_referred_by"
                                  " WHERE account_id = ? AND referred_by IS NOT NULL");
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = rp_step(st)) == RP_ROW) {
     rp_referral_edge *e = RP_ARENA_PUSH(ar, *out, n, &cap, 256);
     rp_col_id(st, 0, e->contact_id);
     rp_col_id(st, 1, e->referrer_id);
-    e->created_at = sqlite3_column_int64(st, 2);
-    e->archived_at = sqlite3_column_int64(st, 3);
+    e->created_at = rp_col_int64(st, 2);
+    e->archived_at = rp_col_int64(st, 3);
   }
-  int ret = rc == SQLITE_DONE ? 0 : rp_sql_error(s, rc, NULL);
+  int ret = rc == RP_DONE ? 0 : rp_sql_error(s, rc, NULL);
   rp_sql_done(st);
   return ret;
 }
@@ -284,13 +284,13 @@ static int load_deals(rp_store *s, const char *account_id, bool keys, deal_set *
   size_t n_props = 0, cap_props = 0;
   uint32_t *where = NULL;
   int ret = 0, rc;
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_CLOSED_PROPS,
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_CLOSED_PROPS,
                                  "SELECT id, close_date, commission"
                                  " FROM properties INDEXED BY properties_closed"
                                  " WHERE account_id = ? AND status = 'closed'");
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = rp_step(st)) == RP_ROW) {
     if (n_props == cap_props) {
       cap_props = cap_props ? cap_props * 2 : 256;
       props = rp_xrealloc(props, cap_props * sizeof *props);
@@ -298,12 +298,12 @@ static int load_deals(rp_store *s, const char *account_id, bool keys, deal_set *
     prop_row *p = &props[n_props];
     if (!col_id16(st, 0, p->id)) continue;
     p->dated = col_date(st, 1, &p->closed_at);
-    p->commission = sqlite3_column_double(st, 2); /* NULL reads 0 */
+    p->commission = rp_col_double(st, 2); /* NULL reads 0 */
     p->absorbed = false;
     n_props++;
   }
   rp_sql_done(st);
-  if (rc != SQLITE_DONE) {
+  if (rc != RP_DONE) {
     ret = rp_sql_error(s, rc, NULL);
     goto cleanup;
   }
@@ -318,7 +318,7 @@ static int load_deals(rp_store *s, const char *account_id, bool keys, deal_set *
     goto cleanup;
   }
   rp_bind_id(st, 1, account_id);
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = rp_step(st)) == RP_ROW) {
     unsigned char id[16];
     if (!col_id16(st, 0, id)) continue;
     rp_time at = 0;
@@ -334,14 +334,14 @@ static int load_deals(rp_store *s, const char *account_id, bool keys, deal_set *
       }
     }
     if (!dated) continue;
-    size_t k = add_deal(d, id, at, sqlite3_column_double(st, 2));
+    size_t k = add_deal(d, id, at, rp_col_double(st, 2));
     if (keys) {
       add_key(d, 't', id, k);
       if (p) add_key(d, 'p', p->id, k);
     }
   }
   rp_sql_done(st);
-  if (rc != SQLITE_DONE) {
+  if (rc != RP_DONE) {
     ret = rp_sql_error(s, rc, NULL);
     goto cleanup;
   }
@@ -391,7 +391,7 @@ int rp_store_closed_deals(rp_store *s, rp_arena *ar, const char *account_id, rp_
   int ret = load_deals(s, account_id, true, &d), rc;
   if (ret) return ret;
   if (!d.n) goto cleanup;
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_CLOSED_PARTIES,
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_CLOSED_PARTIES,
                                  "SELECT deal_kind, deal_id, contact_id FROM deal_parties"
                                  " WHERE account_id = ? AND role IN ('buyer', 'seller')");
   if (!st) {
@@ -399,8 +399,8 @@ int rp_store_closed_deals(rp_store *s, rp_arena *ar, const char *account_id, rp_
     goto cleanup;
   }
   rp_bind_id(st, 1, account_id);
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    const char *kind = (const char *)sqlite3_column_text(st, 0);
+  while ((rc = rp_step(st)) == RP_ROW) {
+    const char *kind = (const char *)rp_col_str(st, 0);
     deal_key key = {.kind = kind && kind[0] == 't' ? 't' : 'p'};
     unsigned char contact[16];
     if (!col_id16(st, 1, key.id) || !col_id16(st, 2, contact)) continue;
@@ -421,7 +421,7 @@ int rp_store_closed_deals(rp_store *s, rp_arena *ar, const char *account_id, rp_
     }
   }
   rp_sql_done(st);
-  if (rc != SQLITE_DONE) {
+  if (rc != RP_DONE) {
     ret = rp_sql_error(s, rc, NULL);
     goto cleanup;
   }
@@ -499,17 +499,17 @@ static int account_revenue(rp_store *s, const char *account_id, rp_time T, doubl
   /* the token first, then (on a rebuild) the deals: the deals are at
    * least as new as the token, so a write in between only causes one
    * rebuild more, never a stale cache */
-  sqlite3_stmt *st =
+  rp_stmt *st =
       rp_sql_stmt(s, RP_ST_DEAL_EPOCH, "SELECT token FROM deal_epoch WHERE account_id = ?");
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) {
+  int rc = rp_step(st);
+  if (rc == RP_ROW) {
     has = true;
-    token = sqlite3_column_int64(st, 0);
+    token = rp_col_int64(st, 0);
   }
   rp_sql_done(st);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return rp_sql_error(s, rc, NULL);
+  if (rc != RP_ROW && rc != RP_DONE) return rp_sql_error(s, rc, NULL);
   if (!s->revenue) s->revenue = rp_xcalloc(1, sizeof *s->revenue);
   struct rp_revenue_cache *cache = s->revenue;
   revenue_slot *e = NULL, *victim = &cache->slot[0];
@@ -597,14 +597,14 @@ static int account_revenue(rp_store *s, const char *account_id, rp_time T, doubl
 static int revenue_query(rp_store *s, rp_stmt_id slot, const char *sql, const char *account_id,
                          const char *contact_id, const char *date, double *out) {
   *out = 0;
-  sqlite3_stmt *st = rp_sql_stmt(s, slot, sql);
+  rp_stmt *st = rp_sql_stmt(s, slot, sql);
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
   rp_bind_id(st, 2, contact_id);
   rp_bind_text(st, 3, date);
-  int rc = sqlite3_step(st), ret = 0;
-  if (rc == SQLITE_ROW)
-    *out = sqlite3_column_double(st, 0);
+  int rc = rp_step(st), ret = 0;
+  if (rc == RP_ROW)
+    *out = rp_col_double(st, 0);
   else
     ret = rp_sql_error(s, rc, NULL);
   rp_sql_done(st);
@@ -648,7 +648,7 @@ int rp_store_score_task_dues(rp_store *s, rp_arena *ar, const char *account_id,
                              const char *contact_id, rp_time **out, size_t *n) {
   *out = NULL;
   *n = 0;
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_TASK_DUES,
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_TASK_DUES,
                                  "SELECT due_at FROM tasks INDEXED BY tasks_contact"
                                  " WHERE account_id = ? AND contact_id = ? AND due_at IS NOT NULL");
   if (!st) return rp_error_last()->code;
@@ -657,9 +657,9 @@ int rp_store_score_task_dues(rp_store *s, rp_arena *ar, const char *account_id,
   size_t cap = 0, count = 0;
   rp_time *v = NULL;
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-    *RP_ARENA_PUSH(ar, v, &count, &cap, 8) = sqlite3_column_int64(st, 0);
-  int ret = rc == SQLITE_DONE ? 0 : rp_sql_error(s, rc, NULL);
+  while ((rc = rp_step(st)) == RP_ROW)
+    *RP_ARENA_PUSH(ar, v, &count, &cap, 8) = rp_col_int64(st, 0);
+  int ret = rc == RP_DONE ? 0 : rp_sql_error(s, rc, NULL);
   rp_sql_done(st);
   if (ret) return ret;
   if (count > 1) qsort(v, count, sizeof *v, cmp_time);
@@ -723,10 +723,10 @@ static void ensure_items(scan_state *b, size_t n) {
 
 /* Appends a text column to the scan's text buffer; its offset, or SIZE_MAX
  * for NULL. */
-static size_t keep_text(scan_state *b, sqlite3_stmt *st, int i) {
-  const char *p = (const char *)sqlite3_column_text(st, i);
+static size_t keep_text(scan_state *b, rp_stmt *st, int i) {
+  const char *p = (const char *)rp_col_str(st, i);
   if (!p) return SIZE_MAX;
-  size_t n = (size_t)sqlite3_column_bytes(st, i);
+  size_t n = (size_t)rp_col_bytes(st, i);
   if (b->n_text + n + 1 > b->cap_text) {
     b->cap_text = (b->n_text + n + 1) * 2;
     b->text = rp_xrealloc(b->text, b->cap_text);
@@ -748,16 +748,16 @@ static size_t keep_text(scan_state *b, sqlite3_stmt *st, int i) {
   " pets, interests, custom_json, status_before_client, display_name, first_name, last_name,"      \
   " last_purchase_date, last_sale_date, owner_id, referred_by"
 
-static const char *col_str(sqlite3_stmt *st, int i) {
-  return (const char *)sqlite3_column_text(st, i);
+static const char *col_str(rp_stmt *st, int i) {
+  return (const char *)rp_col_str(st, i);
 }
 
-static void read_scan_contact(sqlite3_stmt *st, scan_state *b, const char *account_id,
+static void read_scan_contact(rp_stmt *st, scan_state *b, const char *account_id,
                               rp_score_row *row) {
   rp_contact *c = &row->contact;
   memset(row, 0, sizeof *row);
-  const unsigned char *id = sqlite3_column_blob(st, 0);
-  if (sqlite3_column_bytes(st, 0) == 16)
+  const unsigned char *id = rp_col_blob(st, 0);
+  if (rp_col_bytes(st, 0) == 16)
     id_text(id, c->id);
   else
     rp_col_id(st, 0, c->id);
@@ -778,20 +778,20 @@ static void read_scan_contact(sqlite3_stmt *st, scan_state *b, const char *accou
   rp_intent_parse(&intent, col_str(st, 5));
   c->intent = intent;
   c->timeframe = col_str(st, 6);
-  c->has_budget = sqlite3_column_int(st, 7) != 0;
-  c->referral_count = sqlite3_column_int64(st, 8);
+  c->has_budget = rp_col_int(st, 7) != 0;
+  c->referral_count = rp_col_int64(st, 8);
   c->known_since = col_str(st, 9);
-  c->created_at = sqlite3_column_int64(st, 10);
-  c->updated_at = sqlite3_column_int64(st, 11);
-  c->archived_at = sqlite3_column_int64(st, 12);
-  c->contact_interval_days = sqlite3_column_int64(st, 13);
-  c->score = sqlite3_column_double(st, 14);
-  c->last_touch_at = sqlite3_column_int64(st, 15);
-  row->overdue_at = sqlite3_column_int64(st, 16);
+  c->created_at = rp_col_int64(st, 10);
+  c->updated_at = rp_col_int64(st, 11);
+  c->archived_at = rp_col_int64(st, 12);
+  c->contact_interval_days = rp_col_int64(st, 13);
+  c->score = rp_col_double(st, 14);
+  c->last_touch_at = rp_col_int64(st, 15);
+  row->overdue_at = rp_col_int64(st, 16);
   size_t nitems[3];
   for (int k = 0; k < 3; k++) {
     const char *text = col_str(st, 17 + k);
-    nitems[k] = rp_json_array_count(text, (size_t)sqlite3_column_bytes(st, 17 + k));
+    nitems[k] = rp_json_array_count(text, (size_t)rp_col_bytes(st, 17 + k));
   }
   size_t ne = nitems[0], np = nitems[1], ns = nitems[2];
   size_t most = ne > np ? ne : np;
@@ -802,7 +802,7 @@ static void read_scan_contact(sqlite3_stmt *st, scan_state *b, const char *accou
   c->n_phones = np;
   c->social = ns ? b->social : NULL;
   c->n_social = ns;
-  c->has_address = sqlite3_column_int(st, 20) != 0;
+  c->has_address = rp_col_int(st, 20) != 0;
   c->address.street = col_str(st, 21);
   c->address.city = col_str(st, 22);
   c->company = col_str(st, 23);
@@ -814,7 +814,7 @@ static void read_scan_contact(sqlite3_stmt *st, scan_state *b, const char *accou
   c->pets = col_str(st, 29);
   c->interests = col_str(st, 30);
   c->custom_json = col_str(st, 31);
-  row->n_custom = rp_json_object_filled(c->custom_json, (size_t)sqlite3_column_bytes(st, 31));
+  row->n_custom = rp_json_object_filled(c->custom_json, (size_t)rp_col_bytes(st, 31));
   rp_status before = RP_STATUS_NONE;
   rp_status_parse(&before, col_str(st, 32));
   c->status_before_client = before;
@@ -832,24 +832,24 @@ static void read_scan_contact(sqlite3_stmt *st, scan_state *b, const char *accou
 /* Binds a range's bounds as ?2 (from, inclusive) and ?3 (to, exclusive):
  * an open end binds a BLOB below (empty) or above (17 bytes 0xff) every
  * 16-byte id, so one statement serves every range. */
-static void bind_range(sqlite3_stmt *st, const char *from_id, const char *to_id) {
+static void bind_range(rp_stmt *st, const char *from_id, const char *to_id) {
   static const unsigned char top[17] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
                                         0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
   if (from_id)
     rp_bind_id(st, 2, from_id);
   else
-    sqlite3_bind_blob(st, 2, top, 0, SQLITE_STATIC);
+    rp_bind_blob(st, 2, top, 0);
   if (to_id)
     rp_bind_id(st, 3, to_id);
   else
-    sqlite3_bind_blob(st, 3, top, (int)sizeof top, SQLITE_STATIC);
+    rp_bind_blob(st, 3, top, (int)sizeof top);
 }
 
 /* Steps st; *ok false at its end. 0, or the mapped error. */
-static int advance(rp_store *s, sqlite3_stmt *st, bool *ok) {
-  int rc = sqlite3_step(st);
-  *ok = rc == SQLITE_ROW;
-  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : rp_sql_error(s, rc, NULL);
+static int advance(rp_store *s, rp_stmt *st, bool *ok) {
+  int rc = rp_step(st);
+  *ok = rc == RP_ROW;
+  return rc == RP_ROW || rc == RP_DONE ? 0 : rp_sql_error(s, rc, NULL);
 }
 
 /* The page cache of a scan on its own transaction: it streams each page
@@ -859,19 +859,19 @@ static int advance(rp_store *s, sqlite3_stmt *st, bool *ok) {
 
 /* The connection's cache_size setting (negative: KiB), 0 when unknown. */
 static int64_t cache_size_get(rp_store *s) {
-  sqlite3_stmt *st = NULL;
+  if (!s->db) return 0; /* SQLite's setting */
+  rp_stmt st;
   int64_t v = 0;
-  if (sqlite3_prepare_v2(s->db, "PRAGMA cache_size", -1, &st, NULL) == SQLITE_OK &&
-      sqlite3_step(st) == SQLITE_ROW)
-    v = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
+  if (!rp_sql_prepare(s, "PRAGMA cache_size", &st) && rp_step(&st) == RP_ROW)
+    v = rp_col_int64(&st, 0);
+  rp_sql_finalize(&st);
   return v;
 }
 
 static void cache_size_set(rp_store *s, int64_t v) {
   char sql[48];
   snprintf(sql, sizeof sql, "PRAGMA cache_size=%lld", (long long)v);
-  sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+  if (s->db) rp_sql_exec(s, sql, "cache_size");
 }
 
 /* store.h: the full scan. Three cursors in id order, merged here: the
@@ -885,14 +885,14 @@ static void cache_size_set(rp_store *s, int64_t v) {
 int rp_store_score_scan(rp_store *s, const char *account_id, const char *from_id, const char *to_id,
                         bool with_history, rp_score_scan_fn fn, void *ctx) {
   scan_state b = {0};
-  sqlite3_stmt *cs = NULL, *as = NULL, *hs = NULL, *ts = NULL;
+  rp_stmt *cs = NULL, *as = NULL, *hs = NULL, *ts = NULL;
   bool own_tx = false, a_ok = false, h_ok = false, t_ok = false;
   int ret = 0, rc;
   if ((from_id && !rp_uuid_valid(from_id, strlen(from_id))) ||
       (to_id && !rp_uuid_valid(to_id, strlen(to_id))))
     return rp_error_set(RP_EINVALID_VALUE, NULL, "a scan bound is not an id");
   int64_t cache_was = 0;
-  if (sqlite3_get_autocommit(s->db)) {
+  if (rp_sql_autocommit(s)) {
     /* (inside the caller's transaction the cache may hold its writes:
      * left as it is) */
     cache_was = cache_size_get(s);
@@ -936,12 +936,12 @@ int rp_store_score_scan(rp_store *s, const char *account_id, const char *from_id
   bind_range(ts, from_id, to_id);
   if ((ret = advance(s, ts, &t_ok))) goto cleanup;
 
-  while ((rc = sqlite3_step(cs)) == SQLITE_ROW) {
-    const void *cid = sqlite3_column_blob(cs, 0);
-    int cn = sqlite3_column_bytes(cs, 0);
+  while ((rc = rp_step(cs)) == RP_ROW) {
+    const void *cid = rp_col_blob(cs, 0);
+    int cn = rp_col_bytes(cs, 0);
     b.n_acts = 0;
     while (a_ok) {
-      int cmp = blob_cmp(sqlite3_column_blob(as, 0), sqlite3_column_bytes(as, 0), cid, cn);
+      int cmp = blob_cmp(rp_col_blob(as, 0), rp_col_bytes(as, 0), cid, cn);
       if (cmp > 0) break;
       if (cmp == 0) { /* (cmp < 0: a row of no contact in range; skipped) */
         if (b.n_acts == b.cap_acts) {
@@ -955,7 +955,7 @@ int rp_store_score_scan(rp_store *s, const char *account_id, const char *from_id
     b.n_hist = 0;
     b.n_text = 0;
     while (h_ok) {
-      int cmp = blob_cmp(sqlite3_column_blob(hs, 0), sqlite3_column_bytes(hs, 0), cid, cn);
+      int cmp = blob_cmp(rp_col_blob(hs, 0), rp_col_bytes(hs, 0), cid, cn);
       if (cmp > 0) break;
       if (cmp == 0) {
         if (b.n_hist == b.cap_hist) {
@@ -966,7 +966,7 @@ int rp_store_score_scan(rp_store *s, const char *account_id, const char *from_id
         rp_history *h = &b.hist[b.n_hist];
         memset(h, 0, sizeof *h);
         rp_col_id(hs, 0, h->contact_id);
-        h->at = sqlite3_column_int64(hs, 4);
+        h->at = rp_col_int64(hs, 4);
         b.hoff[b.n_hist].field = keep_text(&b, hs, 1);
         b.hoff[b.n_hist].from = keep_text(&b, hs, 2);
         b.hoff[b.n_hist].to = keep_text(&b, hs, 3);
@@ -981,14 +981,14 @@ int rp_store_score_scan(rp_store *s, const char *account_id, const char *from_id
     }
     b.n_dues = 0;
     while (t_ok) {
-      int cmp = blob_cmp(sqlite3_column_blob(ts, 0), sqlite3_column_bytes(ts, 0), cid, cn);
+      int cmp = blob_cmp(rp_col_blob(ts, 0), rp_col_bytes(ts, 0), cid, cn);
       if (cmp > 0) break;
       if (cmp == 0) {
         if (b.n_dues == b.cap_dues) {
           b.cap_dues = b.cap_dues ? b.cap_dues * 2 : 16;
           b.dues = rp_xrealloc(b.dues, b.cap_dues * sizeof *b.dues);
         }
-        b.dues[b.n_dues++] = sqlite3_column_int64(ts, 1);
+        b.dues[b.n_dues++] = rp_col_int64(ts, 1);
       }
       if ((ret = advance(s, ts, &t_ok))) goto cleanup;
     }
@@ -1003,7 +1003,7 @@ int rp_store_score_scan(rp_store *s, const char *account_id, const char *from_id
     row.n_history = b.n_hist;
     if ((ret = fn(ctx, &row))) goto cleanup;
   }
-  if (rc != SQLITE_DONE) ret = rp_sql_error(s, rc, NULL);
+  if (rc != RP_DONE) ret = rp_sql_error(s, rc, NULL);
   goto cleanup;
 fail:
   ret = rp_error_last()->code;
@@ -1035,14 +1035,14 @@ int rp_store_contact_split(rp_store *s, const char *account_id, int parts,
   for (int i = 0; i < parts - 1; i++)
     bounds[i][0] = '\0';
   if (parts == 1) return 0;
-  sqlite3_stmt *st = rp_sql_stmt(s, RP_ST_SPLIT_COUNT,
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_SPLIT_COUNT,
                                  "SELECT count(*) FROM contacts INDEXED BY"
                                  " sqlite_autoindex_contacts_1 WHERE account_id = ?");
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
-  int rc = sqlite3_step(st), ret = 0;
-  int64_t count = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-  if (rc != SQLITE_ROW) ret = rp_sql_error(s, rc, NULL);
+  int rc = rp_step(st), ret = 0;
+  int64_t count = rc == RP_ROW ? rp_col_int64(st, 0) : 0;
+  if (rc != RP_ROW) ret = rp_sql_error(s, rc, NULL);
   rp_sql_done(st);
   if (ret || count == 0) return ret;
   for (int i = 0; i < parts - 1; i++) {
@@ -1052,11 +1052,11 @@ int rp_store_contact_split(rp_store *s, const char *account_id, int parts,
                      " WHERE account_id = ? ORDER BY id LIMIT 1 OFFSET ?");
     if (!st) return rp_error_last()->code;
     rp_bind_id(st, 1, account_id);
-    sqlite3_bind_int64(st, 2, offset);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
+    rp_bind_int64(st, 2, offset);
+    rc = rp_step(st);
+    if (rc == RP_ROW)
       rp_col_id(st, 0, bounds[i]);
-    else if (rc != SQLITE_DONE)
+    else if (rc != RP_DONE)
       ret = rp_sql_error(s, rc, NULL);
     rp_sql_done(st);
     if (ret) return ret;

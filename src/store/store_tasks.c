@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "store/sqlite_internal.h"
+#include "store/store_internal.h"
 #include "util/error.h"
 #include "util/uuid.h"
 
@@ -22,28 +22,28 @@ static int64_t task_ord(const rp_task *t) {
   return t->due_at ? t->due_at : ORD_NODUE;
 }
 
-static void read_task(sqlite3_stmt *st, rp_arena *ar, rp_task *t) {
+static void read_task(rp_stmt *st, rp_arena *ar, rp_task *t) {
   memset(t, 0, sizeof *t);
   rp_col_id(st, 0, t->account_id);
   rp_col_id(st, 1, t->id);
-  t->version = sqlite3_column_int64(st, 2);
+  t->version = rp_col_int64(st, 2);
   t->contact_id = rp_col_id_dup(st, 3, ar);
   t->title = rp_col_text(st, 4, ar);
   rp_task_kind k = RP_TASK_TODO;
-  rp_task_kind_parse(&k, (const char *)sqlite3_column_text(st, 5));
+  rp_task_kind_parse(&k, (const char *)rp_col_str(st, 5));
   t->kind = k;
   t->due_at = rp_col_time(st, 6);
   t->assignee_id = rp_col_id_dup(st, 7, ar);
   t->done_at = rp_col_time(st, 8);
   rp_task_outcome o = RP_OUTCOME_NONE;
-  if (sqlite3_column_type(st, 9) != SQLITE_NULL)
-    rp_task_outcome_parse(&o, (const char *)sqlite3_column_text(st, 9));
+  if (rp_col_type(st, 9) != RP_NULL)
+    rp_task_outcome_parse(&o, (const char *)rp_col_str(st, 9));
   t->outcome = o;
   t->workflow_run_id = rp_col_id_dup(st, 10, ar);
   t->activity_id = rp_col_id_dup(st, 11, ar);
   t->created_by = rp_col_id_dup(st, 12, ar);
-  t->created_at = sqlite3_column_int64(st, 13);
-  t->updated_at = sqlite3_column_int64(st, 14);
+  t->created_at = rp_col_int64(st, 13);
+  t->updated_at = rp_col_int64(st, 14);
 }
 
 /* The assignee must be a user of the account (no foreign key: a composite
@@ -60,12 +60,12 @@ static int check_assignee(rp_store *s, const rp_task *t) {
 /* Maps a failed write: a foreign-key failure means contact_id names no
  * contact of the account. */
 static int task_write_error(rp_store *s, int rc) {
-  if (sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_FOREIGNKEY)
+  if (rp_sql_errkind(s) == RP_DBERR_FOREIGN_KEY)
     return rp_error_set(RP_ENOTFOUND, "contact_id", "no such contact");
   return rp_sql_error(s, rc, "id");
 }
 
-static void bind_outcome(sqlite3_stmt *st, int i, rp_task_outcome o) {
+static void bind_outcome(rp_stmt *st, int i, rp_task_outcome o) {
   rp_bind_text(st, i, o == RP_OUTCOME_NONE ? NULL : rp_task_outcome_name(o));
 }
 
@@ -75,7 +75,7 @@ int rp_store_task_create(rp_store *s, rp_task *t) {
   int ret = check_assignee(s, t);
   if (ret) return ret;
   if (!t->id[0]) rp_uuid_v7(t->id);
-  sqlite3_stmt *st = rp_sql_dyn(s, "INSERT INTO tasks (" TASK_COLS ", ord)"
+  rp_stmt *st = rp_sql_dyn(s, "INSERT INTO tasks (" TASK_COLS ", ord)"
                                    " VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, t->account_id);
@@ -90,11 +90,11 @@ int rp_store_task_create(rp_store *s, rp_task *t) {
   rp_bind_id(st, 10, t->workflow_run_id);
   rp_bind_id(st, 11, t->activity_id);
   rp_bind_id(st, 12, t->created_by);
-  sqlite3_bind_int64(st, 13, t->created_at);
-  sqlite3_bind_int64(st, 14, t->updated_at ? t->updated_at : t->created_at);
-  sqlite3_bind_int64(st, 15, task_ord(t));
-  int rc = sqlite3_step(st);
-  if (rc != SQLITE_DONE) ret = task_write_error(s, rc);
+  rp_bind_int64(st, 13, t->created_at);
+  rp_bind_int64(st, 14, t->updated_at ? t->updated_at : t->created_at);
+  rp_bind_int64(st, 15, task_ord(t));
+  int rc = rp_step(st);
+  if (rc != RP_DONE) ret = task_write_error(s, rc);
   rp_sql_done(st);
   if (!ret) t->version = 1;
   return ret;
@@ -103,15 +103,15 @@ int rp_store_task_create(rp_store *s, rp_task *t) {
 /* The task of the account with this id; RP_ENOTFOUND otherwise. */
 int rp_store_task_get(rp_store *s, rp_arena *ar, rp_task *out, const char *account_id,
                       const char *id) {
-  sqlite3_stmt *st =
+  rp_stmt *st =
       rp_sql_dyn(s, "SELECT " TASK_COLS " FROM tasks WHERE account_id = ? AND id = ?");
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
   rp_bind_id(st, 2, id);
-  int rc = sqlite3_step(st), ret = 0;
-  if (rc == SQLITE_ROW)
+  int rc = rp_step(st), ret = 0;
+  if (rc == RP_ROW)
     read_task(st, ar, out);
-  else if (rc == SQLITE_DONE)
+  else if (rc == RP_DONE)
     ret = rp_error_set(RP_ENOTFOUND, NULL, "no such task");
   else
     ret = rp_sql_error(s, rc, NULL);
@@ -127,7 +127,7 @@ int rp_store_task_get(rp_store *s, rp_arena *ar, rp_task *out, const char *accou
 int rp_store_task_update(rp_store *s, rp_task *t) {
   int ret = check_assignee(s, t);
   if (ret) return ret;
-  sqlite3_stmt *st =
+  rp_stmt *st =
       rp_sql_dyn(s, "UPDATE tasks SET contact_id = ?, title = ?, kind = ?, due_at = ?,"
                     " assignee_id = ?, done_at = ?, outcome = ?, workflow_run_id = ?,"
                     " activity_id = ?, updated_at = ?, ord = ?, version = version + 1"
@@ -142,24 +142,24 @@ int rp_store_task_update(rp_store *s, rp_task *t) {
   bind_outcome(st, 7, t->outcome);
   rp_bind_id(st, 8, t->workflow_run_id);
   rp_bind_id(st, 9, t->activity_id);
-  sqlite3_bind_int64(st, 10, t->updated_at);
-  sqlite3_bind_int64(st, 11, task_ord(t));
+  rp_bind_int64(st, 10, t->updated_at);
+  rp_bind_int64(st, 11, task_ord(t));
   rp_bind_id(st, 12, t->account_id);
   rp_bind_id(st, 13, t->id);
-  sqlite3_bind_int64(st, 14, t->version);
-  int rc = sqlite3_step(st);
-  if (rc != SQLITE_DONE) ret = task_write_error(s, rc);
+  rp_bind_int64(st, 14, t->version);
+  int rc = rp_step(st);
+  if (rc != RP_DONE) ret = task_write_error(s, rc);
   rp_sql_done(st);
   if (ret) return ret;
-  if (sqlite3_changes(s->db) == 0) {
+  if (rp_sql_changes(s) == 0) {
     st = rp_sql_dyn(s, "SELECT version FROM tasks WHERE account_id = ? AND id = ?");
     if (!st) return rp_error_last()->code;
     rp_bind_id(st, 1, t->account_id);
     rp_bind_id(st, 2, t->id);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
+    rc = rp_step(st);
+    if (rc == RP_ROW)
       ret = rp_error_set(RP_ECONFLICT, NULL, "version moved on");
-    else if (rc == SQLITE_DONE)
+    else if (rc == RP_DONE)
       ret = rp_error_set(RP_ENOTFOUND, NULL, "no such task");
     else
       ret = rp_sql_error(s, rc, NULL);
@@ -173,22 +173,22 @@ int rp_store_task_update(rp_store *s, rp_task *t) {
 /* Deletes the task of the account; RP_ENOTFOUND otherwise. The call its
  * completion recorded stays: it happened. */
 int rp_store_task_delete(rp_store *s, const char *account_id, const char *id) {
-  sqlite3_stmt *st = rp_sql_dyn(s, "DELETE FROM tasks WHERE account_id = ? AND id = ?");
+  rp_stmt *st = rp_sql_dyn(s, "DELETE FROM tasks WHERE account_id = ? AND id = ?");
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
   rp_bind_id(st, 2, id);
   int ret = rp_sql_run(s, st, NULL);
-  if (!ret && sqlite3_changes(s->db) == 0) ret = rp_error_set(RP_ENOTFOUND, NULL, "no such task");
+  if (!ret && rp_sql_changes(s) == 0) ret = rp_error_set(RP_ENOTFOUND, NULL, "no such task");
   return ret;
 }
 
 /* Binds the parameters of the list's WHERE clause (numbers fixed below). */
-static void bind_where(sqlite3_stmt *st, const rp_task_query *q, int64_t lo, int64_t hi) {
+static void bind_where(rp_stmt *st, const rp_task_query *q, int64_t lo, int64_t hi) {
   rp_bind_id(st, 1, q->account_id);
   if (q->assignee_id) rp_bind_id(st, 2, q->assignee_id);
   if (q->contact_id) rp_bind_id(st, 3, q->contact_id);
-  sqlite3_bind_int64(st, 4, lo);
-  sqlite3_bind_int64(st, 5, hi);
+  rp_bind_int64(st, 4, lo);
+  rp_bind_int64(st, 5, hi);
   if (q->visible_to) rp_bind_id(st, 6, q->visible_to);
 }
 
@@ -232,15 +232,15 @@ int rp_store_task_list(rp_store *s, rp_arena *ar, const rp_task_query *q, rp_tas
 
   if (q->count && total) {
     rp_sb_printf(&sql, "SELECT count(*) FROM tasks WHERE %s", rp_sb_str(&where));
-    sqlite3_stmt *st = rp_sql_dyn(s, rp_sb_str(&sql));
+    rp_stmt *st = rp_sql_dyn(s, rp_sb_str(&sql));
     if (!st) {
       ret = rp_error_last()->code;
       goto cleanup;
     }
     bind_where(st, q, lo, hi);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-      *total = sqlite3_column_int64(st, 0);
+    int rc = rp_step(st);
+    if (rc == RP_ROW)
+      *total = rp_col_int64(st, 0);
     else
       ret = rp_sql_error(s, rc, NULL);
     rp_sql_done(st);
@@ -251,22 +251,22 @@ int rp_store_task_list(rp_store *s, rp_arena *ar, const rp_task_query *q, rp_tas
   rp_sb_printf(&sql, "SELECT " TASK_COLS ", ord FROM tasks WHERE %s", rp_sb_str(&where));
   if (q->cursor) rp_sb_puts(&sql, " AND (ord, id) > (?7, ?8)");
   rp_sb_puts(&sql, " ORDER BY ord, id LIMIT ?9");
-  sqlite3_stmt *st = rp_sql_dyn(s, rp_sb_str(&sql));
+  rp_stmt *st = rp_sql_dyn(s, rp_sb_str(&sql));
   if (!st) {
     ret = rp_error_last()->code;
     goto cleanup;
   }
   bind_where(st, q, lo, hi);
   if (q->cursor) {
-    sqlite3_bind_int64(st, 7, cur.i);
+    rp_bind_int64(st, 7, cur.i);
     rp_bind_id(st, 8, cur.id);
   }
-  sqlite3_bind_int(st, 9, limit + 1);
+  rp_bind_int(st, 9, limit + 1);
   rp_task *out = rp_arena_alloc(ar, (size_t)limit * sizeof *out);
   size_t count = 0;
   int64_t last_ord = 0;
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = rp_step(st)) == RP_ROW) {
     if (count == (size_t)limit) {
       rp_cursor nc = {.kind = 'T', .sort = 0, .desc = false, .vtype = 'i', .i = last_ord};
       memcpy(nc.id, out[count - 1].id, RP_ID_LEN);
@@ -274,9 +274,9 @@ int rp_store_task_list(rp_store *s, rp_arena *ar, const rp_task_query *q, rp_tas
       break;
     }
     read_task(st, ar, &out[count++]);
-    last_ord = sqlite3_column_int64(st, 15);
+    last_ord = rp_col_int64(st, 15);
   }
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) ret = rp_sql_error(s, rc, NULL);
+  if (rc != RP_ROW && rc != RP_DONE) ret = rp_sql_error(s, rc, NULL);
   rp_sql_done(st);
   if (ret) goto cleanup;
   *items = count ? out : NULL;

@@ -14,7 +14,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { expectError, expectStatus } from './lib/expect.mjs';
 import { createContact, getOk, historyOf, patchOk, walkPages } from './lib/fixtures.mjs';
-import { cliOk, runCli, startServer, uniq } from './lib/server.mjs';
+import { cliOk, dbFor, runCli, startServer, uniq } from './lib/server.mjs';
 
 const DEMO_EMAIL = 'demo@rapport.test';
 const DEMO_PASSWORD = 'demo-password';
@@ -72,7 +72,7 @@ let httpText;
 
 before(async () => {
   const dir = tempDir();
-  await cliOk(['demo', '--contacts', '200'], { db: path.join(dir, 'rapport.db'), timeoutMs: 120000 });
+  await cliOk(['demo', '--contacts', '200'], { db: await dbFor(dir), timeoutMs: 120000 });
   src = await startServer({ dir, email: DEMO_EMAIL, password: DEMO_PASSWORD });
   const req = src.request;
   // what the demo does not make: another user, a task, a run, a message, an edit
@@ -157,7 +157,7 @@ describe('whole-account export and restore', () => {
 
   test('importing it into a new database restores the account as it was', async () => {
     const dir = tempDir();
-    const db = path.join(dir, 'rapport.db');
+    const db = await dbFor(dir);
     const r = await cliOk(['import', fileHttp], { db });
     const rows = lines(httpText).length - 1;
     assert.match(r.stdout, new RegExp(`Restored account 'Demo Realty' \\([0-9a-f-]{36}\\) from .* ${rows} rows`));
@@ -195,12 +195,12 @@ describe('whole-account export and restore', () => {
   });
 
   test('a bad line is reported by its number and nothing is written', async () => {
-    const db = path.join(tempDir(), 'rapport.db');
+    const db = await dbFor(tempDir());
     const l = httpText.split('\n');
     const at = l.findIndex((x) => x.startsWith('{"t":"activities"'));
     const broken = [...l];
     broken[at] = broken[at].replace(/"occurred_at":\d+/, '"occurred_at":"yesterday"');
-    const bad = path.join(path.dirname(db), 'bad.jsonl');
+    const bad = path.join(tempDir(), 'bad.jsonl');
     fs.writeFileSync(bad, broken.join('\n'));
     let r = await runCli(['import', bad], { db });
     assert.equal(r.code, 1);

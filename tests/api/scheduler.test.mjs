@@ -12,7 +12,7 @@ import { test } from 'node:test';
 
 import { expectStatus } from './lib/expect.mjs';
 import { createContact, getOk } from './lib/fixtures.mjs';
-import { cliOk, startServer, uniq } from './lib/server.mjs';
+import { cliOk, dbFor, startServer, uniq } from './lib/server.mjs';
 
 const DAY_MS = 86400000;
 
@@ -84,7 +84,7 @@ test('a server runs the day at start; a restart the next day runs that day once'
 
 test('two servers on one database run the day once between them', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-api-'));
-  const db = path.join(dir, 'rapport.db');
+  const db = await dbFor(dir);
   const email = `${uniq('owner')}@example.test`;
   const password = 'correct horse battery staple';
   await cliOk(['init', '--account', uniq('Acct '), '--email', email, '--password', password], { db });

@@ -5,7 +5,14 @@
 // after(); tests inside a file share the server and make their own data
 // (unique names, tags and e-mails) so they do not depend on each other.
 // The binary is $RAPPORT_BIN (set by `make api`), else build/rapport.
+//
+// On PostgreSQL: when $RAPPORT_TEST_PG holds a base URL (as
+// tests/pg/cluster.sh prints it; `make api-pg` sets it), every server gets
+// a fresh database rt_<random> on that cluster instead of the SQLite file,
+// made with psql and dropped when the server stops; `onPostgres` lets a
+// test about the SQLite file itself skip with a reason.
 import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -17,6 +24,81 @@ export const BIN = process.env.RAPPORT_BIN || path.resolve(here, '..', '..', '..
 /** The test build (a clock tests move: util/clock.h RP_TEST_CLOCK). */
 export const TEST_BIN =
   process.env.RAPPORT_TEST_BIN || path.resolve(here, '..', '..', '..', 'build', 'rapport-test');
+
+/** The PostgreSQL cluster the tests run on ($RAPPORT_TEST_PG), or ''. */
+export const PG_BASE = (process.env.RAPPORT_TEST_PG || '').replace(/\/+$/, '');
+/** True when the tests run on PostgreSQL rather than on SQLite files. */
+export const onPostgres = PG_BASE !== '';
+
+/** Runs one SQL statement with psql against the cluster's postgres
+ * database; rejects with psql's message. */
+function psqlAdmin(sql) {
+  return new Promise((resolve, reject) => {
+    const p = spawn('psql', ['-qAtX', '-v', 'ON_ERROR_STOP=1', '-d', `${PG_BASE}/postgres`, '-c', sql], {
+      env: { ...process.env, PGCONNECT_TIMEOUT: '10' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    p.stderr.on('data', (d) => (err += d));
+    const t = setTimeout(() => p.kill('SIGKILL'), 30000);
+    p.on('error', (e) => {
+      clearTimeout(t);
+      reject(new Error(`psql (postgresql-client-15; scripts/deps): ${e.message}`));
+    });
+    p.on('close', (code, signal) => {
+      clearTimeout(t);
+      if (code === 0) resolve();
+      else reject(new Error(`psql ${JSON.stringify(sql)} exited ${code ?? signal}: ${err.trim()}`));
+    });
+  });
+}
+
+const PG_DB_FILE = 'pg_database'; // in a data directory: the name of its database
+
+/**
+ * The --db of a data directory: its SQLite file (dir/rapport.db), or on
+ * PostgreSQL the URL of the database recorded in the directory, made on
+ * first use (CREATE DATABASE "rt_<random>"). A test that runs the CLI on a
+ * directory before startServer({dir}) gets its database from here.
+ */
+export async function dbFor(dir) {
+  if (!onPostgres) return path.join(dir, 'rapport.db');
+  const file = path.join(dir, PG_DB_FILE);
+  let name = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : '';
+  if (!/^rt_[0-9a-f]{16}$/.test(name)) {
+    name = `rt_${crypto.randomBytes(8).toString('hex')}`;
+    await psqlAdmin(`CREATE DATABASE "${name}"`);
+    fs.writeFileSync(file, `${name}\n`);
+  }
+  return `${PG_BASE}/${name}`;
+}
+
+/** Drops the database of a data directory (PostgreSQL only; its
+ * connections are ended first). Never rejects: a test cluster is thrown
+ * away anyway. */
+export async function dropDbOf(dir) {
+  if (!onPostgres) return;
+  const file = path.join(dir, PG_DB_FILE);
+  let name = '';
+  try {
+    name = fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    return;
+  }
+  if (!/^rt_[0-9a-f]{16}$/.test(name)) return;
+  try {
+    await psqlAdmin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    fs.rmSync(file, { force: true });
+  } catch (e) {
+    process.stderr.write(`server.mjs: ${e.message}\n`);
+  }
+}
+
+/** Removes a data directory and, on PostgreSQL, drops its database. */
+async function removeData(dir) {
+  await dropDbOf(dir);
+  fs.rmSync(dir, { recursive: true, force: true });
+}
 
 let seq = 0;
 /** A short string unique in this process and across parallel test files. */
@@ -145,7 +227,13 @@ export async function login(base, email, password) {
 export async function startServer(opts = {}) {
   const reuse = Boolean(opts.dir);
   const dir = opts.dir || fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-api-'));
-  const db = path.join(dir, 'rapport.db');
+  let db;
+  try {
+    db = await dbFor(dir);
+  } catch (e) {
+    if (!reuse) fs.rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
   const account = opts.account || uniq('Acct ');
   const email = opts.email || `${uniq('owner')}@example.test`;
   const password = opts.password || 'correct horse battery staple';
@@ -153,7 +241,7 @@ export async function startServer(opts = {}) {
     try {
       await cliOk(['init', '--account', account, '--email', email, '--password', password], { db });
     } catch (e) {
-      fs.rmSync(dir, { recursive: true, force: true });
+      await removeData(dir);
       throw e;
     }
   }
@@ -174,6 +262,8 @@ export async function startServer(opts = {}) {
   let errText = '';
   proc.stdout.on('data', () => {});
   proc.stderr.on('data', (d) => {
+    // RAPPORT_TEST_ECHO=1: the servers' logs on the runner's stderr (debugging)
+    if (process.env.RAPPORT_TEST_ECHO) process.stderr.write(d);
     errText += d;
     if (errText.length > 65536) errText = errText.slice(-32768);
   });
@@ -184,7 +274,7 @@ export async function startServer(opts = {}) {
   const deadline = Date.now() + 10000;
   for (;;) {
     if (exitInfo) {
-      if (!reuse) fs.rmSync(dir, { recursive: true, force: true });
+      if (!reuse) await removeData(dir);
       throw new Error(`rapport serve exited early (${exitInfo.code ?? exitInfo.signal}): ${errText.trim()}`);
     }
     try {
@@ -197,7 +287,7 @@ export async function startServer(opts = {}) {
     if (Date.now() > deadline) {
       proc.kill('SIGKILL');
       await exited;
-      if (!reuse) fs.rmSync(dir, { recursive: true, force: true });
+      if (!reuse) await removeData(dir);
       throw new Error(`rapport serve not healthy within 10 s: ${errText.trim()}`);
     }
     await sleep(100);
@@ -253,14 +343,14 @@ export async function startServer(opts = {}) {
       if (l.status !== 200) throw new Error(`login of the new ${role}: ${l.status} ${r.text}`);
       return { ...u, id: r.json.id, ...l, req: srv.as({ token: l.token }) };
     },
-    /** SIGTERM, await the exit, remove the data directory unless keep.
-     * Resolves {code, signal}. */
+    /** SIGTERM, await the exit, remove the data directory (and drop its
+     * PostgreSQL database) unless keep. Resolves {code, signal}. */
     async stop({ keep = false } = {}) {
       if (!exitInfo) proc.kill('SIGTERM');
       const t = setTimeout(() => proc.kill('SIGKILL'), 15000);
       const e = await exited;
       clearTimeout(t);
-      if (!keep) fs.rmSync(dir, { recursive: true, force: true });
+      if (!keep) await removeData(dir);
       return e;
     },
   };
