@@ -47,6 +47,29 @@ static int refield(const char *field, const char *fallback) {
   return rp_error_set(RP_EINVALID_VALUE, field, "%s", msg);
 }
 
+/* path = a, then "[i]" when i >= 0, then "." b when b, cut to fit as
+ * snprintf would: the field an error names, made without printf (it is
+ * made for every field of every row an import reads). */
+static void field_path(char path[static PATH_MAX_LEN], const char *a, long i, const char *b) {
+  char num[24], *d = num + sizeof num; /* "[i]", written from its end */
+  *--d = '\0';
+  if (i >= 0) {
+    *--d = ']';
+    for (unsigned long v = (unsigned long)i; d == num + sizeof num - 2 || v; v /= 10)
+      *--d = (char)('0' + v % 10);
+    *--d = '[';
+  }
+  const char *parts[4] = {a, d, b ? "." : "", b ? b : ""};
+  size_t n = 0;
+  for (int k = 0; k < 4; k++) {
+    size_t len = strlen(parts[k]);
+    if (len > PATH_MAX_LEN - 1 - n) len = PATH_MAX_LEN - 1 - n;
+    memcpy(path + n, parts[k], len);
+    n += len;
+  }
+  path[n] = '\0';
+}
+
 /* ---- strings ---- */
 
 static bool is_space(char c) {
@@ -263,20 +286,20 @@ static int parse_emails(rp_contact *c, const json_t *v, rp_arena *ar) {
   char(*keys)[255] = rp_arena_alloc(ar, (n ? n : 1) * 255);
   for (size_t i = 0; i < n; i++) {
     const json_t *el = json_array_get(v, i);
-    snprintf(path, sizeof path, "emails[%zu]", i);
+    field_path(path, "emails", (long)i, NULL);
     if (!json_is_object(el))
       return fail(RP_EINVALID_VALUE, path, "must be an object {address, label}");
     const char *k;
     const json_t *x;
     json_object_foreach((json_t *)el, k, x) {
       if (strcmp(k, "address") != 0 && strcmp(k, "label") != 0) {
-        snprintf(path, sizeof path, "emails[%zu].%s", i, k);
+        field_path(path, "emails", (long)i, k);
         return fail(RP_EUNKNOWN_FIELD, path, "unknown field");
       }
     }
     rp_email e = {0};
     int rc;
-    snprintf(path, sizeof path, "emails[%zu].address", i);
+    field_path(path, "emails", (long)i, "address");
     const json_t *addr = json_object_get(el, "address");
     const char *raw;
     if ((rc = get_str(&raw, addr, path, 0, 320, S_LINE, ar))) return rc;
@@ -286,7 +309,7 @@ static int parse_emails(rp_contact *c, const json_t *v, rp_arena *ar) {
     if (rp_email_check(canon, sizeof canon, raw, strlen(raw)) != 0)
       return refield(path, "is not a valid email address");
     e.address = raw; /* kept as typed (trimmed); matching uses rp_email_key */
-    snprintf(path, sizeof path, "emails[%zu].label", i);
+    field_path(path, "emails", (long)i, "label");
     if ((rc = get_str(&e.label, json_object_get(el, "label"), path, LABEL_MAX, 0, S_LINE, ar)))
       return rc;
     char key[255];
@@ -312,20 +335,20 @@ static int parse_phones(rp_contact *c, const json_t *v, const char *region, rp_a
   c->phones = rp_arena_calloc(ar, (n ? n : 1) * sizeof *c->phones);
   for (size_t i = 0; i < n; i++) {
     const json_t *el = json_array_get(v, i);
-    snprintf(path, sizeof path, "phones[%zu]", i);
+    field_path(path, "phones", (long)i, NULL);
     if (!json_is_object(el))
       return fail(RP_EINVALID_VALUE, path, "must be an object {number, label}");
     const char *k;
     const json_t *x;
     json_object_foreach((json_t *)el, k, x) {
       if (strcmp(k, "number") != 0 && strcmp(k, "label") != 0) {
-        snprintf(path, sizeof path, "phones[%zu].%s", i, k);
+        field_path(path, "phones", (long)i, k);
         return fail(RP_EUNKNOWN_FIELD, path, "unknown field");
       }
     }
     rp_phone ph = {0};
     int rc;
-    snprintf(path, sizeof path, "phones[%zu].number", i);
+    field_path(path, "phones", (long)i, "number");
     const char *raw;
     if ((rc = get_str(&raw, json_object_get(el, "number"), path, 0, 64, S_LINE, ar))) return rc;
     if (!raw) return fail(RP_EINVALID_VALUE, path, "is required");
@@ -334,7 +357,7 @@ static int parse_phones(rp_contact *c, const json_t *v, const char *region, rp_a
     if (rp_phone_normalize(e164, raw, strlen(raw), region) != 0)
       return refield(path, "is not a valid phone number");
     ph.number = rp_arena_strdup(ar, e164);
-    snprintf(path, sizeof path, "phones[%zu].label", i);
+    field_path(path, "phones", (long)i, "label");
     if ((rc = get_str(&ph.label, json_object_get(el, "label"), path, LABEL_MAX, 0, S_LINE, ar)))
       return rc;
     bool dup = false;
@@ -370,7 +393,7 @@ static int parse_address(rp_contact *c, const json_t *v, rp_arena *ar) {
     size_t i = 0;
     while (i < sizeof parts / sizeof parts[0] && strcmp(parts[i].key, k) != 0)
       i++;
-    snprintf(path, sizeof path, "address.%s", k);
+    field_path(path, "address", -1, k);
     if (i == sizeof parts / sizeof parts[0]) return fail(RP_EUNKNOWN_FIELD, path, "unknown field");
     const char **slot = (const char **)((char *)&c->address + parts[i].off);
     int rc = get_str(slot, x, path, parts[i].max, 0, S_LINE, ar);
@@ -390,7 +413,7 @@ static int parse_social(rp_contact *c, const json_t *v, rp_arena *ar) {
   c->social = rp_arena_calloc(ar, (n ? n : 1) * sizeof *c->social);
   for (size_t i = 0; i < n; i++) {
     const json_t *el = json_array_get(v, i);
-    snprintf(path, sizeof path, "social[%zu]", i);
+    field_path(path, "social", (long)i, NULL);
     if (!json_is_string(el)) return fail(RP_EINVALID_VALUE, path, "must be a URL string");
     const char *u;
     int rc = get_url(&u, el, path, ar);
@@ -413,7 +436,7 @@ static int parse_tags(rp_contact *c, const json_t *v, rp_arena *ar) {
   c->tags = rp_arena_calloc(ar, (n ? n : 1) * sizeof *c->tags);
   for (size_t i = 0; i < n; i++) {
     const json_t *el = json_array_get(v, i);
-    snprintf(path, sizeof path, "tags[%zu]", i);
+    field_path(path, "tags", (long)i, NULL);
     if (!json_is_string(el)) return fail(RP_EINVALID_VALUE, path, "must be a string");
     const char *t;
     int rc = get_str(&t, el, path, RP_CJ_TAG_MAX, 0, S_LINE, ar);
@@ -440,7 +463,7 @@ static int parse_custom(rp_contact *c, const json_t *v, rp_arena *ar) {
   const json_t *x;
   int rc = 0;
   json_object_foreach((json_t *)v, k, x) {
-    snprintf(path, sizeof path, "custom.%s", k);
+    field_path(path, "custom", -1, k);
     size_t kl = strlen(k);
     if (kl == 0) {
       rc = fail(RP_EINVALID_VALUE, "custom", "keys must not be empty");

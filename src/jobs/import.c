@@ -252,6 +252,9 @@ static int on_csv_row(void *ctx, const rp_csv_row *row) {
                    (row->category_given ? RP_FIELD_CATEGORY : 0) |
                    (row->type_given ? RP_FIELD_TYPE : 0);
   import_contact(x, &row->contact, given, (int64_t)row->line);
+  /* the row's strings (in x->ar) are not needed past it: freed now, the
+   * batch's memory stays the size of one row */
+  rp_arena_free(&x->ar);
   return x->rc;
 }
 
@@ -385,6 +388,7 @@ int rp_import_run(const rp_import_opts *o, rp_import_counts *out) {
   /* an import never starts workflows: an old address book would get every
    * welcome message at once (docs/import.md) */
   x.lc.sw.workflows = false;
+  x.lc.settle_new = !o->reread_new;
   rc = parse_pass(&x);
   if (!rc && x.in_tx) rc = end_batch(&x);
 done:

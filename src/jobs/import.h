@@ -66,6 +66,10 @@ typedef struct rp_import_opts {
   /* Called every RP_IMPORT_PROGRESS_EVERY records with the counts so far
    * (for a progress bar); may be NULL. */
   void (*on_progress)(void *ctx, const rp_import_counts *c);
+  /* Tests: create each contact as a single POST /contacts does (written,
+   * read back, rewritten) rather than settled in memory; the outcome must
+   * be the same. */
+  bool reread_new;
 } rp_import_opts;
 
 #define RP_IMPORT_PROGRESS_EVERY 250

@@ -80,6 +80,58 @@ static int workflow_events(rp_lifecycle *lc, const char *contact_id, const rp_ru
   }
 }
 
+/* The rules for event e on contact c (as stored, with its deal counts dc):
+ * applies their changes to c (updated_at now) and returns how many there
+ * are, in ch. Writes nothing. */
+static size_t rules_apply(rp_lifecycle *lc, rp_contact *c, const rp_rule_event *e,
+                          const rp_deal_counts *dc, rp_rule_change ch[RP_RULES_MAX_CHANGES]) {
+  rp_rule_facts f = {
+      .status = c->status,
+      .stage = c->stage,
+      .category = c->category,
+      .type = c->type,
+      .intent = c->intent,
+      .has_timeframe = c->timeframe != NULL,
+      .status_before_client = c->status_before_client,
+      .open_deals = dc->open,
+      .closed_deals = dc->closed,
+      .dead_deals = dc->dead,
+      .referral_count = c->referral_count,
+  };
+  size_t n = rp_rules_apply(&f, e, &lc->sw, c->last_purchase_date, c->last_sale_date, ch);
+  for (size_t i = 0; i < n; i++) {
+    switch (ch[i].field) {
+    case RP_CHANGE_STATUS: c->status = (rp_status)ch[i].to; break;
+    case RP_CHANGE_STAGE: c->stage = (rp_stage)ch[i].to; break;
+    case RP_CHANGE_CATEGORY: c->category = (rp_category)ch[i].to; break;
+    case RP_CHANGE_TYPE: c->type = (rp_ctype)ch[i].to; break;
+    case RP_CHANGE_STATUS_BEFORE_CLIENT: c->status_before_client = (rp_status)ch[i].to; break;
+    case RP_CHANGE_LAST_PURCHASE_DATE:
+      c->last_purchase_date = rp_arena_strdup(lc->arena, ch[i].date);
+      break;
+    case RP_CHANGE_LAST_SALE_DATE:
+      c->last_sale_date = rp_arena_strdup(lc->arena, ch[i].date);
+      break;
+    }
+  }
+  if (n) c->updated_at = lc->now;
+  return n;
+}
+
+/* The history rows of the changes rules_apply made (M3). */
+static int change_history(rp_lifecycle *lc, const char *contact_id, const rp_rule_change *ch,
+                          size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    const char *field = rp_change_field_name(ch[i].field);
+    if (!field) continue; /* bookkeeping and dates: no history row */
+    int rc =
+        rp_lifecycle_history(lc, contact_id, field, rp_change_value_name(ch[i].field, ch[i].from),
+                             rp_change_value_name(ch[i].field, ch[i].to), ch[i].rule);
+    if (rc) return rc;
+  }
+  return 0;
+}
+
 int rp_lifecycle_event(rp_lifecycle *lc, const char *contact_id, const rp_rule_event *e) {
   rp_contact c;
   rp_deal_counts dc;
@@ -105,43 +157,34 @@ int rp_lifecycle_event(rp_lifecycle *lc, const char *contact_id, const rp_rule_e
   if (e->kind != RP_EVENT_ACTIVITY &&
       (rc = rp_store_contact_deal_counts(lc->store, lc->account_id, contact_id, &dc)))
     return rc;
-  rp_rule_facts f = {
-      .status = c.status,
-      .stage = c.stage,
-      .category = c.category,
-      .type = c.type,
-      .intent = c.intent,
-      .has_timeframe = c.timeframe != NULL,
-      .status_before_client = c.status_before_client,
-      .open_deals = dc.open,
-      .closed_deals = dc.closed,
-      .dead_deals = dc.dead,
-      .referral_count = c.referral_count,
-  };
-  size_t n = rp_rules_apply(&f, e, &lc->sw, c.last_purchase_date, c.last_sale_date, ch);
+  size_t n = rules_apply(lc, &c, e, &dc, ch);
   if (n == 0) return 0;
-  for (size_t i = 0; i < n; i++) {
-    switch (ch[i].field) {
-    case RP_CHANGE_STATUS: c.status = (rp_status)ch[i].to; break;
-    case RP_CHANGE_STAGE: c.stage = (rp_stage)ch[i].to; break;
-    case RP_CHANGE_CATEGORY: c.category = (rp_category)ch[i].to; break;
-    case RP_CHANGE_TYPE: c.type = (rp_ctype)ch[i].to; break;
-    case RP_CHANGE_STATUS_BEFORE_CLIENT: c.status_before_client = (rp_status)ch[i].to; break;
-    case RP_CHANGE_LAST_PURCHASE_DATE:
-      c.last_purchase_date = rp_arena_strdup(lc->arena, ch[i].date);
-      break;
-    case RP_CHANGE_LAST_SALE_DATE: c.last_sale_date = rp_arena_strdup(lc->arena, ch[i].date); break;
-    }
-  }
-  c.updated_at = lc->now;
   if ((rc = rp_store_contact_set_lifecycle(lc->store, &c))) return rc;
-  for (size_t i = 0; i < n; i++) {
-    const char *field = rp_change_field_name(ch[i].field);
-    if (!field) continue; /* bookkeeping and dates: no history row */
-    rc = rp_lifecycle_history(lc, contact_id, field, rp_change_value_name(ch[i].field, ch[i].from),
-                              rp_change_value_name(ch[i].field, ch[i].to), ch[i].rule);
-    if (rc) return rc;
-  }
+  return change_history(lc, contact_id, ch, n);
+}
+
+/* The history rows of the creation of contact `id` (M3): the status and
+ * stage the rules or the caller set, the category and type the caller
+ * gave, as c holds them before the events' rules. */
+static int creation_history(rp_lifecycle *lc, const char *id, const rp_contact *c, unsigned given,
+                            bool status_by_rule, bool stage_by_rule, const char *status_rule,
+                            const char *stage_rule) {
+  int rc = 0;
+  if (((given & RP_FIELD_STATUS) || status_by_rule) &&
+      (rc = rp_lifecycle_history(lc, id, "status", NULL, rp_status_name(c->status),
+                                 status_rule ? status_rule : "manual")))
+    return rc;
+  if (((given & RP_FIELD_STAGE) || stage_by_rule) &&
+      (rc = rp_lifecycle_history(lc, id, "stage", NULL, rp_stage_name(c->stage),
+                                 stage_rule ? stage_rule : "manual")))
+    return rc;
+  if ((given & RP_FIELD_CATEGORY) &&
+      (rc =
+           rp_lifecycle_history(lc, id, "category", NULL, rp_category_name(c->category), "manual")))
+    return rc;
+  if ((given & RP_FIELD_TYPE) &&
+      (rc = rp_lifecycle_history(lc, id, "type", NULL, rp_ctype_name(c->type), "manual")))
+    return rc;
   return 0;
 }
 
@@ -153,23 +196,6 @@ int rp_lifecycle_create_contact(rp_lifecycle *lc, rp_contact *c, unsigned given,
   if (stage_by_rule) rp_contact_stage_for_status(c->status, RP_STAGE_NONE, &stage_rule);
   c->created_at = c->updated_at = lc->now;
   c->display_name = rp_contact_display_name(lc->arena, c);
-  int rc = rp_store_contact_create(lc->store, c);
-  if (rc) return rc;
-  if (((given & RP_FIELD_STATUS) || status_by_rule) &&
-      (rc = rp_lifecycle_history(lc, c->id, "status", NULL, rp_status_name(c->status),
-                                 status_rule ? status_rule : "manual")))
-    return rc;
-  if (((given & RP_FIELD_STAGE) || stage_by_rule) &&
-      (rc = rp_lifecycle_history(lc, c->id, "stage", NULL, rp_stage_name(c->stage),
-                                 stage_rule ? stage_rule : "manual")))
-    return rc;
-  if ((given & RP_FIELD_CATEGORY) &&
-      (rc = rp_lifecycle_history(lc, c->id, "category", NULL, rp_category_name(c->category),
-                                 "manual")))
-    return rc;
-  if ((given & RP_FIELD_TYPE) &&
-      (rc = rp_lifecycle_history(lc, c->id, "type", NULL, rp_ctype_name(c->type), "manual")))
-    return rc;
   /* L3 on needs and a timeframe given at creation; L2 on a buyer or seller
    * tag (a status given wins over both, L1) */
   unsigned given_status = given & RP_FIELD_STATUS;
@@ -178,6 +204,40 @@ int rp_lifecycle_create_contact(rp_lifecycle *lc, rp_contact *c, unsigned given,
                           .fields = RP_FIELD_TAGS | given_status,
                           .tagged_buyer_seller =
                               rp_contact_has_tag(c, "buyer") || rp_contact_has_tag(c, "seller")};
+  int rc;
+  if (lc->settle_new && !lc->sw.workflows && !lc->defer_score && !out) {
+    /* The same outcome with the contact kept in memory: a contact being
+     * created has no deal, activity, task or referral, so the events'
+     * rules and its score need nothing from the store, and the row is
+     * written once, settled. Each event that changes something counts a
+     * version as rp_store_contact_set_lifecycle would. */
+    rp_rule_change ch[2][RP_RULES_MAX_CHANGES];
+    size_t n[2] = {0, 0};
+    rp_deal_counts none = {0, 0, 0};
+    rp_score_result res;
+    rp_contact at_creation = *c;
+    c->version = 1;
+    c->referral_count = 0;
+    if (!c->archived_at) { /* as rp_lifecycle_event: an archived contact stays */
+      if ((n[0] = rules_apply(lc, c, &created, &none, ch[0]))) c->version++;
+      if (tagged.tagged_buyer_seller && (n[1] = rules_apply(lc, c, &tagged, &none, ch[1])))
+        c->version++;
+    }
+    if ((rc = rp_scoring_new_contact(&res, c, lc->now))) return rc;
+    c->score = res.score;
+    c->last_touch_at = 0;
+    if ((rc = rp_store_contact_create_settled(lc->store, c, rp_contact_overdue_at(c, 0))) ||
+        (rc = creation_history(lc, c->id, &at_creation, given, status_by_rule, stage_by_rule,
+                               status_rule, stage_rule)) ||
+        (rc = change_history(lc, c->id, ch[0], n[0])) ||
+        (rc = change_history(lc, c->id, ch[1], n[1])))
+      return rc;
+    return rp_lifecycle_referral(lc, c->referred_by); /* no workflow: switched off */
+  }
+  if ((rc = rp_store_contact_create(lc->store, c)) ||
+      (rc = creation_history(lc, c->id, c, given, status_by_rule, stage_by_rule, status_rule,
+                             stage_rule)))
+    return rc;
   if ((rc = rp_lifecycle_event(lc, c->id, &created)) ||
       (tagged.tagged_buyer_seller && (rc = rp_lifecycle_event(lc, c->id, &tagged))) ||
       (rc = rp_lifecycle_referral(lc, c->referred_by)) ||

@@ -26,6 +26,11 @@ typedef struct rp_lifecycle {
   /* Bulk jobs (the demo): rp_lifecycle_refresh leaves the kept score as it
    * is; the job rescores everyone at its end. */
   bool defer_score;
+  /* The import: rp_lifecycle_create_contact (without out, workflows off)
+   * settles a new contact's rules and score in memory and writes it once
+   * instead of writing it, reading it back and rewriting it; the outcome
+   * is the same (tests/unit/test_import.c imports a file both ways). */
+  bool settle_new;
 } rp_lifecycle;
 
 /* Prepares a lifecycle for one request or job: reads the account's

@@ -139,6 +139,20 @@ int rp_scoring_contact(rp_score_result *out, rp_store *s, rp_arena *ar, const rp
   return explain ? rp_score_explain(out, &in) : rp_score_compute(out, &in);
 }
 
+/* rp_scoring_new_contact: see scoring.h. The facts of rp_scoring_facts
+ * that a contact being created cannot have yet are left at zero; the
+ * account's revenue too, which only divides the contact's own (SCORING.md
+ * lifetime_value: no revenue is a share of 0 whatever the account's). */
+int rp_scoring_new_contact(rp_score_result *out, const rp_contact *c, rp_time T) {
+  rp_score_input in;
+  memset(&in, 0, sizeof in);
+  input_common(&in, c,
+               rp_json_object_filled(c->custom_json, c->custom_json ? strlen(c->custom_json) : 0),
+               T);
+  lifecycle_at(&in, c, NULL, 0, T);
+  return rp_score_compute(out, &in);
+}
+
 /* ---- the account-wide index (scoring_internal.h) ---- */
 
 typedef struct ix_deal {

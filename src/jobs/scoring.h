@@ -50,6 +50,12 @@ int rp_scoring_facts(rp_score_input *in, rp_store *s, rp_arena *ar, const rp_con
 int rp_scoring_contact(rp_score_result *out, rp_store *s, rp_arena *ar, const rp_contact *c,
                        rp_time T, bool explain);
 
+/* The score at T of contact c as it is being created (not stored yet):
+ * as rp_scoring_contact for a contact with no activity, task, referral,
+ * deal or history row before T, which a new contact has not. Reads
+ * nothing from the store. */
+int rp_scoring_new_contact(rp_score_result *out, const rp_contact *c, rp_time T);
+
 /* ---- full rescore (`rapport score`) ---- */
 
 typedef struct rp_rescore_opts {

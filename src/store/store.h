@@ -139,6 +139,11 @@ int rp_store_login_failure_clear(rp_store *s, const char *email);
  * RP_ENOTFOUND (field referred_by / owner_id) when those name nothing in the
  * account. */
 int rp_store_contact_create(rp_store *s, rp_contact *c);
+/* The same for a contact whose lifecycle and derived fields were settled
+ * in memory (the import's creation, jobs/lifecycle.c): written at
+ * c->version (at least 1) with its score, last_touch_at and overdue_at (0:
+ * none), so that no later write of the new row is needed. */
+int rp_store_contact_create_settled(rp_store *s, rp_contact *c, rp_time overdue_at);
 /* Archived contacts are found too (archived_at set). */
 int rp_store_contact_get(rp_store *s, rp_arena *ar, rp_contact *out, const char *account_id,
                          const char *id);

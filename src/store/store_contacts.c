@@ -1039,12 +1039,13 @@ static int get_update_head(rp_store *s, const rp_contact *c, const contact_enc *
 
 /* ---- contact CRUD ---- */
 
-/* Inserts c (c->account_id set; a new id when empty; version 1) with its
+/* Inserts c (c->account_id set; a new id when empty) at `version` with its
  * side-table rows and search entry, then recounts its referrer (C1).
  * RP_ENOTFOUND field referred_by / owner_id when they name nothing in the
  * account; RP_EINVALID_VALUE when it would refer itself. Score and
- * last_touch_at are written as given; overdue_at starts unset. */
-int rp_store_contact_create(rp_store *s, rp_contact *c) {
+ * last_touch_at are written as given, overdue_at as `overdue_at` (0:
+ * unset). */
+static int contact_insert(rp_store *s, rp_contact *c, int64_t version, rp_time overdue_at) {
   contact_enc e;
   int ret;
   bool sp = false;
@@ -1056,16 +1057,18 @@ int rp_store_contact_create(rp_store *s, rp_contact *c) {
       s, RP_ST_CONTACT_INSERT,
       "INSERT INTO contacts (account_id, id, version, " FIELD_COLS
       ", referral_count, score, last_touch_at, overdue_at, created_at, updated_at, archived,"
-      " archived_at) VALUES (?, ?, 1, " FIELD_PARAMS "0, ?, ?, NULL, ?, ?, ?, ?) RETURNING seq");
+      " archived_at) VALUES (?, ?, ?, " FIELD_PARAMS "0, ?, ?, ?, ?, ?, ?, ?) RETURNING seq");
   if (!st) {
     ret = rp_error_last()->code;
     goto cleanup;
   }
   rp_bind_id(st, 1, c->account_id);
   rp_bind_id(st, 2, c->id);
-  int i = bind_fields(st, 3, c, &e, true);
+  rp_bind_int64(st, 3, version);
+  int i = bind_fields(st, 4, c, &e, true);
   rp_bind_double(st, i++, c->score);
   rp_bind_int64(st, i++, c->last_touch_at);
+  rp_bind_time(st, i++, overdue_at);
   rp_bind_int64(st, i++, c->created_at);
   rp_bind_int64(st, i++, c->updated_at ? c->updated_at : c->created_at);
   bind_bool(st, i++, c->archived_at != 0);
@@ -1079,13 +1082,20 @@ int rp_store_contact_create(rp_store *s, rp_contact *c) {
   if (c->referred_by && !c->archived_at &&
       (ret = recount_referrals(s, c->account_id, c->referred_by)))
     goto cleanup;
-  c->version = 1;
+  c->version = version;
   c->referral_count = 0;
   rp_sql_bulk_note(s);
 cleanup:
   ret = rp_sql_sp_end(s, sp, ret);
   enc_free(&e);
   return ret;
+}
+
+/* Inserts c at version 1, overdue_at unset (contact_insert). */
+int rp_store_contact_create(rp_store *s, rp_contact *c) { return contact_insert(s, c, 1, 0); }
+
+int rp_store_contact_create_settled(rp_store *s, rp_contact *c, rp_time overdue_at) {
+  return contact_insert(s, c, c->version > 1 ? c->version : 1, overdue_at);
 }
 
 /* The contact of the account with this id (archived ones too), strings in

@@ -152,18 +152,35 @@ static int match_one(rp_store *s, const char *sql, const char *account_id, const
   return ret;
 }
 
+/* Whether the key's index has the key at all (?1 account, ?2 key): most
+ * keys an import looks up are new, and this probe answers them without
+ * the join and the sort of the matching query. */
+static int key_known(rp_store *s, const char *sql, const char *account_id, const char *key,
+                     bool *known) {
+  char id[RP_ID_LEN];
+  *known = false;
+  return match_one(s, sql, account_id, key, id, known);
+}
+
 /* The oldest live contact with the email key, else with the phone. The
  * key's index leads (CROSS JOIN): left to itself the planner walked the
  * contacts in creation order for the ORDER BY and probed each, a scan of
  * the account per lookup. PostgreSQL takes no join-order hint, and its
  * generic plan, made while an import fills the table, did the same: the
- * "+ 0" gives no index that order. */
+ * "+ 0" gives no index that order. A probe of the key's index first. */
 int rp_store_contact_match(rp_store *s, const char *account_id, const char *email_key,
                            const char *phone, char out_id[static RP_ID_LEN], bool *found) {
   *found = false;
   out_id[0] = '\0';
   int ret = 0;
+  bool known = false;
   if (email_key && *email_key &&
+      (ret = key_known(s,
+                       "SELECT contact_id FROM contact_emails INDEXED BY contact_emails_key"
+                       " WHERE account_id = ?1 AND address_key = ?2 LIMIT 1",
+                       account_id, email_key, &known)))
+    return ret;
+  if (known &&
       (ret = match_one(s,
                        "SELECT c.id FROM contact_emails m INDEXED BY contact_emails_key CROSS JOIN contacts c"
                        " ON c.account_id = m.account_id AND c.id = m.contact_id"
@@ -171,7 +188,14 @@ int rp_store_contact_match(rp_store *s, const char *account_id, const char *emai
                        " ORDER BY c.created_at + 0, c.id LIMIT 1",
                        account_id, email_key, out_id, found)))
     return ret;
-  if (!*found && phone && *phone)
+  known = false;
+  if (!*found && phone && *phone &&
+      (ret = key_known(s,
+                       "SELECT contact_id FROM contact_phones INDEXED BY contact_phones_number"
+                       " WHERE account_id = ?1 AND number = ?2 LIMIT 1",
+                       account_id, phone, &known)))
+    return ret;
+  if (known)
     ret = match_one(s,
                     "SELECT c.id FROM contact_phones m INDEXED BY contact_phones_number CROSS JOIN contacts c"
                     " ON c.account_id = m.account_id AND c.id = m.contact_id"
