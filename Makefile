@@ -1,5 +1,6 @@
 # rapport: one C11 binary. `make` builds build/rapport; `make test` runs the
-# unit tests (cmocka) and the black-box API tests (node --test); `make asan`
+# unit tests (cmocka) and the black-box API tests (node --test), on SQLite
+# and on a throw-away PostgreSQL (`make api-pg`); `make asan`
 # builds and tests with AddressSanitizer and UBSan in build-asan/.
 
 BUILD   ?= build
@@ -67,7 +68,7 @@ api: $(BUILD)/rapport $(BUILD)/rapport-test
 	RAPPORT_BIN=$(abspath $(BUILD)/rapport) RAPPORT_TEST_BIN=$(abspath $(BUILD)/rapport-test) \
 	  node --test --test-concurrency=2 tests/api/
 
-test: unit api
+test: unit api api-pg
 
 asan:
 	$(MAKE) BUILD=build-asan OPT=-O1 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" test
