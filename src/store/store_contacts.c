@@ -780,7 +780,7 @@ static int check_refs(rp_store *s, const rp_contact *c) {
  * and `doc @@ to_tsquery(...)` of the same terms as quoted prefixes. */
 #define FTS_SEQS_LITE "SELECT rowid AS seq FROM contacts_fts WHERE contacts_fts MATCH ?"
 #define FTS_SEQS_PG                                                                                \
-  "SELECT seq FROM contacts_fts WHERE doc @@ to_tsquery('simple', rp_unaccent(?))"
+  "SELECT seq FROM contacts_fts WHERE account_id = ? AND doc @@ to_tsquery('simple', rp_unaccent(?))"
 #define FTS_SEQS(pg) ((pg) ? FTS_SEQS_PG : FTS_SEQS_LITE)
 /* ... or the contact has the phone number q names */
 #define PHONE_OR                                                                                   \
@@ -1387,7 +1387,7 @@ typedef struct {
   int kind;
   bool count_only; /* left out of the page query */
   rp_sb sql;
-  bindv b[3];
+  bindv b[4];
   int nb;
 } clause;
 
@@ -1488,6 +1488,7 @@ static int bounded_count(rp_store *s, const rp_contact_query *q, rp_time now, co
     sql = rp_sql_pg(s) ? "SELECT count(*) FROM (" FTS_SEQS_PG " LIMIT " RP_STR(DRIVE_SET) ") n"
                        : "SELECT count(*) FROM (" FTS_SEQS_LITE " LIMIT " RP_STR(DRIVE_SET) ")";
     b[nb++] = c->b[0];
+    if (rp_sql_pg(s)) b[nb++] = c->b[1]; /* (account, terms) */
     break;
   case K_OVERDUE:
     sql = "SELECT count(*) FROM (SELECT 1 FROM contacts WHERE account_id = ? AND archived = ?"
@@ -1529,15 +1530,18 @@ static void emit_driver_from(query_parts *qp, rp_sb *sql, const clause *c,
                       " WHERE p.account_id = ? AND p.number = ?) m"
                       " CROSS JOIN contacts c ON c.seq = m.seq WHERE ");
       qp->b[qp->nb++] = c->b[0];
+      if (qp->pg) qp->b[qp->nb++] = c->b[1]; /* (account, terms) */
       qp->b[qp->nb++] = (bindv){.t = 'u', .s = q->account_id};
       qp->b[qp->nb++] = (bindv){.t = 's', .s = q->phone};
     } else {
       rp_sb_puts(sql, qp->pg ? " FROM contacts_fts m JOIN contacts c"
                                " ON c.account_id = m.account_id AND c.seq = m.seq"
-                               " WHERE m.doc @@ to_tsquery('simple', rp_unaccent(?)) AND "
+                               " WHERE m.account_id = ? AND"
+                               " m.doc @@ to_tsquery('simple', rp_unaccent(?)) AND "
                              : " FROM contacts_fts m CROSS JOIN contacts c ON c.seq = m.rowid"
                                " WHERE m.contacts_fts MATCH ? AND ");
       qp->b[qp->nb++] = c->b[0];
+      if (qp->pg) qp->b[qp->nb++] = c->b[1]; /* (account, terms) */
     }
     break;
   case K_OVERDUE:
@@ -1644,6 +1648,7 @@ int rp_store_contact_list(rp_store *s, rp_arena *ar, const rp_contact_query *q, 
                                      : "(c.seq IN (" FTS_SEQS_LITE ")" PHONE_OR)
                             : (qp.pg ? "c.seq IN (" FTS_SEQS_PG ")"
                                      : "c.seq IN (" FTS_SEQS_LITE ")"));
+    if (qp.pg) cl_id(c, q->account_id); /* FTS_SEQS_PG's first */
     cl_text(c, rp_sb_str(&fts));
     if (q->phone) {
       cl_id(c, q->account_id);
