@@ -13,7 +13,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { expectError, expectStatus } from './lib/expect.mjs';
-import { createContact, getOk, historyOf, patchOk, walkPages } from './lib/fixtures.mjs';
+import { createContact, exportLines as lines, getOk, historyOf, patchOk, walkPages } from './lib/fixtures.mjs';
 import { cliOk, dbFor, runCli, startServer, uniq } from './lib/server.mjs';
 
 const DEMO_EMAIL = 'demo@rapport.test';
@@ -27,14 +27,6 @@ function tempDir() {
   return d;
 }
 
-/** The lines of an export without its header's exported_at. */
-function lines(text) {
-  const l = text.split('\n');
-  assert.equal(l.pop(), '', 'an export ends with a newline');
-  const h = JSON.parse(l[0]);
-  delete h.exported_at;
-  return [JSON.stringify(h), ...l.slice(1)];
-}
 
 /** What a user sees of the account through the API. */
 async function snapshot(req) {

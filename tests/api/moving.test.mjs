@@ -21,7 +21,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { expectStatus } from './lib/expect.mjs';
-import { createActivity, createContact, createProperty, createTransaction, dateDays, getOk, historyOf, patchOk, walkPages } from './lib/fixtures.mjs';
+import { createActivity, createContact, createProperty, createTransaction, dateDays, exportLines as lines, getOk, historyOf, patchOk, walkPages } from './lib/fixtures.mjs';
 import { BIN, cliOk, dbFor, dropDbOf, freePort, httpRequest, login, onPostgres, startServer, uniq } from './lib/server.mjs';
 
 const DEMO_EMAIL = 'demo@rapport.test';
@@ -36,14 +36,6 @@ function tempDir() {
   return d;
 }
 
-/** The lines of an export without its header's exported_at. */
-function lines(text) {
-  const l = text.split('\n');
-  assert.equal(l.pop(), '', 'an export ends with a newline');
-  const h = JSON.parse(l[0]);
-  delete h.exported_at;
-  return [JSON.stringify(h), ...l.slice(1)];
-}
 
 /** Compares two exports line by line, saying which line differs first
  * (a deepEqual of 6,000 lines would print them all); withoutTokens: but

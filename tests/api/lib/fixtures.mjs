@@ -1,5 +1,7 @@
 // fixtures.mjs: small helpers that make data through the API. `req` is a
 // request function (method, path, opts) such as srv.request or srv.as(...).
+import assert from 'node:assert/strict';
+
 import { expectStatus } from './expect.mjs';
 
 /** POSTs a contact and returns the created object (asserts 201). */
@@ -101,4 +103,14 @@ export function uniquePhone(area = '555') {
   phoneSeq += 1;
   const n = (process.pid * 7919 + Date.now() + phoneSeq * 104729) % 8000000;
   return `+1${area}${String(2000000 + n)}`;
+}
+
+/** The lines of a whole-account JSONL export without its header's
+ * exported_at, so that two exports of the same rows compare equal. */
+export function exportLines(text) {
+  const l = text.split('\n');
+  assert.equal(l.pop(), '', 'an export ends with a newline');
+  const h = JSON.parse(l[0]);
+  delete h.exported_at;
+  return [JSON.stringify(h), ...l.slice(1)];
 }
