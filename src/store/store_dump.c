@@ -375,6 +375,7 @@ static int dump_table_rows(rp_store *s, const dump_table *t, const char *account
   int ret = prep(s, &st, rp_sb_str(&sql));
   rp_sb_free(&sql);
   if (ret) return ret;
+  rp_sql_stream(st); /* a table of the account: in batches on PostgreSQL */
   rp_bind_id(st, 1, account_id);
   const char **cols = rp_xcalloc(t->n_cols ? t->n_cols : 1, sizeof *cols);
   rp_store_value *vals = rp_xcalloc(t->n_cols ? t->n_cols : 1, sizeof *vals);

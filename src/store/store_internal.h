@@ -70,6 +70,7 @@ const unsigned char *rp_pg_col_str(rp_pg_stmt *st, int i);
 const void *rp_pg_col_blob(rp_pg_stmt *st, int i);
 int rp_pg_col_bytes(rp_pg_stmt *st, int i);
 void rp_pg_reset(rp_pg_stmt *st);
+void rp_pg_stream(rp_pg_stmt *st);
 
 static inline int rp_step(rp_stmt *st) {
   return st->lite ? sqlite3_step(st->lite) : rp_pg_step(st->pg);
@@ -123,6 +124,12 @@ static inline const unsigned char *rp_col_str(rp_stmt *st, int i) {
 }
 static inline const void *rp_col_blob(rp_stmt *st, int i) {
   return st->lite ? sqlite3_column_blob(st->lite, i) : rp_pg_col_blob(st->pg, i);
+}
+/* Marks st as a long scan: on PostgreSQL its rows come through a cursor
+ * in batches (inside a transaction) instead of all at once. SQLite steps
+ * row by row anyway. */
+static inline void rp_sql_stream(rp_stmt *st) {
+  if (st && st->pg) rp_pg_stream(st->pg);
 }
 /* The size of the text or blob last asked for (call it after rp_col_str
  * or rp_col_blob, as with SQLite). */

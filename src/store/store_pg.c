@@ -21,6 +21,10 @@
  * JSON reads) is written for each engine at its call site, which asks
  * rp_sql_pg(s).
  *
+ * A statement marked with rp_sql_stream (the full scans, the dump) runs
+ * through a cursor inside its transaction and comes back 2,000 rows at a
+ * time, so that a scan of a million contacts never holds them all.
+ *
  * Types: integers bind as int8, doubles as float8, blobs (the 16-byte ids)
  * as bytea in binary, text as an untyped literal PostgreSQL types from its
  * context. The schema (migrations_pg/) keeps SQLite's column types: flags
@@ -58,6 +62,7 @@ struct rp_pg {
   char sqlstate[6]; /* of the last failure */
   char *errmsg;     /* of the last failure (malloc'd) */
   unsigned next_name;
+  uint64_t tx_serial; /* transactions begun (a cursor lives in one) */
 };
 
 /* One bound parameter: its text (or bytes), how long, how sent. */
@@ -89,7 +94,11 @@ struct rp_pg_stmt {
   bool executed;
   pg_blob *blobs; /* per column of res */
   int n_blobs;
-  int last_bytes; /* of the last rp_pg_col_str / _blob */
+  /* rp_sql_stream: the rows come through a cursor, STREAM_BATCH at a
+   * time, instead of all in one result */
+  bool stream, cursor_open, cursor_more;
+  uint64_t cursor_tx; /* the tx_serial it was declared in */
+  int last_bytes;     /* of the last rp_pg_col_str / _blob */
 };
 
 /* ---- errors ---- */
@@ -504,16 +513,29 @@ int rp_pg_prepare(rp_store *s, const char *sql, rp_pg_stmt **out) {
   return 0;
 }
 
-static void clear_result(rp_pg_stmt *st) {
+/* Forgets the rows of res (and their decoded blobs). */
+static void drop_rows(rp_pg_stmt *st) {
   PQclear(st->res);
   st->res = NULL;
   st->row = st->n_rows = 0;
-  st->executed = false;
   for (int i = 0; i < st->n_blobs; i++) {
     free(st->blobs[i].p);
     st->blobs[i].p = NULL;
     st->blobs[i].row = -1;
   }
+}
+
+static void clear_result(rp_pg_stmt *st) {
+  drop_rows(st);
+  st->executed = false;
+  /* (a cursor of an ended transaction is gone already) */
+  if (st->cursor_open && st->cursor_tx == st->pg->tx_serial &&
+      PQtransactionStatus(st->pg->conn) == PQTRANS_INTRANS) {
+    char sql[32];
+    snprintf(sql, sizeof sql, "CLOSE c%s", st->name);
+    PQclear(PQexec(st->pg->conn, sql));
+  }
+  st->cursor_open = st->cursor_more = false;
 }
 
 void rp_pg_reset(rp_pg_stmt *st) {
@@ -666,7 +688,80 @@ static int pg_prepare_now(rp_pg_stmt *st) {
   return rc;
 }
 
+#define STREAM_BATCH 2000
+
+/* Sizes the blob slots for res's columns. */
+static void blob_slots(rp_pg_stmt *st) {
+  int cols = PQnfields(st->res);
+  if (cols > st->n_blobs) {
+    st->blobs = rp_xrealloc(st->blobs, (size_t)cols * sizeof *st->blobs);
+    for (int k = st->n_blobs; k < cols; k++)
+      st->blobs[k] = (pg_blob){.row = -1};
+    st->n_blobs = cols;
+  }
+}
+
+/* The next batch of a streamed statement's cursor into res. */
+static int fetch_batch(rp_pg_stmt *st) {
+  drop_rows(st);
+  char sql[48];
+  snprintf(sql, sizeof sql, "FETCH %d FROM c%s", STREAM_BATCH, st->name);
+  st->res = PQexec(st->pg->conn, sql);
+  if (PQresultStatus(st->res) != PGRES_TUPLES_OK) {
+    pg_fail_in(st->pg, st->res, "fetch failed", st->sql);
+    st->cursor_more = false;
+    return SQLITE_ERROR;
+  }
+  st->n_rows = PQntuples(st->res);
+  st->cursor_more = st->n_rows == STREAM_BATCH;
+  blob_slots(st);
+  return st->n_rows > 0 ? RP_ROW : RP_DONE;
+}
+
+/* A streamed statement: DECLARE a cursor for it with its parameters and
+ * fetch the first batch. Only inside a transaction (a cursor lives in
+ * one); outside, the statement runs whole. */
+static int pg_execute_stream(rp_pg_stmt *st, const char *const *values, const int *lengths,
+                             const int *formats) {
+  Oid *types = rp_xcalloc((size_t)(st->n_params ? st->n_params : 1), sizeof *types);
+  for (int k = 0; k < st->n_params; k++)
+    types[k] = st->params[k].type;
+  rp_sb sql = {0};
+  rp_sb_printf(&sql, "DECLARE c%s NO SCROLL CURSOR FOR %s", st->name, st->sql);
+  PGresult *res =
+      PQexecParams(st->pg->conn, rp_sb_str(&sql), st->n_params, types, values, lengths, formats, 0);
+  rp_sb_free(&sql);
+  free(types);
+  st->executed = true;
+  int rc = 0;
+  if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+    pg_fail_in(st->pg, res, "declare failed", st->sql);
+    rc = SQLITE_ERROR;
+  }
+  PQclear(res);
+  if (rc) return rc;
+  st->cursor_open = true;
+  st->cursor_tx = st->pg->tx_serial;
+  return fetch_batch(st);
+}
+
 static int pg_execute(rp_pg_stmt *st) {
+  if (st->stream && PQtransactionStatus(st->pg->conn) == PQTRANS_INTRANS) {
+    int n = st->n_params;
+    const char **values = rp_xcalloc((size_t)(n ? n : 1), sizeof *values);
+    int *lengths = rp_xcalloc((size_t)(n ? n : 1), sizeof *lengths);
+    int *formats = rp_xcalloc((size_t)(n ? n : 1), sizeof *formats);
+    for (int k = 0; k < n; k++) {
+      values[k] = st->params[k].value;
+      lengths[k] = st->params[k].length;
+      formats[k] = st->params[k].format;
+    }
+    int rc = pg_execute_stream(st, values, lengths, formats);
+    free(values);
+    free(lengths);
+    free(formats);
+    return rc;
+  }
   if (!st->prepared) {
     int rc = pg_prepare_now(st);
     if (rc) return rc;
@@ -695,13 +790,7 @@ static int pg_execute(rp_pg_stmt *st) {
   if (changed && *changed) st->pg->changes = strtoll(changed, NULL, 10);
   st->n_rows = PQntuples(st->res);
   st->row = 0;
-  int cols = PQnfields(st->res);
-  if (cols > st->n_blobs) {
-    st->blobs = rp_xrealloc(st->blobs, (size_t)cols * sizeof *st->blobs);
-    for (int k = st->n_blobs; k < cols; k++)
-      st->blobs[k] = (pg_blob){.row = -1};
-    st->n_blobs = cols;
-  }
+  blob_slots(st);
   return st->n_rows > 0 ? RP_ROW : RP_DONE;
 }
 
@@ -709,8 +798,11 @@ int rp_pg_step(rp_pg_stmt *st) {
   if (!st->executed) return pg_execute(st);
   if (!st->res || PQresultStatus(st->res) == PGRES_FATAL_ERROR) return SQLITE_MISUSE;
   if (st->row < st->n_rows) st->row++;
-  return st->row < st->n_rows ? RP_ROW : RP_DONE;
+  if (st->row < st->n_rows) return RP_ROW;
+  return st->cursor_more ? fetch_batch(st) : RP_DONE;
 }
+
+void rp_pg_stream(rp_pg_stmt *st) { st->stream = true; }
 
 static bool has_value(rp_pg_stmt *st, int i) {
   return st->res && st->row < st->n_rows && i >= 0 && i < PQnfields(st->res) &&
@@ -787,6 +879,7 @@ int rp_pg_col_bytes(rp_pg_stmt *st, int i) {
 /* ---- the connection ---- */
 
 int rp_pg_exec(rp_store *s, const char *sql, const char *what) {
+  if (!strncmp(sql, "BEGIN", 5)) s->pg->tx_serial++;
   int n_params = 0;
   char *text = rp_pg_translate(sql, NULL, &n_params);
   PGresult *res = PQexec(s->pg->conn, text);

@@ -910,6 +910,9 @@ int rp_store_score_scan(rp_store *s, const char *account_id, const char *from_id
                    " WHERE account_id = ?1 AND contact_id >= ?2 AND contact_id < ?3"
                    " ORDER BY contact_id, occurred_at, id");
   if (!as) goto fail;
+  /* on PostgreSQL the scans come in batches through cursors */
+  rp_sql_stream(cs);
+  rp_sql_stream(as);
   rp_bind_id(cs, 1, account_id);
   bind_range(cs, from_id, to_id);
   rp_bind_id(as, 1, account_id);
@@ -921,6 +924,7 @@ int rp_store_score_scan(rp_store *s, const char *account_id, const char *from_id
                      " WHERE account_id = ?1 AND contact_id >= ?2 AND contact_id < ?3"
                      " ORDER BY contact_id, at, seq");
     if (!hs) goto fail;
+    rp_sql_stream(hs);
     rp_bind_id(hs, 1, account_id);
     bind_range(hs, from_id, to_id);
     if ((ret = advance(s, hs, &h_ok))) goto cleanup;
@@ -932,6 +936,7 @@ int rp_store_score_scan(rp_store *s, const char *account_id, const char *from_id
                    " WHERE account_id = ?1 AND contact_id >= ?2 AND contact_id < ?3"
                    " AND due_at IS NOT NULL ORDER BY contact_id");
   if (!ts) goto fail;
+  rp_sql_stream(ts);
   rp_bind_id(ts, 1, account_id);
   bind_range(ts, from_id, to_id);
   if ((ret = advance(s, ts, &t_ok))) goto cleanup;
