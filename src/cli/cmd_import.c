@@ -115,6 +115,7 @@ static int restore_all(const rp_cli *c, FILE *f) {
   double t0 = rp_cli_seconds();
   int rc = rp_cli_open_db(&s, c, NULL);
   if (!rc) rc = rp_backup_import(s, &ar, read_some, f, &res);
+  if (!rc && rp_store_optimize(s)) rp_error_clear(); /* statistics: the rows are in anyway */
   if (!rc) rc = rp_store_account_get(s, &ar, &acct, res.account_id);
   if (!rc) {
     printf("Restored account '%s' (%s) from %s in %.2f s: %lld rows\n", acct.name, acct.id, c->arg,
@@ -180,6 +181,7 @@ int rp_cli_cmd_import(const rp_cli *c) {
   double t0 = rp_cli_seconds();
   rc = rp_import_run(&o, &n);
   rp_cli_progress_end(&x.pg, rc != 0);
+  if (!rc && n.created + n.merged >= 1000 && rp_store_optimize(s)) rp_error_clear();
   if (rc) goto cleanup;
   if (n.errors > (int64_t)x.shown)
     fprintf(stderr, "... and %lld more errors\n", (long long)(n.errors - (int64_t)x.shown));

@@ -93,6 +93,10 @@ static int run_one(rp_store *s, const atomic_bool *stopping, bool *ran) {
   }
   char why[256] = "";
   if (rc) snprintf(why, sizeof why, "%.250s", rp_error_last()->message);
+  /* the planner's statistics after a large import (PostgreSQL's would be
+   * those of the empty tables) */
+  if (!rc && c.created + c.merged >= 1000 && rp_store_optimize(s))
+    rp_log_warn("import %s: refreshing statistics: %s", job.id, rp_error_last()->message);
   rp_log_info("import %s (%s): %s; %lld of %lld records, %lld created, %lld merged, "
               "%lld skipped, %lld errors",
               job.id, job.format, rc ? why : "done", (long long)job.processed,

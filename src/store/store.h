@@ -71,6 +71,12 @@ enum { RP_DERIVED_TOUCH = 1, RP_DERIVED_OVERDUE = 2, RP_DERIVED_SCORE = 4 };
 int rp_store_scores_bulk_begin(rp_store *s, unsigned fields);
 int rp_store_scores_bulk_end(rp_store *s);
 
+/* After a bulk write (an import, a restore): refreshes the planner's
+ * statistics, outside a transaction (PostgreSQL: ANALYZE, without which
+ * its plans stay those of the empty tables; SQLite: PRAGMA optimize). A
+ * failure is only logged by callers: the data is in. */
+int rp_store_optimize(rp_store *s);
+
 /* write=true takes the write lock at once (BEGIN IMMEDIATE). */
 int rp_store_begin(rp_store *s, bool write);
 int rp_store_commit(rp_store *s);

@@ -215,6 +215,11 @@ int rp_store_schema_version(rp_store *s, int *out) {
   return ret;
 }
 
+int rp_store_optimize(rp_store *s) {
+  if (!rp_sql_autocommit(s)) return rp_error_set(RP_EINTERNAL, NULL, "optimize inside a transaction");
+  return rp_sql_exec(s, s->pg ? "ANALYZE" : "PRAGMA optimize", "optimize");
+}
+
 /* ---- transactions (DOMAIN.md M4: one per request) ---- */
 
 /* Opens a transaction: write=true takes the write lock now (BEGIN
