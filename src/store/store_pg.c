@@ -63,6 +63,7 @@ struct rp_pg {
   char *errmsg;     /* of the last failure (malloc'd) */
   unsigned next_name;
   uint64_t tx_serial; /* transactions begun (a cursor lives in one) */
+  uint64_t epoch;     /* connections made (a reset forgets prepared statements) */
 };
 
 /* One bound parameter: its text (or bytes), how long, how sent. */
@@ -88,6 +89,7 @@ struct rp_pg_stmt {
   char *sql; /* translated */
   int n_params;
   bool prepared;
+  uint64_t prepared_epoch; /* the connection it was prepared on */
   pg_param *params;
   PGresult *res;
   int row, n_rows;
@@ -110,6 +112,22 @@ static void pg_fail(rp_pg *pg, const PGresult *res, const char *fallback) {
 
 /* Keeps the failure's SQLSTATE and message, with the start of the
  * statement (sql, may be NULL) for the log. */
+/* UTC and plain strings whatever the server's defaults, on every
+ * connection. */
+#define SESSION_SETTINGS                                                                           \
+  "SET TIME ZONE 'UTC'; SET standard_conforming_strings = on; SET client_min_messages = warning"
+
+/* A lost connection (the server restarted, a network cut) is made again
+ * for the next statement: the one that failed fails (its transaction is
+ * gone), the statements are prepared again on the new connection. */
+static void reconnect_if_lost(rp_pg *pg) {
+  if (PQstatus(pg->conn) != CONNECTION_BAD) return;
+  PQreset(pg->conn);
+  if (PQstatus(pg->conn) != CONNECTION_OK) return;
+  pg->epoch++;
+  PQclear(PQexec(pg->conn, SESSION_SETTINGS));
+}
+
 static void pg_fail_in(rp_pg *pg, const PGresult *res, const char *fallback, const char *sql) {
   const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
   snprintf(pg->sqlstate, sizeof pg->sqlstate, "%s", state ? state : "XX000");
@@ -128,6 +146,7 @@ static void pg_fail_in(rp_pg *pg, const PGresult *res, const char *fallback, con
     free(pg->errmsg);
     pg->errmsg = rp_sb_take(&sb);
   }
+  reconnect_if_lost(pg);
 }
 
 int rp_pg_errkind(rp_store *s) {
@@ -549,7 +568,8 @@ void rp_pg_reset(rp_pg_stmt *st) {
 void rp_pg_finalize(rp_pg_stmt *st) {
   if (!st) return;
   rp_pg_reset(st);
-  if (st->prepared && st->pg->conn && PQstatus(st->pg->conn) == CONNECTION_OK) {
+  if (st->prepared && st->prepared_epoch == st->pg->epoch && st->pg->conn &&
+      PQstatus(st->pg->conn) == CONNECTION_OK) {
     char sql[32];
     snprintf(sql, sizeof sql, "DEALLOCATE %s", st->name);
     /* only outside a failed transaction, where it would fail anyway */
@@ -682,6 +702,7 @@ static int pg_prepare_now(rp_pg_stmt *st) {
     /* the transaction stays aborted, as the caller rolls back anyway */
   } else {
     st->prepared = true;
+    st->prepared_epoch = st->pg->epoch;
     if (in_tx) PQclear(PQexec(conn, "RELEASE SAVEPOINT rp_prepare"));
   }
   PQclear(res);
@@ -762,7 +783,7 @@ static int pg_execute(rp_pg_stmt *st) {
     free(formats);
     return rc;
   }
-  if (!st->prepared) {
+  if (!st->prepared || st->prepared_epoch != st->pg->epoch) {
     int rc = pg_prepare_now(st);
     if (rc) return rc;
   }
@@ -921,10 +942,7 @@ int rp_pg_open(rp_store *s, const char *url) {
   PQsetNoticeProcessor(pg->conn, quiet_notices, NULL);
   s->pg = pg;
   /* UTC and plain strings whatever the server's defaults */
-  int rc = rp_pg_exec(s,
-                      "SET TIME ZONE 'UTC'; SET standard_conforming_strings = on;"
-                      " SET client_min_messages = warning",
-                      "connect");
+  int rc = rp_pg_exec(s, SESSION_SETTINGS, "connect");
   if (rc) {
     rp_pg_close(s);
     return rc;
