@@ -146,6 +146,9 @@ static void pg_fail_in(rp_pg *pg, const PGresult *res, const char *fallback, con
     free(pg->errmsg);
     pg->errmsg = rp_sb_take(&sb);
   }
+  /* RAPPORT_PG_TRACE: every failure on stderr, also those a caller
+   * expects and handles (docs/operations.md) */
+  if (getenv("RAPPORT_PG_TRACE")) fprintf(stderr, "pg: %s\n", pg->errmsg);
   reconnect_if_lost(pg);
 }
 
@@ -739,20 +742,43 @@ static int fetch_batch(rp_pg_stmt *st) {
   return st->n_rows > 0 ? RP_ROW : RP_DONE;
 }
 
+/* A statement's bound parameters as libpq takes them. */
+typedef struct {
+  const char **values;
+  int *lengths, *formats;
+  Oid *types;
+} pg_args;
+
+static void args_make(const rp_pg_stmt *st, pg_args *a) {
+  size_t n = (size_t)(st->n_params ? st->n_params : 1);
+  a->values = rp_xcalloc(n, sizeof *a->values);
+  a->lengths = rp_xcalloc(n, sizeof *a->lengths);
+  a->formats = rp_xcalloc(n, sizeof *a->formats);
+  a->types = rp_xcalloc(n, sizeof *a->types);
+  for (int k = 0; k < st->n_params; k++) {
+    a->values[k] = st->params[k].value;
+    a->lengths[k] = st->params[k].length;
+    a->formats[k] = st->params[k].format;
+    a->types[k] = st->params[k].type;
+  }
+}
+
+static void args_free(pg_args *a) {
+  free(a->values);
+  free(a->lengths);
+  free(a->formats);
+  free(a->types);
+}
+
 /* A streamed statement: DECLARE a cursor for it with its parameters and
  * fetch the first batch. Only inside a transaction (a cursor lives in
  * one); outside, the statement runs whole. */
-static int pg_execute_stream(rp_pg_stmt *st, const char *const *values, const int *lengths,
-                             const int *formats) {
-  Oid *types = rp_xcalloc((size_t)(st->n_params ? st->n_params : 1), sizeof *types);
-  for (int k = 0; k < st->n_params; k++)
-    types[k] = st->params[k].type;
+static int pg_execute_stream(rp_pg_stmt *st, const pg_args *a) {
   rp_sb sql = {0};
   rp_sb_printf(&sql, "DECLARE c%s NO SCROLL CURSOR FOR %s", st->name, st->sql);
-  PGresult *res =
-      PQexecParams(st->pg->conn, rp_sb_str(&sql), st->n_params, types, values, lengths, formats, 0);
+  PGresult *res = PQexecParams(st->pg->conn, rp_sb_str(&sql), st->n_params, a->types, a->values,
+                               a->lengths, a->formats, 0);
   rp_sb_free(&sql);
-  free(types);
   st->executed = true;
   int rc = 0;
   if (PQresultStatus(res) != PGRES_COMMAND_OK) {
@@ -767,44 +793,24 @@ static int pg_execute_stream(rp_pg_stmt *st, const char *const *values, const in
 }
 
 static int pg_execute(rp_pg_stmt *st) {
+  pg_args a;
   if (st->stream && PQtransactionStatus(st->pg->conn) == PQTRANS_INTRANS) {
-    int n = st->n_params;
-    const char **values = rp_xcalloc((size_t)(n ? n : 1), sizeof *values);
-    int *lengths = rp_xcalloc((size_t)(n ? n : 1), sizeof *lengths);
-    int *formats = rp_xcalloc((size_t)(n ? n : 1), sizeof *formats);
-    for (int k = 0; k < n; k++) {
-      values[k] = st->params[k].value;
-      lengths[k] = st->params[k].length;
-      formats[k] = st->params[k].format;
-    }
-    int rc = pg_execute_stream(st, values, lengths, formats);
-    free(values);
-    free(lengths);
-    free(formats);
+    args_make(st, &a);
+    int rc = pg_execute_stream(st, &a);
+    args_free(&a);
     return rc;
   }
   if (!st->prepared || st->prepared_epoch != st->pg->epoch) {
     int rc = pg_prepare_now(st);
     if (rc) return rc;
   }
-  int n = st->n_params;
-  const char **values = rp_xcalloc((size_t)(n ? n : 1), sizeof *values);
-  int *lengths = rp_xcalloc((size_t)(n ? n : 1), sizeof *lengths);
-  int *formats = rp_xcalloc((size_t)(n ? n : 1), sizeof *formats);
-  for (int k = 0; k < n; k++) {
-    values[k] = st->params[k].value;
-    lengths[k] = st->params[k].length;
-    formats[k] = st->params[k].format;
-  }
-  st->res = PQexecPrepared(st->pg->conn, st->name, n, values, lengths, formats, 0);
-  free(values);
-  free(lengths);
-  free(formats);
+  args_make(st, &a);
+  st->res = PQexecPrepared(st->pg->conn, st->name, st->n_params, a.values, a.lengths, a.formats, 0);
+  args_free(&a);
   st->executed = true;
   ExecStatusType status = PQresultStatus(st->res);
   if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
     pg_fail_in(st->pg, st->res, "statement failed", st->sql);
-    if (getenv("RAPPORT_PG_TRACE")) fprintf(stderr, "pg: %s\n", st->pg->errmsg);
     return SQLITE_ERROR;
   }
   const char *changed = PQcmdTuples(st->res);
