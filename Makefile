@@ -127,6 +127,7 @@ api-pg: $(BUILD)/rapport $(BUILD)/rapport-test
 	  trap 'exit 130' INT; trap 'exit 143' TERM; trap 'exit 129' HUP; \
 	  url=$$(tests/pg/cluster.sh start "$$dir"); \
 	  echo "api-pg: PostgreSQL at $$url"; \
+	  RAPPORT_TEST_PG=$$url tests/pg/schema_diff.sh; \
 	  RAPPORT_TEST_PG=$$url RAPPORT_BIN=$(abspath $(BUILD)/rapport) \
 	  RAPPORT_TEST_BIN=$(abspath $(BUILD)/rapport-test) \
 	    node --test --test-concurrency=2 tests/api/

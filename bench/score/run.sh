@@ -13,17 +13,21 @@
 # minutes) and removed at the end. Everything listens on 127.0.0.1.
 # Usage: bench/score/run.sh [--contacts 1000000] [--mean 20] [--samples 2000]
 # BUILD=build-x bench/score/run.sh measures the binary of another build;
-# NO_MAKE=1 takes that build as it is (no make first).
+# NO_MAKE=1 takes that build as it is (no make first). --keep FILE builds
+# the database at FILE and keeps it, or takes the one there (made by an
+# earlier --keep run of the same schema): the first rescore is then not of
+# a raw-loaded database, and the runs leave its scores as they end.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-contacts=1000000 mean=20 samples=2000 posts=1000
+contacts=1000000 mean=20 samples=2000 posts=1000 keep=
 while (($#)); do
   case "$1" in
     --contacts) contacts=$2; shift 2 ;;
     --mean) mean=$2; shift 2 ;;
     --samples) samples=$2; shift 2 ;;
     --posts) posts=$2; shift 2 ;;
-    *) echo "usage: $0 [--contacts N] [--mean M] [--samples S] [--posts P]" >&2; exit 2 ;;
+    --keep) keep=$2; shift 2 ;;
+    *) echo "usage: $0 [--contacts N] [--mean M] [--samples S] [--posts P] [--keep FILE]" >&2; exit 2 ;;
   esac
 done
 for t in sqlite3 hyperfine curl node python3 /usr/bin/time; do
@@ -37,26 +41,30 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-PKGS="libmicrohttpd jansson sqlite3 libsodium libcurl libical"
+PKGS="libmicrohttpd jansson sqlite3 libsodium libcurl libical libpq"
 # shellcheck disable=SC2046
 cc -O2 -g -std=c11 -D_GNU_SOURCE -Isrc $(pkg-config --cflags $PKGS) -o "$tmp/incr" \
   bench/score/incr.c "$build/librapport.a" $(pkg-config --libs $PKGS) -lcsv -lm -lpthread
 
 echo "== machine: $(nproc) cores, $(awk '/MemTotal/ {print $2, $3}' /proc/meminfo)," \
   "$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo); load $(cut -d' ' -f1-3 /proc/loadavg)"
-db=$tmp/bench.db
+db=${keep:-$tmp/bench.db}
 now=$(date +%s)
-$bin --db "$db" init --account Bench --email bench@rapport.test --password bench-password >/dev/null
+if [ -n "$keep" ] && [ -f "$keep" ]; then
+  now=$(cat "$keep.now")
+  echo "== the kept database $keep (its scores as the last run left them)"
+else
+  $bin --db "$db" init --account Bench --email bench@rapport.test --password bench-password >/dev/null
 
-echo "== building $contacts contacts, ~$((contacts * mean)) activities"
-start=$(date +%s.%N)
-# Load with the indexes of contacts and activities dropped; recreate them
-# after (one sort each instead of random inserts), rollback journal.
-sqlite3 "$db" "SELECT 'DROP INDEX ' || name || ';' FROM sqlite_master WHERE type = 'index'
-  AND sql IS NOT NULL AND tbl_name IN ('contacts', 'activities')" > "$tmp/drop.sql"
-sqlite3 "$db" "SELECT sql || ';' FROM sqlite_master WHERE type = 'index'
-  AND sql IS NOT NULL AND tbl_name IN ('contacts', 'activities')" > "$tmp/create.sql"
-sqlite3 "$db" >/dev/null <<SQL
+  echo "== building $contacts contacts, ~$((contacts * mean)) activities"
+  start=$(date +%s.%N)
+  # Load with the indexes of contacts and activities dropped; recreate them
+  # after (one sort each instead of random inserts), rollback journal.
+  sqlite3 "$db" "SELECT 'DROP INDEX ' || name || ';' FROM sqlite_master WHERE type = 'index'
+    AND sql IS NOT NULL AND tbl_name IN ('contacts', 'activities')" > "$tmp/drop.sql"
+  sqlite3 "$db" "SELECT sql || ';' FROM sqlite_master WHERE type = 'index'
+    AND sql IS NOT NULL AND tbl_name IN ('contacts', 'activities')" > "$tmp/create.sql"
+  sqlite3 "$db" >/dev/null <<SQL
 PRAGMA journal_mode = DELETE;
 .read $tmp/drop.sql
 .parameter init
@@ -71,11 +79,12 @@ PRAGMA threads = 2;
 .read $tmp/create.sql
 PRAGMA journal_mode = WAL;
 SQL
-build_s=$(echo "$(date +%s.%N) - $start" | bc)
-n_acts=$(sqlite3 "$db" "SELECT count(*) FROM activities")
-n_contacts=$(sqlite3 "$db" "SELECT count(*) FROM contacts")
-echo "built $n_contacts contacts, $n_acts activities in ${build_s} s; database $(du -h "$db" | cut -f1)"
-
+  build_s=$(echo "$(date +%s.%N) - $start" | bc)
+  n_acts=$(sqlite3 "$db" "SELECT count(*) FROM activities")
+  n_contacts=$(sqlite3 "$db" "SELECT count(*) FROM contacts")
+  [ -z "$keep" ] || echo "$now" > "$keep.now"
+  echo "built $n_contacts contacts, $n_acts activities in ${build_s} s; database $(du -h "$db" | cut -f1)"
+fi
 echo "== reference: sqlite3 reads the same rows in contact order (clustered, WITHOUT ROWID)"
 ref=$tmp/ref.db
 sqlite3 "$ref" >/dev/null <<SQL
@@ -123,7 +132,7 @@ tomorrow=$(date -u -d @$((now + 86400)) +%Y-%m-%dT%H:%M:%SZ)
 echo "-- the next day (--as-of $tomorrow): what the daily job's rescore writes"
 rescore --as-of "$tomorrow"; day_wall=$wall; day_rss=$rss
 echo "-- every kept score stale (as after a change of the scoring settings), same day"
-sqlite3 "$db" "PRAGMA cache_size = -400000; UPDATE contacts SET score = -1"
+sqlite3 "$db" "PRAGMA cache_size = -400000; UPDATE contact_scores SET score = -1"
 rescore --as-of "$tomorrow"; stale_wall=$wall; stale_rss=$rss
 
 echo "== incremental rescore of one write, in-process ($samples contacts)"

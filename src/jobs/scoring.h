@@ -100,7 +100,7 @@ typedef struct rp_daily_report {
 
 typedef struct rp_daily_opts {
   rp_time T;
-  /* Also rewrite the kept scores (contacts.score, last_touch_at,
+  /* Also rewrite the kept scores (contact_scores.score, last_touch_at,
    * overdue_at): the run of today. A backfill of a past day leaves them. */
   bool keep_scores;
   rp_scoring_progress_fn progress;

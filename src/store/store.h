@@ -62,9 +62,10 @@ enum { RP_DERIVED_TOUCH = 1, RP_DERIVED_OVERDUE = 2, RP_DERIVED_SCORE = 4 };
 
 /* Rewriting most contacts' derived fields (a first full rescore, or a
  * change of the scoring settings): inside the caller's write transaction,
- * rp_store_scores_bulk_begin drops the contact indexes of the given
- * RP_DERIVED_* fields (by last touch, overdue, score), which every changed
- * contact would otherwise move at random places, and
+ * rp_store_scores_bulk_begin drops the indexes of the given RP_DERIVED_*
+ * fields (contacts by last touch and overdue, contact_scores by score:
+ * 011_contact_scores.sql), which every changed contact would otherwise
+ * move at random places, and
  * rp_store_scores_bulk_end builds them again, before the commit: other
  * connections never see the database without them, and a rollback brings
  * them back. */

@@ -253,7 +253,9 @@ int rp_store_daily_claim(rp_store *s, const char *account_id, int64_t day, rp_ti
  * it, where it stands, and how to reach it (its first phone and email and
  * the opt-outs), so the list needs no second request per item. */
 #define CONTACT_BRIEF_COLS                                                                         \
-  ", c.display_name, c.status, c.stage, c.score, json_extract(c.phones_json, '$[0].number'),"      \
+  ", c.display_name, c.status, c.stage, (SELECT cs.score FROM contact_scores cs"                   \
+  " WHERE cs.account_id = c.account_id AND cs.contact_id = c.id),"                                 \
+  " json_extract(c.phones_json, '$[0].number'),"                                                   \
   " json_extract(c.emails_json, '$[0].address'), c.sms_opt_out, c.email_opt_out"
 
 /* Fills a from ALERT_COLS at columns 0..8; the contact fields are left
@@ -607,15 +609,16 @@ int rp_store_rfactor_history(rp_store *s, rp_arena *ar, const char *account_id,
 
 /* store.h / SCORING.md rFactor: the live eligible contacts (type client,
  * farm, personal or prospect; status not none) by band of their kept
- * score. One walk of the covering contacts_score index, grouped by score
- * (at most 1001 distinct values), each banded by rp_rfactor_band. */
+ * score. One walk of the covering contact_scores_score index, grouped by
+ * score (at most 1001 distinct values), each banded by rp_rfactor_band. */
 int rp_store_score_bands(rp_store *s, const char *account_id, int64_t counts[RP_RFACTOR_BANDS]) {
   memset(counts, 0, RP_RFACTOR_BANDS * sizeof *counts);
-  rp_stmt *st = rp_sql_stmt(s, RP_ST_SCORE_BANDS,
-                                 "SELECT score, count(*) FROM contacts INDEXED BY contacts_score"
-                                 " WHERE account_id = ? AND archived = 0 AND status <> 'none'"
-                                 " AND type IN ('client', 'farm', 'personal', 'prospect')"
-                                 " GROUP BY score");
+  rp_stmt *st =
+      rp_sql_stmt(s, RP_ST_SCORE_BANDS,
+                  "SELECT score, count(*) FROM contact_scores INDEXED BY contact_scores_score"
+                  " WHERE account_id = ? AND archived = 0 AND status <> 'none'"
+                  " AND type IN ('client', 'farm', 'personal', 'prospect')"
+                  " GROUP BY score");
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
   int rc;

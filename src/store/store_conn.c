@@ -79,16 +79,16 @@ int rp_store_bulk_end(rp_store *s) {
   return rp_sql_exec(s, ACTIVITIES_TIME_INDEX, "activities_time");
 }
 
-/* The contact indexes a changed score, last touch or overdue date moves
- * (001_init.sql), by RP_DERIVED_* bit: dropped and built again by
- * rp_store_scores_bulk_*. */
+/* The indexes a changed score, last touch or overdue date moves
+ * (001_init.sql, 011_contact_scores.sql), by RP_DERIVED_* bit: dropped and
+ * built again by rp_store_scores_bulk_*. */
 static const struct {
   unsigned field;
   const char *name, *create;
 } derived_indexes[] = {
-    {RP_DERIVED_SCORE, "contacts_score",
-     "CREATE INDEX contacts_score ON contacts"
-     " (account_id, archived, score, id, status, stage, category, type, owner_id)"},
+    {RP_DERIVED_SCORE, "contact_scores_score",
+     "CREATE INDEX contact_scores_score ON contact_scores"
+     " (account_id, archived, score, contact_id, status, stage, category, type, owner_id, seq)"},
     {RP_DERIVED_TOUCH, "contacts_touch",
      "CREATE INDEX contacts_touch ON contacts"
      " (account_id, archived, last_touch_at, id, status, stage, category, type, owner_id)"},
@@ -113,18 +113,18 @@ int rp_store_scores_bulk_begin(rp_store *s, unsigned fields) {
   return rc;
 }
 
-/* On SQLite the rebuild sorts with a helper thread (PRAGMA threads): the
- * readers of a full rescore are done by then. */
+/* On SQLite the rebuild sorts with helper threads (rp_sqlite_index_build):
+ * the readers of a full rescore are done by then. */
 int rp_store_scores_bulk_end(rp_store *s) {
   if (rp_sql_autocommit(s))
     return rp_error_set(RP_EINTERNAL, NULL, "a bulk rescore needs a write transaction");
-  int rc = s->db ? rp_sql_exec(s, "PRAGMA threads = 2", "threads") : 0;
+  int rc = rp_sqlite_index_build(s, true);
   for (size_t i = 0; !rc && i < N_DERIVED_INDEXES; i++)
     if (s->scores_bulk_dropped & derived_indexes[i].field)
       rc = rp_sql_exec(s, derived_indexes[i].create, derived_indexes[i].name);
   if (!rc) {
     s->scores_bulk_dropped = 0;
-    if (s->db) rc = rp_sql_exec(s, "PRAGMA threads = 0", "threads");
+    rc = rp_sqlite_index_build(s, false);
   }
   return rc;
 }

@@ -47,6 +47,11 @@
   "last_purchase_date = ?, last_sale_date = ?, contact_interval_days = ?, sms_opt_out = ?, "       \
   "email_opt_out = ?, status_before_client = ?"
 
+/* The kept score of contact row c (011_contact_scores.sql). */
+#define SCORE_OF_C                                                                                 \
+  "(SELECT cs.score FROM contact_scores cs WHERE cs.account_id = c.account_id"                     \
+  " AND cs.contact_id = c.id)"
+
 /* Every column read back, in the order read_contact reads them. */
 #define READ_COLS                                                                                  \
   "c.account_id, c.id, c.version, c.first_name, c.last_name, c.display_name, c.emails_json, "      \
@@ -55,7 +60,7 @@
   "c.anniversary, c.partner, c.children, c.pets, c.interests, c.notes, c.custom_json, c.status, "  \
   "c.stage, c.category, c.type, c.intent, c.timeframe, c.budget, c.tags_json, c.source, "          \
   "c.referred_by, c.referral_count, c.known_since, c.last_purchase_date, c.last_sale_date, "       \
-  "c.contact_interval_days, c.sms_opt_out, c.email_opt_out, c.owner_id, c.score, "                 \
+  "c.contact_interval_days, c.sms_opt_out, c.email_opt_out, c.owner_id, " SCORE_OF_C ", "          \
   "c.last_touch_at, c.overdue_at, c.created_at, c.updated_at, c.archived_at, c.name_key, "         \
   "c.status_before_client"
 enum { COL_SCORE = 43, COL_TOUCH = 44, COL_CREATED = 46, COL_UPDATED = 47, COL_NAME_KEY = 49 };
@@ -1039,6 +1044,8 @@ static int get_update_head(rp_store *s, const rp_contact *c, const contact_enc *
 
 /* ---- contact CRUD ---- */
 
+static int write_score(rp_store *s, const char *account_id, const char *id, double score);
+
 /* Inserts c (c->account_id set; a new id when empty) at `version` with its
  * side-table rows and search entry, then recounts its referrer (C1).
  * RP_ENOTFOUND field referred_by / owner_id when they name nothing in the
@@ -1056,8 +1063,8 @@ static int contact_insert(rp_store *s, rp_contact *c, int64_t version, rp_time o
   rp_stmt *st = rp_sql_stmt(
       s, RP_ST_CONTACT_INSERT,
       "INSERT INTO contacts (account_id, id, version, " FIELD_COLS
-      ", referral_count, score, last_touch_at, overdue_at, created_at, updated_at, archived,"
-      " archived_at) VALUES (?, ?, ?, " FIELD_PARAMS "0, ?, ?, ?, ?, ?, ?, ?) RETURNING seq");
+      ", referral_count, last_touch_at, overdue_at, created_at, updated_at, archived,"
+      " archived_at) VALUES (?, ?, ?, " FIELD_PARAMS "0, ?, ?, ?, ?, ?, ?) RETURNING seq");
   if (!st) {
     ret = rp_error_last()->code;
     goto cleanup;
@@ -1066,7 +1073,6 @@ static int contact_insert(rp_store *s, rp_contact *c, int64_t version, rp_time o
   rp_bind_id(st, 2, c->id);
   rp_bind_int64(st, 3, version);
   int i = bind_fields(st, 4, c, &e, true);
-  rp_bind_double(st, i++, c->score);
   rp_bind_int64(st, i++, c->last_touch_at);
   rp_bind_time(st, i++, overdue_at);
   rp_bind_int64(st, i++, c->created_at);
@@ -1078,6 +1084,8 @@ static int contact_insert(rp_store *s, rp_contact *c, int64_t version, rp_time o
   ret = src == RP_ROW ? 0 : rp_sql_error(s, src, "id");
   rp_sql_done(st);
   if (ret) goto cleanup;
+  /* (the insert trigger of 011 made its contact_scores row, score 0) */
+  if (c->score != 0 && (ret = write_score(s, c->account_id, c->id, c->score))) goto cleanup;
   if ((ret = write_index(s, c, &e, seq, IX_ALL))) goto cleanup;
   if (c->referred_by && !c->archived_at &&
       (ret = recount_referrals(s, c->account_id, c->referred_by)))
@@ -1252,37 +1260,49 @@ cleanup:
 }
 
 /* Writes the derived fields the core computes (SCORING.md): last_touch_at
- * (0 = never), overdue_at (0 = never overdue), score. No version bump. */
-/* The SET list of the derived fields in mask (RP_DERIVED_* bits), with
- * ?1 last_touch_at, ?2 overdue_at, ?3 score. */
-static const char *const derived_set[7] = {
+ * (0 = never), overdue_at (0 = never overdue) in the contact row, score in
+ * contact_scores (011_contact_scores.sql). No version bump. */
+/* The SET list of the contact row's derived fields in mask
+ * (RP_DERIVED_TOUCH | RP_DERIVED_OVERDUE bits), with ?1 last_touch_at,
+ * ?2 overdue_at. */
+static const char *const derived_set[3] = {
     "last_touch_at = ?1",
     "overdue_at = ?2",
     "last_touch_at = ?1, overdue_at = ?2",
-    "score = ?3",
-    "last_touch_at = ?1, score = ?3",
-    "overdue_at = ?2, score = ?3",
-    "last_touch_at = ?1, overdue_at = ?2, score = ?3",
 };
 
-static void bind_derived(rp_stmt *st, unsigned mask, rp_time last_touch_at, rp_time overdue_at,
-                         double score) {
+static void bind_derived(rp_stmt *st, unsigned mask, rp_time last_touch_at,
+                         rp_time overdue_at) {
   if (mask & RP_DERIVED_TOUCH) rp_bind_int64(st, 1, last_touch_at);
   if (mask & RP_DERIVED_OVERDUE) rp_bind_time(st, 2, overdue_at);
-  if (mask & RP_DERIVED_SCORE) rp_bind_double(st, 3, score);
+}
+
+/* Writes the kept score of the contact; RP_ENOTFOUND when it has no row. */
+static int write_score(rp_store *s, const char *account_id, const char *id, double score) {
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_CONTACT_SET_SCORE,
+                                 "UPDATE contact_scores SET score = ?"
+                                 " WHERE account_id = ? AND contact_id = ?");
+  if (!st) return rp_error_last()->code;
+  rp_bind_double(st, 1, score);
+  rp_bind_id(st, 2, account_id);
+  rp_bind_id(st, 3, id);
+  int ret = rp_sql_run(s, st, NULL);
+  if (!ret && rp_sql_changes(s) == 0)
+    ret = rp_error_set(RP_ENOTFOUND, NULL, "no such contact");
+  return ret;
 }
 
 int rp_store_contact_set_derived(rp_store *s, const char *account_id, const char *id,
                                  rp_time last_touch_at, rp_time overdue_at, double score) {
-  /* Reads the kept values first and rewrites only the columns that moved:
-   * SQLite rewrites the entries of every index that holds a column of the
-   * SET list, changed or not, so a score-only change (the common one of a
+  /* Reads the kept values first and rewrites only what moved: SQLite
+   * rewrites the entries of every index that holds a column of the SET
+   * list, changed or not, so a score-only change (the common one of a
    * daily rescore: the weights decay, the last touch stays) leaves the
-   * last-touch and overdue indexes alone. A refresh that changes nothing
-   * writes nothing. The read is of the page the UPDATE writes. */
+   * contact row and its indexes alone. A refresh that changes nothing
+   * writes nothing. The read is of the pages the UPDATEs write. */
   rp_stmt *st = rp_sql_stmt(s, RP_ST_CONTACT_DERIVED_GET,
-                                 "SELECT seq, last_touch_at, overdue_at, score FROM contacts"
-                                 " WHERE account_id = ? AND id = ?");
+                                 "SELECT c.seq, c.last_touch_at, c.overdue_at, " SCORE_OF_C
+                                 " FROM contacts c WHERE c.account_id = ? AND c.id = ?");
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
   rp_bind_id(st, 2, id);
@@ -1304,15 +1324,20 @@ int rp_store_contact_set_derived(rp_store *s, const char *account_id, const char
     mask |= RP_DERIVED_SCORE;
   rp_sql_done(st);
   if (!mask) return 0;
-  char sql[160];
-  snprintf(sql, sizeof sql, "UPDATE contacts SET %s WHERE account_id = ?5 AND seq = ?4",
-           derived_set[mask - 1]);
-  st = rp_sql_stmt(s, (rp_stmt_id)(RP_ST_CONTACT_SET_DERIVED + mask - 1), sql);
-  if (!st) return rp_error_last()->code;
-  bind_derived(st, mask, last_touch_at, overdue_at, score);
-  rp_bind_int64(st, 4, seq);
-  rp_bind_id(st, 5, account_id);
-  int ret = rp_sql_run(s, st, NULL);
+  int ret = 0;
+  unsigned row = mask & (RP_DERIVED_TOUCH | RP_DERIVED_OVERDUE);
+  if (row) {
+    char sql[160];
+    snprintf(sql, sizeof sql, "UPDATE contacts SET %s WHERE account_id = ?5 AND seq = ?4",
+             derived_set[row - 1]);
+    st = rp_sql_stmt(s, (rp_stmt_id)(RP_ST_CONTACT_SET_DERIVED + row - 1), sql);
+    if (!st) return rp_error_last()->code;
+    bind_derived(st, row, last_touch_at, overdue_at);
+    rp_bind_int64(st, 4, seq);
+    rp_bind_id(st, 5, account_id);
+    ret = rp_sql_run(s, st, NULL);
+  }
+  if (!ret && (mask & RP_DERIVED_SCORE)) ret = write_score(s, account_id, id, score);
   if (!ret) rp_sql_bulk_note(s); /* a full rescore writes many */
   return ret;
 }
@@ -1320,20 +1345,23 @@ int rp_store_contact_set_derived(rp_store *s, const char *account_id, const char
 int rp_store_contact_write_derived(rp_store *s, const char *account_id, const char *id,
                                    unsigned fields, rp_time last_touch_at, rp_time overdue_at,
                                    double score) {
-  unsigned mask = fields & 7u;
-  if (!mask) return 0;
-  char sql[200];
-  snprintf(sql, sizeof sql, "UPDATE contacts SET %s WHERE account_id = ?5 AND id = ?6",
-           derived_set[mask - 1]);
-  rp_stmt *st = rp_sql_stmt(s, (rp_stmt_id)(RP_ST_CONTACT_WRITE_DERIVED + mask - 1), sql);
-  if (!st) return rp_error_last()->code;
-  bind_derived(st, mask, last_touch_at, overdue_at, score);
-  rp_bind_id(st, 5, account_id);
-  rp_bind_id(st, 6, id);
-  int ret = rp_sql_run(s, st, NULL);
-  if (!ret && rp_sql_changes(s) == 0)
-    ret = rp_error_set(RP_ENOTFOUND, NULL, "no such contact");
-  if (!ret) rp_sql_bulk_note(s);
+  unsigned row = fields & (RP_DERIVED_TOUCH | RP_DERIVED_OVERDUE);
+  int ret = 0;
+  if (row) {
+    char sql[200];
+    snprintf(sql, sizeof sql, "UPDATE contacts SET %s WHERE account_id = ?5 AND id = ?6",
+             derived_set[row - 1]);
+    rp_stmt *st = rp_sql_stmt(s, (rp_stmt_id)(RP_ST_CONTACT_WRITE_DERIVED + row - 1), sql);
+    if (!st) return rp_error_last()->code;
+    bind_derived(st, row, last_touch_at, overdue_at);
+    rp_bind_id(st, 5, account_id);
+    rp_bind_id(st, 6, id);
+    ret = rp_sql_run(s, st, NULL);
+    if (!ret && rp_sql_changes(s) == 0)
+      ret = rp_error_set(RP_ENOTFOUND, NULL, "no such contact");
+  }
+  if (!ret && (fields & RP_DERIVED_SCORE)) ret = write_score(s, account_id, id, score);
+  if (!ret && (row || (fields & RP_DERIVED_SCORE))) rp_sql_bulk_note(s);
   return ret;
 }
 
@@ -1503,21 +1531,29 @@ static int bounded_count(rp_store *s, const rp_contact_query *q, rp_time now, co
 }
 
 /* Appends the FROM of the query driven by clause c (its own condition
- * moves into the FROM) and collects its binds. */
+ * moves into the FROM) and collects its binds. by_score joins each
+ * contact's contact_scores row as s (the clauses then name s). */
 static void emit_driver_from(query_parts *qp, rp_sb *sql, const clause *c,
-                             const rp_contact_query *q) {
+                             const rp_contact_query *q, bool by_score) {
+  const char *join = by_score ? " CROSS JOIN contact_scores s"
+                                " ON s.account_id = c.account_id AND s.contact_id = c.id"
+                              : "";
   switch (c->kind) {
   case K_TAG:
-    rp_sb_puts(sql, " FROM contact_tags m CROSS JOIN contacts c"
-                    " ON c.account_id = m.account_id AND c.id = m.contact_id"
-                    " WHERE m.account_id = ? AND m.tag = ? AND ");
+    rp_sb_printf(sql,
+                 " FROM contact_tags m CROSS JOIN contacts c"
+                 " ON c.account_id = m.account_id AND c.id = m.contact_id%s"
+                 " WHERE m.account_id = ? AND m.tag = ? AND ",
+                 join);
     qp->b[qp->nb++] = (bindv){.t = 'u', .s = q->account_id};
     qp->b[qp->nb++] = (bindv){.t = 's', .s = q->tag};
     break;
   case K_PHONE:
-    rp_sb_puts(sql, " FROM contact_phones m CROSS JOIN contacts c"
-                    " ON c.account_id = m.account_id AND c.id = m.contact_id"
-                    " WHERE m.account_id = ? AND m.number = ? AND ");
+    rp_sb_printf(sql,
+                 " FROM contact_phones m CROSS JOIN contacts c"
+                 " ON c.account_id = m.account_id AND c.id = m.contact_id%s"
+                 " WHERE m.account_id = ? AND m.number = ? AND ",
+                 join);
     qp->b[qp->nb++] = (bindv){.t = 'u', .s = q->account_id};
     qp->b[qp->nb++] = (bindv){.t = 's', .s = q->phone};
     break;
@@ -1525,29 +1561,126 @@ static void emit_driver_from(query_parts *qp, rp_sb *sql, const clause *c,
     if (q->phone) {
       rp_sb_puts(sql, " FROM (");
       rp_sb_puts(sql, FTS_SEQS(qp->pg));
-      rp_sb_puts(sql, " UNION SELECT p2.seq FROM contact_phones p JOIN contacts p2"
-                      " ON p2.account_id = p.account_id AND p2.id = p.contact_id"
-                      " WHERE p.account_id = ? AND p.number = ?) m"
-                      " CROSS JOIN contacts c ON c.seq = m.seq WHERE ");
+      rp_sb_printf(sql,
+                   " UNION SELECT p2.seq FROM contact_phones p JOIN contacts p2"
+                   " ON p2.account_id = p.account_id AND p2.id = p.contact_id"
+                   " WHERE p.account_id = ? AND p.number = ?) m"
+                   " CROSS JOIN contacts c ON c.seq = m.seq%s WHERE ",
+                   join);
       qp->b[qp->nb++] = c->b[0];
       if (qp->pg) qp->b[qp->nb++] = c->b[1]; /* (account, terms) */
       qp->b[qp->nb++] = (bindv){.t = 'u', .s = q->account_id};
       qp->b[qp->nb++] = (bindv){.t = 's', .s = q->phone};
     } else {
-      rp_sb_puts(sql, qp->pg ? " FROM contacts_fts m JOIN contacts c"
-                               " ON c.account_id = m.account_id AND c.seq = m.seq"
-                               " WHERE m.account_id = ? AND"
-                               " m.doc @@ to_tsquery('simple', rp_unaccent(?)) AND "
-                             : " FROM contacts_fts m CROSS JOIN contacts c ON c.seq = m.rowid"
-                               " WHERE m.contacts_fts MATCH ? AND ");
+      if (qp->pg)
+        rp_sb_printf(sql,
+                     " FROM contacts_fts m JOIN contacts c"
+                     " ON c.account_id = m.account_id AND c.seq = m.seq%s"
+                     " WHERE m.account_id = ? AND"
+                     " m.doc @@ to_tsquery('simple', rp_unaccent(?)) AND ",
+                     join);
+      else
+        rp_sb_printf(sql,
+                     " FROM contacts_fts m CROSS JOIN contacts c ON c.seq = m.rowid%s"
+                     " WHERE m.contacts_fts MATCH ? AND ",
+                     join);
       qp->b[qp->nb++] = c->b[0];
       if (qp->pg) qp->b[qp->nb++] = c->b[1]; /* (account, terms) */
     }
     break;
   case K_OVERDUE:
     /* the partial index of the overdue ones; the clause stays in WHERE */
-    rp_sb_puts(sql, " FROM contacts c INDEXED BY contacts_overdue WHERE ");
+    rp_sb_printf(sql, " FROM contacts c INDEXED BY contacts_overdue%s WHERE ", join);
     break;
+  }
+}
+
+/* The filters of q as clauses (clause 0 is the account and the archived
+ * flag), in the same order whatever by_score. by_score: the query has
+ * the contact's contact_scores row as s, and the filters it holds are
+ * read from it (a walk of contact_scores_score checks them without
+ * reading contact rows); else they are read from the contact row c.
+ * cur: the cursor of the page, if any (see below). */
+static void add_filters(query_parts *qp, const rp_contact_query *q, bool by_score,
+                        const rp_cursor *cur, rp_time now, const char *fts) {
+  const char *t = by_score ? "s" : "c", *id = by_score ? "s.contact_id" : "c.id";
+  char col[32];
+  clause *c = add_clause(qp, K_PLAIN, "");
+  rp_sb_printf(&c->sql, "%s.account_id = ? AND %s.archived = ?", t, t);
+  cl_id(c, q->account_id);
+  cl_int(c, q->archived ? 1 : 0);
+  snprintf(col, sizeof col, "%s.status", t);
+  add_mask(qp, col, q->status_mask, RP_STATUS_COUNT, status_n);
+  snprintf(col, sizeof col, "%s.stage", t);
+  add_mask(qp, col, q->stage_mask, RP_STAGE_COUNT, stage_n);
+  snprintf(col, sizeof col, "%s.category", t);
+  add_mask(qp, col, q->category_mask, RP_CATEGORY_COUNT, category_n);
+  snprintf(col, sizeof col, "%s.type", t);
+  add_mask(qp, col, q->type_mask, RP_TYPE_COUNT, ctype_n);
+  if (q->tag) {
+    /* walking, a point lookup per row */
+    c = add_clause(qp, K_TAG, "");
+    rp_sb_printf(&c->sql,
+                 "EXISTS (SELECT 1 FROM contact_tags t WHERE t.account_id = %s.account_id"
+                 " AND t.contact_id = %s AND t.tag = ?)",
+                 t, id);
+    cl_text(c, q->tag);
+  }
+  if (q->owner_id) {
+    c = add_clause(qp, K_PLAIN, "");
+    rp_sb_printf(&c->sql, "%s.owner_id = ?", t);
+    cl_id(c, q->owner_id);
+  }
+  if (q->visible_to) { /* an agent: its own contacts and the team's */
+    c = add_clause(qp, K_PLAIN, "");
+    rp_sb_printf(&c->sql, "(%s.owner_id = ? OR %s.owner_id IS NULL)", t, t);
+    cl_id(c, q->visible_to);
+  }
+  /* sorting on score, the cursor bounds the walk on one side: a score
+   * bound on that side as well would make SQLite seek from the bound and
+   * walk every earlier page again, so the page leaves it out (the count
+   * keeps it) */
+  bool cur_score = cur && q->sort == RP_SORT_SCORE;
+  const char *score = by_score ? "s.score" : SCORE_OF_C;
+  if (q->has_score_min) {
+    c = add_clause(qp, K_PLAIN, "");
+    rp_sb_printf(&c->sql, "%s >= ?", score);
+    cl_double(c, q->score_min);
+    c->count_only = cur_score && !q->desc && cur->d >= q->score_min;
+  }
+  if (q->has_score_max) {
+    c = add_clause(qp, K_PLAIN, "");
+    rp_sb_printf(&c->sql, "%s <= ?", score);
+    cl_double(c, q->score_max);
+    c->count_only = cur_score && q->desc && cur->d <= q->score_max;
+  }
+  if (q->overdue == 1) {
+    c = add_clause(qp, K_OVERDUE, "c.overdue_at IS NOT NULL AND c.overdue_at <= ?");
+    cl_int(c, now);
+  } else if (q->overdue == 0) {
+    c = add_clause(qp, K_PLAIN, "(c.overdue_at IS NULL OR c.overdue_at > ?)");
+    cl_int(c, now);
+  }
+  if (fts) {
+    c = add_clause(qp, K_TEXT,
+                   q->phone ? (qp->pg ? "(c.seq IN (" FTS_SEQS_PG ")" PHONE_OR
+                                      : "(c.seq IN (" FTS_SEQS_LITE ")" PHONE_OR)
+                            : (qp->pg ? "c.seq IN (" FTS_SEQS_PG ")"
+                                      : "c.seq IN (" FTS_SEQS_LITE ")"));
+    if (qp->pg) cl_id(c, q->account_id); /* FTS_SEQS_PG's first */
+    cl_text(c, fts);
+    if (q->phone) {
+      cl_id(c, q->account_id);
+      cl_text(c, q->phone);
+    }
+  } else if (q->phone) {
+    c = add_clause(qp, K_PHONE, "");
+    rp_sb_printf(&c->sql,
+                 "%s IN (SELECT p.contact_id FROM contact_phones p"
+                 " WHERE p.account_id = ? AND p.number = ?)",
+                 id);
+    cl_id(c, q->account_id);
+    cl_text(c, q->phone);
   }
 }
 
@@ -1557,16 +1690,18 @@ static void emit_driver_from(query_parts *qp, rp_sb *sql, const clause *c,
  * never make a page skip or repeat one. Items and next_cursor are in ar. */
 int rp_store_contact_list(rp_store *s, rp_arena *ar, const rp_contact_query *q, rp_contact **items,
                           size_t *n, char **next_cursor, int64_t *total) {
-  query_parts qp = {.pg = rp_sql_pg(s)};
+  query_parts qp = {.pg = rp_sql_pg(s)}, qc = {.pg = qp.pg};
   rp_sb sql = {0}, fts = {0};
   int ret = 0;
-  clause *c;
   *items = NULL;
   *n = 0;
   *next_cursor = NULL;
   if (total) *total = 0;
 
-  const char *col, *index;
+  /* by score, the page walks contact_scores_score (s) and reads the
+   * contact rows (c) it keeps */
+  bool by_score = q->sort == RP_SORT_SCORE;
+  const char *col, *index, *idcol = by_score ? "s.contact_id" : "c.id";
   char vtype;
   int vcol;
   switch (q->sort) {
@@ -1580,7 +1715,7 @@ int rp_store_contact_list(rp_store *s, rp_arena *ar, const rp_contact_query *q, 
     col = "c.name_key", index = "contacts_name", vtype = 's', vcol = COL_NAME_KEY;
     break;
   case RP_SORT_SCORE:
-    col = "c.score", index = "contacts_score", vtype = 'd', vcol = COL_SCORE;
+    col = "s.score", index = "contact_scores_score", vtype = 'd', vcol = COL_SCORE;
     break;
   case RP_SORT_LAST_TOUCH_AT:
     col = "c.last_touch_at", index = "contacts_touch", vtype = 'i', vcol = COL_TOUCH;
@@ -1596,71 +1731,14 @@ int rp_store_contact_list(rp_store *s, rp_arena *ar, const rp_contact_query *q, 
 
   rp_time now = q->now ? q->now : rp_clock_now(); /* for overdue */
 
-  /* the filters (clause 0 is the account and the archived flag) */
-  c = add_clause(&qp, K_PLAIN, "c.account_id = ? AND c.archived = ?");
-  cl_id(c, q->account_id);
-  cl_int(c, q->archived ? 1 : 0);
-  add_mask(&qp, "c.status", q->status_mask, RP_STATUS_COUNT, status_n);
-  add_mask(&qp, "c.stage", q->stage_mask, RP_STAGE_COUNT, stage_n);
-  add_mask(&qp, "c.category", q->category_mask, RP_CATEGORY_COUNT, category_n);
-  add_mask(&qp, "c.type", q->type_mask, RP_TYPE_COUNT, ctype_n);
-  if (q->tag) {
-    /* walking, a point lookup per row */
-    c = add_clause(&qp, K_TAG,
-                   "EXISTS (SELECT 1 FROM contact_tags t WHERE t.account_id = c.account_id"
-                   " AND t.contact_id = c.id AND t.tag = ?)");
-    cl_text(c, q->tag);
-  }
-  if (q->owner_id) {
-    c = add_clause(&qp, K_PLAIN, "c.owner_id = ?");
-    cl_id(c, q->owner_id);
-  }
-  if (q->visible_to) { /* an agent: its own contacts and the team's */
-    c = add_clause(&qp, K_PLAIN, "(c.owner_id = ? OR c.owner_id IS NULL)");
-    cl_id(c, q->visible_to);
-  }
-  /* sorting on score, the cursor bounds the walk on one side: a score
-   * bound on that side as well would make SQLite seek from the bound and
-   * walk every earlier page again, so the page leaves it out (the count
-   * keeps it) */
-  bool cur_score = q->cursor && q->sort == RP_SORT_SCORE;
-  if (q->has_score_min) {
-    c = add_clause(&qp, K_PLAIN, "c.score >= ?");
-    cl_double(c, q->score_min);
-    c->count_only = cur_score && !q->desc && cur.d >= q->score_min;
-  }
-  if (q->has_score_max) {
-    c = add_clause(&qp, K_PLAIN, "c.score <= ?");
-    cl_double(c, q->score_max);
-    c->count_only = cur_score && q->desc && cur.d <= q->score_max;
-  }
-  if (q->overdue == 1) {
-    c = add_clause(&qp, K_OVERDUE, "c.overdue_at IS NOT NULL AND c.overdue_at <= ?");
-    cl_int(c, now);
-  } else if (q->overdue == 0) {
-    c = add_clause(&qp, K_PLAIN, "(c.overdue_at IS NULL OR c.overdue_at > ?)");
-    cl_int(c, now);
-  }
+  /* the filters, for the page and for the count: a count that needs no
+   * column of the contact row (overdue, search) counts contact_scores
+   * rows alone */
   int terms = q->q ? fts_query(&fts, q->q, qp.pg) : 0;
-  if (terms) {
-    c = add_clause(&qp, K_TEXT,
-                   q->phone ? (qp.pg ? "(c.seq IN (" FTS_SEQS_PG ")" PHONE_OR
-                                     : "(c.seq IN (" FTS_SEQS_LITE ")" PHONE_OR)
-                            : (qp.pg ? "c.seq IN (" FTS_SEQS_PG ")"
-                                     : "c.seq IN (" FTS_SEQS_LITE ")"));
-    if (qp.pg) cl_id(c, q->account_id); /* FTS_SEQS_PG's first */
-    cl_text(c, rp_sb_str(&fts));
-    if (q->phone) {
-      cl_id(c, q->account_id);
-      cl_text(c, q->phone);
-    }
-  } else if (q->phone) {
-    c = add_clause(&qp, K_PHONE,
-                   "c.id IN (SELECT p.contact_id FROM contact_phones p"
-                   " WHERE p.account_id = ? AND p.number = ?)");
-    cl_id(c, q->account_id);
-    cl_text(c, q->phone);
-  }
+  const char *fts_s = terms ? rp_sb_str(&fts) : NULL;
+  add_filters(&qp, q, by_score, q->cursor ? &cur : NULL, now, fts_s);
+  bool count_by_scores = q->overdue != 0 && q->overdue != 1 && !terms;
+  if (q->count && total) add_filters(&qc, q, count_by_scores, q->cursor ? &cur : NULL, now, fts_s);
 
   /* the search index must hold this transaction's own writes */
   if (terms && (ret = rp_sql_fts_flush(s))) goto cleanup;
@@ -1685,15 +1763,16 @@ int rp_store_contact_list(rp_store *s, rp_arena *ar, const rp_contact_query *q, 
   }
 
   if (q->count && total) {
-    qp.nb = 0;
     rp_sb_reset(&sql);
     rp_sb_puts(&sql, "SELECT count(*)");
     if (driver >= 0)
-      emit_driver_from(&qp, &sql, &qp.cl[driver], q);
+      emit_driver_from(&qc, &sql, &qc.cl[driver], q, count_by_scores);
+    else if (count_by_scores)
+      rp_sb_puts(&sql, " FROM contact_scores s WHERE ");
     else
       rp_sb_puts(&sql, " FROM contacts c WHERE ");
-    emit_where(&qp, &sql, driver >= 0 && qp.cl[driver].kind != K_OVERDUE ? driver : -1, false);
-    if ((ret = run_count(s, rp_sb_str(&sql), qp.b, qp.nb, total))) goto cleanup;
+    emit_where(&qc, &sql, driver >= 0 && qc.cl[driver].kind != K_OVERDUE ? driver : -1, false);
+    if ((ret = run_count(s, rp_sb_str(&sql), qc.b, qc.nb, total))) goto cleanup;
   }
 
   /* the page: walking the sort index gives the rows in order; a driving
@@ -1703,14 +1782,20 @@ int rp_store_contact_list(rp_store *s, rp_arena *ar, const rp_contact_query *q, 
   rp_sb_reset(&sql);
   const char *dir = q->desc ? "DESC" : "ASC";
   if (driver >= 0) {
-    rp_sb_puts(&sql, "SELECT " READ_COLS " FROM (SELECT c.seq AS pseq");
-    emit_driver_from(&qp, &sql, &qp.cl[driver], q);
+    rp_sb_printf(&sql, "SELECT " READ_COLS " FROM (SELECT c.seq AS pseq%s",
+                 by_score ? ", s.score AS pscore" : "");
+    emit_driver_from(&qp, &sql, &qp.cl[driver], q, by_score);
+  } else if (by_score) {
+    rp_sb_printf(&sql,
+                 "SELECT " READ_COLS " FROM contact_scores s INDEXED BY %s CROSS JOIN contacts c"
+                 " ON c.account_id = s.account_id AND c.seq = s.seq WHERE ",
+                 index);
   } else {
     rp_sb_printf(&sql, "SELECT " READ_COLS " FROM contacts c INDEXED BY %s WHERE ", index);
   }
   emit_where(&qp, &sql, driver >= 0 && qp.cl[driver].kind != K_OVERDUE ? driver : -1, true);
   if (q->cursor) {
-    rp_sb_printf(&sql, " AND (%s, c.id) %s (?, ?)", col, q->desc ? "<" : ">");
+    rp_sb_printf(&sql, " AND (%s, %s) %s (?, ?)", col, idcol, q->desc ? "<" : ">");
     if (vtype == 's')
       qp.b[qp.nb++] = (bindv){.t = 's', .s = cur.str};
     else if (vtype == 'd')
@@ -1719,14 +1804,14 @@ int rp_store_contact_list(rp_store *s, rp_arena *ar, const rp_contact_query *q, 
       qp.b[qp.nb++] = (bindv){.t = 'i', .i = cur.i};
     qp.b[qp.nb++] = (bindv){.t = 'u', .s = cur.id};
   }
-  rp_sb_printf(&sql, " ORDER BY %s %s, c.id %s LIMIT ?", col, dir, dir);
+  rp_sb_printf(&sql, " ORDER BY %s %s, %s %s LIMIT ?", col, dir, idcol, dir);
   qp.b[qp.nb++] = (bindv){.t = 'i', .i = limit + 1};
   if (driver >= 0) {
     /* (the account too: PostgreSQL's key of seq is (account_id, seq)) */
     rp_sb_printf(&sql,
                  ") p CROSS JOIN contacts c ON c.account_id = ? AND c.seq = p.pseq"
                  " ORDER BY %s %s, c.id %s",
-                 col, dir, dir);
+                 by_score ? "p.pscore" : col, dir, dir);
     qp.b[qp.nb++] = (bindv){.t = 'u', .s = q->account_id};
   }
 
@@ -1771,6 +1856,8 @@ int rp_store_contact_list(rp_store *s, rp_arena *ar, const rp_contact_query *q, 
 cleanup:
   for (int i = 0; i < qp.n; i++)
     rp_sb_free(&qp.cl[i].sql);
+  for (int i = 0; i < qc.n; i++)
+    rp_sb_free(&qc.cl[i].sql);
   rp_sb_free(&sql);
   rp_sb_free(&fts);
   return ret;

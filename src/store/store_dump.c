@@ -36,7 +36,9 @@
  * history.seq: on SQLite a rowid alias, an INTEGER PRIMARY KEY of a rowid
  * table; on PostgreSQL an identity column) is not written; the rows go out
  * in its order and the restore inserts them in that order, so they get
- * new ones in the same order (the order of history rows of one second).
+ * new ones in the same order (the order of history rows of one second);
+ * a copy of one (contact_scores.seq) is not written either and is set
+ * again from the restored rows.
  * Other tables go out in primary key order (bytewise on both: ids are
  * BLOB / bytea, text is "C"-collated on PostgreSQL). Ids (16-byte BLOBs or
  * bytea) go out as their UUID text; other blobs as bytes. A value binds
@@ -75,6 +77,9 @@ static const char *const cache_tables[] = {"deal_epoch", NULL};
  * (left out with its shadow tables below anyway), on PostgreSQL a plain
  * table with account_id (migrations_pg/001_init.sql). */
 static const char *const index_tables[] = {"contacts_fts", NULL};
+/* Columns (table.column) holding another table's rowid alias: not written,
+ * set again by the restore (rp_store_restore_finish). */
+static const char *const rowid_copies[] = {"contact_scores.seq", NULL};
 
 typedef struct dump_col {
   const char *name;
@@ -222,6 +227,9 @@ static int load_table(rp_store *s, rp_arena *ar, dump_table *t, bool *skip) {
   t->account_col = -1;
   for (size_t i = 0; i < n; i++) {
     if (cols[i].own) continue;
+    char qualified[160];
+    snprintf(qualified, sizeof qualified, "%s.%s", t->name, cols[i].name);
+    if (in_list(rowid_copies, qualified)) continue;
     if (!strcmp(cols[i].name, "account_id")) t->account_col = (int)t->n_cols;
     t->cols[t->n_cols].name = cols[i].name;
     t->cols[t->n_cols].aff = affinity(cols[i].type);
@@ -776,6 +784,19 @@ int rp_store_restore_finish(rp_restore *r, rp_arena *ar, rp_restore_count **coun
    * a broken reference of the file */
   if (!ret && find_table(r, "contacts") && (ret = rebuild_search(r)) == RP_ENOTFOUND)
     ret = foreign_key_error(r->s);
+  /* the contact rows' seq their contact_scores rows copy (011) */
+  if (!ret && find_table(r, "contact_scores")) {
+    rp_stmt *st =
+        rp_sql_dyn(r->s, "UPDATE contact_scores SET seq = (SELECT c.seq"
+                         " FROM contacts c WHERE c.account_id = contact_scores.account_id"
+                         " AND c.id = contact_scores.contact_id) WHERE account_id = ?");
+    if (!st) {
+      ret = rp_error_last()->code;
+    } else {
+      rp_bind_id(st, 1, r->account_id);
+      ret = rp_sql_run(r->s, st, NULL);
+    }
+  }
   if (!ret && rp_sql_pg(r->s)) {
     /* PostgreSQL: the references are checked before the COMMIT, which
      * would end the transaction without saying which one broke */

@@ -187,13 +187,15 @@ typedef enum {
   RP_ST_CONTACT_DELETE,
   RP_ST_CONTACT_UNREFER,
   RP_ST_CONTACT_DERIVED_GET,
-  /* UPDATE of the derived fields that changed: RP_ST_CONTACT_SET_DERIVED +
-   * mask - 1 for the 7 masks of rp_store_contact_set_derived */
+  /* UPDATE of the contact row's derived fields that changed:
+   * RP_ST_CONTACT_SET_DERIVED + mask - 1 for the 3 masks of last touch and
+   * overdue of rp_store_contact_set_derived */
   RP_ST_CONTACT_SET_DERIVED,
-  RP_ST_CONTACT_SET_DERIVED_LAST = RP_ST_CONTACT_SET_DERIVED + 6,
+  RP_ST_CONTACT_SET_DERIVED_LAST = RP_ST_CONTACT_SET_DERIVED + 2,
   /* rp_store_contact_write_derived: + mask - 1 likewise */
   RP_ST_CONTACT_WRITE_DERIVED,
-  RP_ST_CONTACT_WRITE_DERIVED_LAST = RP_ST_CONTACT_WRITE_DERIVED + 6,
+  RP_ST_CONTACT_WRITE_DERIVED_LAST = RP_ST_CONTACT_WRITE_DERIVED + 2,
+  RP_ST_CONTACT_SET_SCORE,
   RP_ST_CONTACT_REFCOUNT,
   RP_ST_CONTACT_COUNT,
   RP_ST_EMAIL_INSERT,
@@ -231,6 +233,7 @@ typedef enum {
   RP_ST_SCAN_ACTIVITIES,
   RP_ST_SCAN_HISTORY,
   RP_ST_SCAN_TASKS,
+  RP_ST_SCAN_SCORES,
   RP_ST_TASK_DUES,
   RP_ST_SPLIT_COUNT,
   RP_ST_SPLIT_AT,
@@ -333,6 +336,10 @@ void rp_sqlite_close(rp_store *s);
 /* After a transaction ends: the SQLite engine's page cache back to normal
  * unless it was a bulk one (rp_sql_bulk_note). */
 void rp_sqlite_tx_ended(rp_store *s);
+/* SQLite: sorts with helper threads and small runs while indexes are
+ * built (on), back to the connection's usual settings (off); 0 on
+ * PostgreSQL. */
+int rp_sqlite_index_build(rp_store *s, bool on);
 int rp_pg_open(rp_store *s, const char *url);
 void rp_pg_close(rp_store *s);
 int rp_pg_prepare(rp_store *s, const char *sql, rp_pg_stmt **out);

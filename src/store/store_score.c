@@ -742,7 +742,7 @@ static size_t keep_text(scan_state *b, rp_stmt *st, int i) {
  * lifecycle fields and the derived ones; the JSON lists are only counted. */
 #define SCAN_COLS                                                                                  \
   "id, status, stage, category, type, intent, timeframe, budget IS NOT NULL, referral_count,"      \
-  " known_since, created_at, updated_at, archived_at, contact_interval_days, score,"               \
+  " known_since, created_at, updated_at, archived_at, contact_interval_days, NULL,"                \
   " last_touch_at, overdue_at, emails_json, phones_json, social_json, has_address,"                \
   " address_street, address_city, company, website, birthday, anniversary, partner, children,"     \
   " pets, interests, custom_json, status_before_client, display_name, first_name, last_name,"      \
@@ -785,7 +785,7 @@ static void read_scan_contact(rp_stmt *st, scan_state *b, const char *account_id
   c->updated_at = rp_col_int64(st, 11);
   c->archived_at = rp_col_int64(st, 12);
   c->contact_interval_days = rp_col_int64(st, 13);
-  c->score = rp_col_double(st, 14);
+  c->score = 0; /* (column 14 is empty: the scan reads the kept score from contact_scores) */
   c->last_touch_at = rp_col_int64(st, 15);
   row->overdue_at = rp_col_int64(st, 16);
   size_t nitems[3];
@@ -878,15 +878,16 @@ static void cache_size_set(rp_store *s, int64_t v) {
  * contacts (their unique (account_id, id) index, one table row each), the
  * activities (the covering activities_contact index, one sequential
  * range) and, with_history, the change history (history_contact, in
- * (at, seq) order per contact as rp_store_history_list gives it). One
+ * (at, seq) order per contact as rp_store_history_list gives it), the
+ * tasks' due times and the kept scores (contact_scores' rows). One
  * buffer each, reused from contact to contact; no query per contact. The
  * callback may write through the same connection (rows it changes are not
  * the ones the cursors still have to read). */
 int rp_store_score_scan(rp_store *s, const char *account_id, const char *from_id, const char *to_id,
                         bool with_history, rp_score_scan_fn fn, void *ctx) {
   scan_state b = {0};
-  rp_stmt *cs = NULL, *as = NULL, *hs = NULL, *ts = NULL;
-  bool own_tx = false, a_ok = false, h_ok = false, t_ok = false;
+  rp_stmt *cs = NULL, *as = NULL, *hs = NULL, *ts = NULL, *ks = NULL;
+  bool own_tx = false, a_ok = false, h_ok = false, t_ok = false, k_ok = false;
   int ret = 0, rc;
   if ((from_id && !rp_uuid_valid(from_id, strlen(from_id))) ||
       (to_id && !rp_uuid_valid(to_id, strlen(to_id))))
@@ -940,6 +941,16 @@ int rp_store_score_scan(rp_store *s, const char *account_id, const char *from_id
   rp_bind_id(ts, 1, account_id);
   bind_range(ts, from_id, to_id);
   if ((ret = advance(s, ts, &t_ok))) goto cleanup;
+  /* the kept scores (011_contact_scores.sql), one row per contact */
+  ks = rp_sql_stmt(s, RP_ST_SCAN_SCORES,
+                   "SELECT contact_id, score FROM contact_scores"
+                   " WHERE account_id = ?1 AND contact_id >= ?2 AND contact_id < ?3"
+                   " ORDER BY contact_id");
+  if (!ks) goto fail;
+  rp_sql_stream(ks);
+  rp_bind_id(ks, 1, account_id);
+  bind_range(ks, from_id, to_id);
+  if ((ret = advance(s, ks, &k_ok))) goto cleanup;
 
   while ((rc = rp_step(cs)) == RP_ROW) {
     const void *cid = rp_col_blob(cs, 0);
@@ -998,8 +1009,16 @@ int rp_store_score_scan(rp_store *s, const char *account_id, const char *from_id
       if ((ret = advance(s, ts, &t_ok))) goto cleanup;
     }
     if (b.n_dues > 1) qsort(b.dues, b.n_dues, sizeof *b.dues, cmp_time);
+    double kept = 0;
+    while (k_ok) {
+      int cmp = blob_cmp(rp_col_blob(ks, 0), rp_col_bytes(ks, 0), cid, cn);
+      if (cmp > 0) break;
+      if (cmp == 0) kept = rp_col_double(ks, 1);
+      if ((ret = advance(s, ks, &k_ok))) goto cleanup;
+    }
     rp_score_row row;
     read_scan_contact(cs, &b, account_id, &row);
+    row.contact.score = kept;
     row.task_due = b.n_dues ? b.dues : NULL;
     row.n_tasks = b.n_dues;
     row.acts = b.n_acts ? b.acts : NULL;
@@ -1017,6 +1036,7 @@ cleanup:
   rp_sql_done(as);
   rp_sql_done(hs);
   rp_sql_done(ts);
+  rp_sql_done(ks);
   if (own_tx) {
     /* the callback may have written: keep it as autocommit would have */
     int c = rp_store_commit(s);

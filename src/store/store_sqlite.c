@@ -92,6 +92,25 @@ void rp_sql_bulk_note(rp_store *s) {
     s->cache_big = true;
 }
 
+/* The page cache while indexes are built (rp_store_scores_bulk_end):
+ * SQLite's sorter keeps keys in memory up to the cache size and hands each
+ * full run to a helper thread (PRAGMA threads) to sort, merging the runs
+ * at the end. With the bulk cache (256 MiB) the keys of a million contacts
+ * are one run, sorted on one thread after the table read; with runs of
+ * 16 MiB the sort goes on beside the read, on both cores
+ * (docs/performance.md, bench/score: 1,000,000 contact_scores rows,
+ * 3.8-6.0 s with the bulk cache, 2.4-4.0 s with runs of 8-20 MiB, on a
+ * loaded machine). */
+#define SORT_CACHE_KB "16384"
+
+int rp_sqlite_index_build(rp_store *s, bool on) {
+  if (!s->db) return 0;
+  const char *sql = on ? "PRAGMA threads = 2; PRAGMA cache_size = -" SORT_CACHE_KB
+                    : s->cache_big ? "PRAGMA threads = 0; PRAGMA cache_size = -" RP_CACHE_WRITE_KB
+                                   : "PRAGMA threads = 0; PRAGMA cache_size = -" RP_CACHE_KB;
+  return rp_sql_exec(s, sql, "threads");
+}
+
 void rp_sqlite_tx_ended(rp_store *s) {
   if (!s->db || !s->cache_big || sqlite3_total_changes64(s->db) - s->tx_changes >= BULK_CHANGES)
     return;

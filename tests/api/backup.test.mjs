@@ -119,7 +119,7 @@ describe('whole-account export and restore', () => {
     assert.equal(l[1].r.id, h.account_id);
     assert.equal(l[2].t, 'users');
     const tables = new Set(l.slice(1).map((x) => x.t));
-    for (const t of ['contacts', 'activities', 'history', 'properties', 'transactions', 'deal_parties', 'tasks', 'workflows', 'workflow_runs', 'run_steps', 'messages', 'score_history'])
+    for (const t of ['contacts', 'activities', 'history', 'properties', 'transactions', 'deal_parties', 'tasks', 'workflows', 'workflow_runs', 'run_steps', 'messages', 'score_history', 'contact_scores'])
       assert.ok(tables.has(t), `rows of ${t}`);
     for (const t of ['contacts_fts', 'schema_migrations', 'login_failures', 'deal_epoch']) assert.ok(!tables.has(t), `no rows of ${t}`);
     for (const x of l.slice(1)) {
@@ -130,7 +130,8 @@ describe('whole-account export and restore', () => {
     const c = l.find((x) => x.t === 'contacts' && x.r.id === edited.id).r;
     assert.equal(c.notes, 'Restored? Café on "Main" St.\nSecond line');
     assert.ok(!('seq' in c), 'no SQLite rowid');
-    assert.equal(typeof c.score, 'number');
+    const cs = l.find((x) => x.t === 'contact_scores' && x.r.contact_id === edited.id).r;
+    assert.equal(typeof cs.score, 'number', 'the kept score, in its own table');
 
     expectError(await agent.req('GET', '/api/v1/export/all.jsonl'), 403, 'forbidden');
     expectError(await src.request('GET', '/api/v1/export/all.jsonl?x=1'), 400, 'unknown_field', 'x');

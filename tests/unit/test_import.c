@@ -239,6 +239,11 @@ static void assert_same(const char *path_a, const char *path_b, int64_t contacts
   char *cols = contact_columns(db);
   same_rows(db, cols, contacts);
   free(cols);
+  /* the kept scores and the list's filter columns (011_contact_scores.sql) */
+  same_rows(db,
+            "SELECT s.seq, c.seq, s.score, s.archived, s.status, s.stage, s.category, s.type,"
+            " s.owner_id IS NULL FROM @contact_scores s JOIN @contacts c ON c.id = s.contact_id",
+            contacts);
   same_rows(db,
             "SELECT h.seq, c.seq, h.field, h.from_value, h.to_value, h.rule, h.actor IS NULL, h.at"
             " FROM @history h JOIN @contacts c ON c.id = h.contact_id",
@@ -277,7 +282,7 @@ static void assert_same(const char *path_a, const char *path_b, int64_t contacts
       "SELECT count(*) FROM contacts WHERE version > 1",
       "SELECT count(*) FROM contacts WHERE overdue_at IS NOT NULL",
       "SELECT count(*) FROM contacts WHERE overdue_at IS NULL",
-      "SELECT count(DISTINCT score) FROM contacts",
+      "SELECT count(DISTINCT score) FROM contact_scores",
   };
   for (size_t i = 0; all_rules && i < sizeof reached / sizeof reached[0]; i++)
     if (count_of(db, reached[i]) < 2) fail_msg("not reached: %s", reached[i]);

@@ -21,6 +21,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "store/store_internal.h" /* rp_migrations */
 #include "store/store.h"
 #include "temp_db.h"
 #include "util/error.h"
@@ -375,8 +376,8 @@ static void test_store_activity_index_is_covering(void **state) {
   sqlite3_close(db);
 }
 
-/* The number of indexes named `name` on the contacts table, as another
- * connection sees the database. */
+/* The number of indexes named `name`, as another connection sees the
+ * database. */
 static int index_count(fx *f, const char *name) {
   sqlite3 *db;
   sqlite3_stmt *st;
@@ -407,17 +408,17 @@ static void test_store_scores_bulk_rewrite(void **state) {
   assert_int_equal(rp_store_begin(f->s, true), 0);
   assert_int_equal(rp_store_scores_bulk_begin(f->s, RP_DERIVED_TOUCH | RP_DERIVED_OVERDUE | RP_DERIVED_SCORE), 0);
   rp_store_rollback(f->s);
-  assert_int_equal(index_count(f, "contacts_score"), 1);
+  assert_int_equal(index_count(f, "contact_scores_score"), 1);
 
   assert_int_equal(rp_store_begin(f->s, true), 0);
   assert_int_equal(rp_store_scores_bulk_begin(f->s, RP_DERIVED_TOUCH | RP_DERIVED_OVERDUE | RP_DERIVED_SCORE), 0);
-  assert_int_equal(index_count(f, "contacts_score"), 1); /* others see the last commit */
+  assert_int_equal(index_count(f, "contact_scores_score"), 1); /* others see the last commit */
   for (int i = 0; i < 3; i++)
     assert_int_equal(rp_store_contact_set_derived(f->s, f->a.id, c[i].id, T0, 0, 10.0 * (i + 1)),
                      0);
   assert_int_equal(rp_store_scores_bulk_end(f->s), 0);
   assert_int_equal(rp_store_commit(f->s), 0);
-  assert_int_equal(index_count(f, "contacts_score"), 1);
+  assert_int_equal(index_count(f, "contact_scores_score"), 1);
   assert_int_equal(index_count(f, "contacts_touch"), 1);
   assert_int_equal(index_count(f, "contacts_overdue"), 1);
 
@@ -439,7 +440,7 @@ static void test_store_scores_bulk_rewrite(void **state) {
   assert_int_equal(rp_store_contact_set_derived(f->s, f->a.id, c[2].id, T0, 0, 1.0), 0);
   assert_int_equal(rp_store_scores_bulk_end(f->s), 0);
   assert_int_equal(rp_store_commit(f->s), 0);
-  assert_int_equal(index_count(f, "contacts_score"), 1);
+  assert_int_equal(index_count(f, "contact_scores_score"), 1);
   assert_int_equal(rp_store_contact_list(f->s, &f->ar, &q, &items, &n, &next, NULL), 0);
   assert_string_equal(items[0].first_name, "Low");
   assert_string_equal(items[2].first_name, "High");
@@ -447,6 +448,110 @@ static void test_store_scores_bulk_rewrite(void **state) {
   assert_int_equal(rp_store_contact_list(f->s, &f->ar, &q, &items, &n, &next, NULL), 0);
   assert_string_equal(items[0].first_name, "Low"); /* touched last */
   assert_true(items[0].last_touch_at == T0 + 60);
+}
+
+/* 011_contact_scores on a database of schema 10 with scored contacts:
+ * the scores move to contact_scores with the list's filter columns, and
+ * the list by score, its filters and the contact read give what the old
+ * score column held; contacts written after keep their row in step. */
+static void test_store_migration_011_moves_scores(void **state) {
+  (void)state;
+  char path[RP_TEST_DB_PATH_MAX];
+  const char *tmp = getenv("TMPDIR");
+  snprintf(path, sizeof path, "%s/rapport-test-mig11-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  close(fd);
+  sqlite3 *db;
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(db,
+                                "CREATE TABLE schema_migrations (number INTEGER PRIMARY KEY,"
+                                " name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+                                NULL, NULL, NULL),
+                   SQLITE_OK);
+  for (const rp_migration *m = rp_migrations; m->sql && m->number <= 10; m++) {
+    assert_int_equal(sqlite3_exec(db, m->sql, NULL, NULL, NULL), SQLITE_OK);
+    char sql[128];
+    snprintf(sql, sizeof sql, "INSERT INTO schema_migrations VALUES (%d, 'm', 0)", m->number);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+  }
+  /* account 'a...', contacts c1 (score 20), c2 (archived, 90), c3 (lead, 70) */
+  assert_int_equal(
+      sqlite3_exec(
+          db,
+          "INSERT INTO accounts (id, name, created_at) VALUES (zeroblob(16), 'Old', 0);"
+          "INSERT INTO contacts (account_id, id, version, display_name, name_key, status, stage,"
+          " category, type, intent, score, archived, created_at, updated_at) VALUES"
+          " (zeroblob(16), x'00000000000000000000000000000001', 1, 'One', 'one', 'suspect',"
+          "  'aware', 'none', 'client', 'none', 20, 0, 0, 0),"
+          " (zeroblob(16), x'00000000000000000000000000000002', 1, 'Two', 'two', 'suspect',"
+          "  'aware', 'none', 'client', 'none', 90, 1, 0, 0),"
+          " (zeroblob(16), x'00000000000000000000000000000003', 1, 'Three', 'three', 'lead',"
+          "  'know', 'none', 'client', 'buy', 70, 0, 0, 0)",
+          NULL, NULL, NULL),
+      SQLITE_OK);
+  sqlite3_close(db);
+
+  rp_store *s;
+  int applied = 0;
+  assert_int_equal(rp_store_open(&s, path), 0);
+  assert_int_equal(rp_store_migrate(s, &applied), 0);
+  assert_true(applied >= 1);
+  rp_arena ar = {0};
+  const char *acct = "00000000-0000-0000-0000-000000000000";
+  rp_contact_query q = {.account_id = acct, .sort = RP_SORT_SCORE, .desc = true, .limit = 10};
+  rp_contact *items;
+  size_t n;
+  char *next;
+  assert_int_equal(rp_store_contact_list(s, &ar, &q, &items, &n, &next, NULL), 0);
+  assert_int_equal(n, 2);
+  assert_string_equal(items[0].display_name, "Three");
+  assert_true(items[0].score == 70.0);
+  assert_string_equal(items[1].display_name, "One");
+  assert_true(items[1].score == 20.0);
+  q.archived = true;
+  int64_t total = 0;
+  q.count = true;
+  assert_int_equal(rp_store_contact_list(s, &ar, &q, &items, &n, &next, &total), 0);
+  assert_int_equal(n, 1);
+  assert_int_equal(total, 1);
+  assert_true(items[0].score == 90.0);
+  q.archived = false;
+  q.status_mask = 1u << RP_STATUS_SUSPECT;
+  q.has_score_min = true;
+  q.score_min = 10;
+  assert_int_equal(rp_store_contact_list(s, &ar, &q, &items, &n, &next, &total), 0);
+  assert_int_equal(n, 1);
+  assert_int_equal(total, 1);
+  assert_string_equal(items[0].display_name, "One");
+
+  /* a lifecycle write moves the copied filter columns; a purge the row */
+  rp_contact c;
+  assert_int_equal(rp_store_contact_get(s, &ar, &c, acct, items[0].id), 0);
+  assert_true(c.score == 20.0);
+  c.status = RP_STATUS_PROSPECT;
+  assert_int_equal(rp_store_contact_set_lifecycle(s, &c), 0);
+  assert_int_equal(rp_store_contact_list(s, &ar, &q, &items, &n, &next, &total), 0);
+  assert_int_equal(n, 0);
+  assert_int_equal(total, 0);
+  q.status_mask = 1u << RP_STATUS_PROSPECT;
+  assert_int_equal(rp_store_contact_list(s, &ar, &q, &items, &n, &next, &total), 0);
+  assert_int_equal(n, 1);
+  assert_true(items[0].score == 20.0);
+  rp_store_close(s);
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  sqlite3_stmt *st;
+  assert_int_equal(sqlite3_prepare_v2(db,
+                                      "SELECT count(*) FROM pragma_table_info('contacts')"
+                                      " WHERE name = 'score'",
+                                      -1, &st, NULL),
+                   SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  assert_int_equal(sqlite3_column_int(st, 0), 0); /* the old column is gone */
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  rp_arena_free(&ar);
+  rp_test_db_remove(path);
 }
 
 static void test_store_contact_split(void **state) {
@@ -1220,6 +1325,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_store_activity_index_is_covering, setup, teardown),
       cmocka_unit_test_setup_teardown(test_store_contact_split, setup, teardown),
       cmocka_unit_test_setup_teardown(test_store_scores_bulk_rewrite, setup, teardown),
+      cmocka_unit_test(test_store_migration_011_moves_scores),
       cmocka_unit_test_setup_teardown(test_store_revenue_lifetime_value_facts, setup, teardown),
       cmocka_unit_test_setup_teardown(test_store_revenue_follows_deal_writes, setup, teardown),
       cmocka_unit_test_setup_teardown(test_store_closed_deals_agree_with_revenue_at, setup,
