@@ -133,6 +133,7 @@ echo "-- the next day (--as-of $tomorrow): what the daily job's rescore writes"
 rescore --as-of "$tomorrow"; day_wall=$wall; day_rss=$rss
 echo "-- every kept score stale (as after a change of the scoring settings), same day"
 sqlite3 "$db" "PRAGMA cache_size = -400000; UPDATE contact_scores SET score = -1"
+sync # (the kernel's writeback of that update would otherwise land in the run)
 rescore --as-of "$tomorrow"; stale_wall=$wall; stale_rss=$rss
 
 echo "== incremental rescore of one write, in-process ($samples contacts)"

@@ -709,6 +709,7 @@ static void progress(const rp_rescore_opts *o, shared *sh, size_t *total) {
 typedef struct writer {
   rp_store *w;
   const char *account_id;
+  size_t bulk_min; /* BULK_MIN_CHANGED unless a test says otherwise */
   bool tx, bulk, decided;
   size_t in_tx, changed;
   size_t field_changes[3]; /* by RP_DERIVED_* bit: touch, overdue, score */
@@ -749,7 +750,7 @@ static int decide(writer *wr, held_changes *h, size_t done) {
   for (size_t i = 0; i < h->n; i++)
     for (int f = 0; f < 3; f++)
       wr->field_changes[f] += (h->items[i].fields >> f) & 1;
-  if (h->n >= BULK_MIN_CHANGED && h->n * 2 >= done) {
+  if (h->n >= wr->bulk_min && h->n * 2 >= done) {
     unsigned drop = 0;
     for (int f = 0; f < 3; f++)
       if (wr->field_changes[f] * 2 >= done) drop |= 1u << f;
@@ -791,7 +792,9 @@ int rp_scoring_rescore_all(rp_rescore_report *out, const char *db_path, const ch
   if (n_threads > 64) n_threads = 64;
 
   if ((rc = rp_store_open(&w, db_path))) goto cleanup;
-  writer wr = {.w = w, .account_id = account_id};
+  writer wr = {.w = w,
+               .account_id = account_id,
+               .bulk_min = o->bulk_min ? o->bulk_min : BULK_MIN_CHANGED};
   held_changes held = {0};
   if ((rc = rp_scoring_index_load(&ix, w, account_id))) goto cleanup;
   sh.ix = ix;
@@ -847,7 +850,7 @@ int rp_scoring_rescore_all(rp_rescore_report *out, const char *db_path, const ch
             held.items = rp_xrealloc(held.items, held.cap * sizeof *held.items);
           }
           held.items[held.n++] = *ch;
-          if (held.n >= BULK_MIN_CHANGED) rc = decide(&wr, &held, atomic_load(&sh.done));
+          if (held.n >= wr.bulk_min) rc = decide(&wr, &held, atomic_load(&sh.done));
           continue;
         }
         rc = write_change(&wr, ch);

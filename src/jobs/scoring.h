@@ -68,6 +68,10 @@ typedef struct rp_rescore_opts {
   bool with_history;
   rp_scoring_progress_fn progress;
   void *progress_ctx;
+  /* Changed contacts from which the writer switches to bulk mode (one
+   * transaction, indexes rebuilt); 0: the default (scoring.c
+   * BULK_MIN_CHANGED). Tests set it low to run the bulk path. */
+  size_t bulk_min;
 } rp_rescore_opts;
 
 typedef struct rp_rescore_report {

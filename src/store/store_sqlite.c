@@ -96,15 +96,23 @@ void rp_sql_bulk_note(rp_store *s) {
  * SQLite's sorter keeps keys in memory up to the cache size and hands each
  * full run to a helper thread (PRAGMA threads) to sort, merging the runs
  * at the end. With the bulk cache (256 MiB) the keys of a million contacts
- * are one run, sorted on one thread after the table read; with runs of
- * 16 MiB the sort goes on beside the read, on both cores
- * (docs/performance.md, bench/score: 1,000,000 contact_scores rows,
- * 3.8-6.0 s with the bulk cache, 2.4-4.0 s with runs of 8-20 MiB, on a
- * loaded machine). */
-#define SORT_CACHE_KB "16384"
+ * are one run, sorted on one thread after the table read; with small runs
+ * the sort goes on beside the read, on both cores (docs/performance.md,
+ * bench/score: the rebuild of contact_scores_score at 1,000,000 contacts,
+ * a rescore of every score 7.8-8.3 s with runs of 8 MiB, 8.5-8.8 s with
+ * 16 MiB, 9.0-9.3 s with 64 MiB). */
+#define SORT_CACHE_KB "8192"
 
 int rp_sqlite_index_build(rp_store *s, bool on) {
   if (!s->db) return 0;
+  /* The sorter hands runs to helper threads only when temporary files
+   * are on disk (SQLite's vdbesort.c: none with temp_store=MEMORY, which
+   * the connection has for small queries). SQLite refuses the change in a
+   * transaction once the connection has its temporary database open
+   * (rare: no statement of the store makes temporary tables): the build
+   * then sorts on one thread, as it did before. */
+  sqlite3_exec(s->db, on ? "PRAGMA temp_store = FILE" : "PRAGMA temp_store = MEMORY", NULL, NULL,
+               NULL);
   const char *sql = on ? "PRAGMA threads = 2; PRAGMA cache_size = -" SORT_CACHE_KB
                     : s->cache_big ? "PRAGMA threads = 0; PRAGMA cache_size = -" RP_CACHE_WRITE_KB
                                    : "PRAGMA threads = 0; PRAGMA cache_size = -" RP_CACHE_KB;

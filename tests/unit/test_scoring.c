@@ -427,10 +427,15 @@ static void check_kept(fx *f, char (*ids)[RP_ID_LEN], rp_time T) {
   rp_clock_set(0);
 }
 
-static void smash_scores(fx *f, char (*ids)[RP_ID_LEN]) {
+/* Makes every kept score wrong; score_only: the score alone (as a change
+ * of the scoring settings does), else the last touch and overdue too. */
+static void smash_scores(fx *f, char (*ids)[RP_ID_LEN], bool score_only) {
   OK(rp_store_begin(f->s, true));
   for (int i = 0; i < N_RANDOM; i++)
-    OK(rp_store_contact_set_derived(f->s, f->a.id, ids[i], 1, 0, 99.9));
+    if (score_only)
+      OK(rp_store_contact_write_derived(f->s, f->a.id, ids[i], RP_DERIVED_SCORE, 0, 0, 99.9));
+    else
+      OK(rp_store_contact_set_derived(f->s, f->a.id, ids[i], 1, 0, 99.9));
   OK(rp_store_commit(f->s));
 }
 
@@ -448,7 +453,10 @@ static void on_progress(void *ctx, size_t done, size_t total) {
 
 /* The full rescore (one ordered scan, readers and one writer) keeps
  * exactly the scores the incremental path computes, with one reader and
- * with two, and a second run finds nothing to change. */
+ * with two, row by row and in bulk mode (indexes rebuilt, the scores
+ * written in one statement at the end), whether the scores alone or the
+ * other derived fields too were stale; a second run finds nothing to
+ * change. */
 static void test_scoring_rescore_all_matches_contact_path(void **state) {
   fx *f = *state;
   rp_time now = T0 + 800 * DAY;
@@ -457,11 +465,16 @@ static void test_scoring_rescore_all_matches_contact_path(void **state) {
   for (int i = 0; i < N_RANDOM; i++)
     total_acts += facts(f, ids[i], now).n_activities;
 
-  for (int threads = 1; threads <= 2; threads++) {
-    smash_scores(f, ids);
+  for (int run = 0; run < 6; run++) {
+    int threads = 1 + run % 2;
+    bool bulk = run >= 2, score_only = run >= 4;
+    smash_scores(f, ids, score_only);
     progress_log pl = {0};
-    rp_rescore_opts o = {
-        .T = now, .threads = threads, .progress = on_progress, .progress_ctx = &pl};
+    rp_rescore_opts o = {.T = now,
+                         .threads = threads,
+                         .progress = on_progress,
+                         .progress_ctx = &pl,
+                         .bulk_min = bulk ? N_RANDOM / 2 : 0};
     rp_rescore_report rep;
     OK(rp_scoring_rescore_all(&rep, f->path, f->a.id, &o));
     assert_int_equal(rep.contacts, N_RANDOM); /* archived ones too */
