@@ -852,6 +852,19 @@ static int advance(rp_store *s, rp_stmt *st, bool *ok) {
   return rc == RP_ROW || rc == RP_DONE ? 0 : rp_sql_error(s, rc, NULL);
 }
 
+/* One cursor of the scan: the cached statement sql (?1 the account, ?2 ?3
+ * the id range), streamed (on PostgreSQL in batches through a cursor);
+ * NULL with the error set when it cannot be prepared. */
+static rp_stmt *scan_cursor(rp_store *s, rp_stmt_id id, const char *sql, const char *account_id,
+                            const char *from_id, const char *to_id) {
+  rp_stmt *st = rp_sql_stmt(s, id, sql);
+  if (!st) return NULL;
+  rp_sql_stream(st);
+  rp_bind_id(st, 1, account_id);
+  bind_range(st, from_id, to_id);
+  return st;
+}
+
 /* The page cache of a scan on its own transaction: it streams each page
  * once, so a small cache does as well as a big one, and spares the
  * process the faults of filling 32 MiB per reader connection. */
@@ -901,55 +914,44 @@ int rp_store_score_scan(rp_store *s, const char *account_id, const char *from_id
     if ((ret = rp_store_begin(s, false))) goto restore;
     own_tx = true;
   }
-  cs = rp_sql_stmt(s, RP_ST_SCAN_CONTACTS,
+  cs = scan_cursor(s, RP_ST_SCAN_CONTACTS,
                    "SELECT " SCAN_COLS " FROM contacts INDEXED BY sqlite_autoindex_contacts_1"
-                   " WHERE account_id = ?1 AND id >= ?2 AND id < ?3 ORDER BY id");
+                   " WHERE account_id = ?1 AND id >= ?2 AND id < ?3 ORDER BY id",
+                   account_id, from_id, to_id);
   if (!cs) goto fail;
-  as = rp_sql_stmt(s, RP_ST_SCAN_ACTIVITIES,
+  as = scan_cursor(s, RP_ST_SCAN_ACTIVITIES,
                    "SELECT contact_id, occurred_at, duration_s, kind, direction, importance"
                    " FROM activities INDEXED BY activities_contact"
                    " WHERE account_id = ?1 AND contact_id >= ?2 AND contact_id < ?3"
-                   " ORDER BY contact_id, occurred_at, id");
+                   " ORDER BY contact_id, occurred_at, id",
+                   account_id, from_id, to_id);
   if (!as) goto fail;
-  /* on PostgreSQL the scans come in batches through cursors */
-  rp_sql_stream(cs);
-  rp_sql_stream(as);
-  rp_bind_id(cs, 1, account_id);
-  bind_range(cs, from_id, to_id);
-  rp_bind_id(as, 1, account_id);
-  bind_range(as, from_id, to_id);
   if (with_history) {
-    hs = rp_sql_stmt(s, RP_ST_SCAN_HISTORY,
+    hs = scan_cursor(s, RP_ST_SCAN_HISTORY,
                      "SELECT contact_id, field, from_value, to_value, at"
                      " FROM history INDEXED BY history_contact"
                      " WHERE account_id = ?1 AND contact_id >= ?2 AND contact_id < ?3"
-                     " ORDER BY contact_id, at, seq");
+                     " ORDER BY contact_id, at, seq",
+                     account_id, from_id, to_id);
     if (!hs) goto fail;
-    rp_sql_stream(hs);
-    rp_bind_id(hs, 1, account_id);
-    bind_range(hs, from_id, to_id);
     if ((ret = advance(s, hs, &h_ok))) goto cleanup;
   }
   if ((ret = advance(s, as, &a_ok))) goto cleanup;
   /* the tasks' due times (SCORING.md 14), by contact; few rows */
-  ts = rp_sql_stmt(s, RP_ST_SCAN_TASKS,
+  ts = scan_cursor(s, RP_ST_SCAN_TASKS,
                    "SELECT contact_id, due_at FROM tasks INDEXED BY tasks_contact"
                    " WHERE account_id = ?1 AND contact_id >= ?2 AND contact_id < ?3"
-                   " AND due_at IS NOT NULL ORDER BY contact_id");
+                   " AND due_at IS NOT NULL ORDER BY contact_id",
+                   account_id, from_id, to_id);
   if (!ts) goto fail;
-  rp_sql_stream(ts);
-  rp_bind_id(ts, 1, account_id);
-  bind_range(ts, from_id, to_id);
   if ((ret = advance(s, ts, &t_ok))) goto cleanup;
   /* the kept scores (011_contact_scores.sql), one row per contact */
-  ks = rp_sql_stmt(s, RP_ST_SCAN_SCORES,
+  ks = scan_cursor(s, RP_ST_SCAN_SCORES,
                    "SELECT contact_id, score FROM contact_scores"
                    " WHERE account_id = ?1 AND contact_id >= ?2 AND contact_id < ?3"
-                   " ORDER BY contact_id");
+                   " ORDER BY contact_id",
+                   account_id, from_id, to_id);
   if (!ks) goto fail;
-  rp_sql_stream(ks);
-  rp_bind_id(ks, 1, account_id);
-  bind_range(ks, from_id, to_id);
   if ((ret = advance(s, ks, &k_ok))) goto cleanup;
 
   while ((rc = rp_step(cs)) == RP_ROW) {
