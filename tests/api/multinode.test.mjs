@@ -30,13 +30,13 @@ const N = 40; // leads per burst
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls fn until it returns a truthy value; fails with what() after ms. */
-async function until(fn, ms, what) {
+async function until(fn, ms, what, every = 100) {
   const t0 = Date.now();
   for (;;) {
     const v = await fn();
     if (v) return v;
     if (Date.now() - t0 > ms) assert.fail(`${typeof what === 'function' ? await what() : what} (after ${ms} ms)`);
-    await sleep(100);
+    await sleep(every);
   }
 }
 
@@ -193,40 +193,53 @@ describe('two nodes on one PostgreSQL', { skip }, () => {
   });
 
   test('a node killed with SIGKILL mid-burst: the other finishes, every text created once', async () => {
-    provider.state.requests.length = 0;
     // each text is taken at once but answered 250 ms later: a sender killed
     // meanwhile never learns the provider took it
     const d = await fetch(`${provider.url}/_delay`, { method: 'POST', body: JSON.stringify({ ms: 250 }) });
     assert.equal(d.status, 200);
-    const bSent0 = await sentBy(b);
-    const ids = await burst(2, { together: true }); // both nodes claim large batches
-    await until(async () => (await sentBy(b)) - bSent0 >= 1, 30000, 'node B sent none of the second burst');
-    b.proc.kill('SIGKILL');
-    const gone = await b.exited;
-    assert.equal(gone.signal, 'SIGKILL');
+    // Which node claims how many of a burst is up to the nodes' timing: when
+    // node B happened to claim only the message it had already sent when it
+    // was killed, it died holding nothing and the scenario tested nothing.
+    // Then node B is started again and the scenario runs with a new burst
+    // (up to three times).
+    let ids;
+    let still = [];
+    for (let attempt = 0; attempt < 3 && still.length === 0; attempt++) {
+      if (attempt > 0) {
+        process.stderr.write(`# burst ${2 + attempt - 1}: node B died holding no lease; node B again, another burst\n`);
+        b = await startServer({ dir: a.dir, email: a.email, password: a.password, clock: T0 });
+      }
+      provider.state.requests.length = 0;
+      const bSent0 = await sentBy(b);
+      ids = await burst(2 + attempt, { together: true }); // both nodes claim large batches
+      await until(async () => (await sentBy(b)) - bSent0 >= 1, 30000, 'node B sent none of the burst', 20);
+      b.proc.kill('SIGKILL');
+      const gone = await b.exited;
+      assert.equal(gone.signal, 'SIGKILL');
 
-    // node A sends everything but B's leased messages, which wait out the
-    // lease: wait until nothing is queued and, for 3 s (12 of A's slow
-    // sends), A has sent nothing and the same messages stayed sending
-    let last = '';
-    let since = Date.now();
-    await until(
-      async () => {
-        const ms = await messagesOf(a, ids, true);
-        if (!ms || ![...ms.values()].every((m) => m.status === 'sent' || m.status === 'sending')) {
-          since = Date.now();
-          return false;
-        }
-        const sending = [...ms.values()].filter((m) => m.status === 'sending').map((m) => m.id);
-        const now = `${await sentBy(a)} ${sending.sort().join(',')}`;
-        if (now !== last) [last, since] = [now, Date.now()];
-        return Date.now() - since >= 3000;
-      },
-      60000,
-      'node A did not send the rest of the burst',
-    );
-    const still = [...(await messagesOf(a, ids)).values()].filter((m) => m.status === 'sending');
-    assert.ok(still.length >= 1, 'node B died holding no lease: the kill came too late to test anything');
+      // node A sends everything but B's leased messages, which wait out the
+      // lease: wait until nothing is queued and, for 3 s (12 of A's slow
+      // sends), A has sent nothing and the same messages stayed sending
+      let last = '';
+      let since = Date.now();
+      await until(
+        async () => {
+          const ms = await messagesOf(a, ids, true);
+          if (!ms || ![...ms.values()].every((m) => m.status === 'sent' || m.status === 'sending')) {
+            since = Date.now();
+            return false;
+          }
+          const sending = [...ms.values()].filter((m) => m.status === 'sending').map((m) => m.id);
+          const now = `${await sentBy(a)} ${sending.sort().join(',')}`;
+          if (now !== last) [last, since] = [now, Date.now()];
+          return Date.now() - since >= 3000;
+        },
+        60000,
+        'node A did not send the rest of the burst',
+      );
+      still = [...(await messagesOf(a, ids)).values()].filter((m) => m.status === 'sending');
+    }
+    assert.ok(still.length >= 1, 'node B died holding no lease three times: the kill came too late to test anything');
     for (const m of still) assert.equal(m.attempts, 1);
 
     // the lease runs out: node A claims B's messages and sends them
