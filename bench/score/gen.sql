@@ -82,12 +82,18 @@ WHERE contacts.account_id = (SELECT acct FROM p) AND contacts.id = r.rid;
 -- subquery flattening (random() in a subquery might be evaluated once, or
 -- once per reference).
 INSERT INTO activities (account_id, id, contact_id, version, kind, direction, occurred_at,
-                        duration_s, importance, two_way, created_at, updated_at)
+                        duration_s, importance, two_way, score_code, created_at, updated_at)
 SELECT acct, aid, cid, 1, kind, dir, at, dur, imp,
        CASE WHEN kind IN ('meeting', 'visit', 'meal', 'party') THEN 1
             WHEN kind IN ('email', 'sms', 'social') THEN dir = 'inbound'
             WHEN kind = 'call' THEN dir = 'inbound' OR coalesce(dur, 0) >= 60
             ELSE 0 END,
+       -- score_code as migrations/012_activity_score_code.sql computes it
+       (CASE kind WHEN 'email' THEN 0 WHEN 'sms' THEN 1 WHEN 'call' THEN 2 WHEN 'social' THEN 3
+          WHEN 'meeting' THEN 4 WHEN 'visit' THEN 5 WHEN 'meal' THEN 6 WHEN 'party' THEN 7
+          WHEN 'card' THEN 8 WHEN 'note' THEN 9 WHEN 'web' THEN 10 ELSE 11 END)
+       + 16 * (CASE dir WHEN 'none' THEN 0 WHEN 'inbound' THEN 1 WHEN 'outbound' THEN 2 ELSE 3 END)
+       + 64 * (CASE imp WHEN 'normal' THEN 0 WHEN 'high' THEN 1 ELSE 2 END),
        min(at, now), min(at, now)
 FROM (
   SELECT acct, now, aid, cid, kind,

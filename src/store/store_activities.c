@@ -54,8 +54,8 @@ static int activity_write_error(rp_store *s, int rc) {
 int rp_store_activity_create(rp_store *s, rp_activity *a, bool two_way) {
   if (!a->id[0]) rp_uuid_v7(a->id);
   rp_stmt *st = rp_sql_stmt(s, RP_ST_ACTIVITY_INSERT,
-                                 "INSERT INTO activities (" ACTIVITY_COLS ", two_way)"
-                                 " VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                                 "INSERT INTO activities (" ACTIVITY_COLS ", two_way, score_code)"
+                                 " VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, a->account_id);
   rp_bind_id(st, 2, a->id);
@@ -75,6 +75,7 @@ int rp_store_activity_create(rp_store *s, rp_activity *a, bool two_way) {
   rp_bind_int64(st, 13, a->created_at);
   rp_bind_int64(st, 14, a->updated_at ? a->updated_at : a->created_at);
   rp_bind_int(st, 15, two_way ? 1 : 0);
+  rp_bind_int64(st, 16, rp_activity_score_code(a->kind, a->direction, a->importance));
   int rc = rp_step(st), ret = 0;
   if (rc != RP_DONE) ret = activity_write_error(s, rc);
   rp_sql_done(st);
@@ -113,8 +114,8 @@ int rp_store_activity_update(rp_store *s, rp_activity *a, bool two_way) {
       rp_sql_stmt(s, RP_ST_ACTIVITY_UPDATE,
                   "UPDATE activities SET contact_id = ?, kind = ?, direction = ?,"
                   " occurred_at = ?, subject = ?, body = ?, duration_s = ?, importance = ?,"
-                  " source = ?, owner_id = ?, updated_at = ?, two_way = ?, version = version + 1"
-                  " WHERE account_id = ? AND id = ? AND version = ?");
+                  " source = ?, owner_id = ?, updated_at = ?, two_way = ?, version = version + 1,"
+                  " score_code = ? WHERE account_id = ? AND id = ? AND version = ?");
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, a->contact_id);
   rp_bind_text(st, 2, rp_kind_name(a->kind));
@@ -131,9 +132,10 @@ int rp_store_activity_update(rp_store *s, rp_activity *a, bool two_way) {
   rp_bind_id(st, 10, a->owner_id);
   rp_bind_int64(st, 11, a->updated_at);
   rp_bind_int(st, 12, two_way ? 1 : 0);
-  rp_bind_id(st, 13, a->account_id);
-  rp_bind_id(st, 14, a->id);
-  rp_bind_int64(st, 15, a->version);
+  rp_bind_int64(st, 13, rp_activity_score_code(a->kind, a->direction, a->importance));
+  rp_bind_id(st, 14, a->account_id);
+  rp_bind_id(st, 15, a->id);
+  rp_bind_int64(st, 16, a->version);
   int rc = rp_step(st), ret = 0;
   if (rc != RP_DONE) ret = activity_write_error(s, rc);
   rp_sql_done(st);

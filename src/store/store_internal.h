@@ -137,6 +137,29 @@ static inline int rp_col_bytes(rp_stmt *st, int i) {
   return st->lite ? sqlite3_column_bytes(st->lite, i) : rp_pg_col_bytes(st->pg, i);
 }
 
+/* activities.score_code (migrations/012_activity_score_code.sql): kind,
+ * direction and importance as one integer, kind + 16 * direction + 64 *
+ * importance, each its core/model.h enum value (the _COUNT value for
+ * unknown). The migration's UPDATE computes the same from the texts. */
+static inline int64_t rp_activity_score_code(unsigned kind, unsigned direction,
+                                             unsigned importance) {
+  if (kind > RP_KIND_COUNT) kind = RP_KIND_COUNT;
+  if (direction > RP_DIR_COUNT) direction = RP_DIR_COUNT;
+  if (importance > RP_IMPORTANCE_COUNT) importance = RP_IMPORTANCE_COUNT;
+  return (int64_t)kind + 16 * (int64_t)direction + 64 * (int64_t)importance;
+}
+/* The three enums of a score_code into a; anything out of range (the
+ * column's default -1 among them) is the _COUNT value, which the score
+ * counts for nothing. */
+static inline void rp_activity_score_decode(int64_t code, rp_score_activity *a) {
+  unsigned k = (unsigned)(code & 15), d = (unsigned)((code >> 4) & 3),
+           i = (unsigned)((code >> 6) & 3);
+  bool bad = code < 0 || code >= 256;
+  a->kind = (uint8_t)(bad || k > RP_KIND_COUNT ? RP_KIND_COUNT : k);
+  a->direction = (uint8_t)(bad || d > RP_DIR_COUNT ? RP_DIR_COUNT : d);
+  a->importance = (uint8_t)(bad || i > RP_IMPORTANCE_COUNT ? RP_IMPORTANCE_COUNT : i);
+}
+
 /* One slot per fixed statement: prepared on first use with the SQL given at
  * the call site, then reused for the life of the connection. */
 typedef enum {

@@ -16,56 +16,8 @@
 
 /* ---- small helpers ---- */
 
-/* The stored TEXT enums of an activity as the values rp_score_activity
- * holds: a switch on the first bytes picks the one candidate, one strcmp
- * confirms it (the column text is NUL-terminated, so no length is read).
- * Anything else is the _COUNT value, which the score counts for nothing
- * (core/score.h). */
-#define IS(lit) (strcmp((const char *)p, lit) == 0)
-
-static uint8_t kind_code(const unsigned char *p) {
-  if (!p) return RP_KIND_COUNT;
-  switch (p[0]) {
-  case 'e': return IS("email") ? RP_KIND_EMAIL : RP_KIND_COUNT;
-  case 's':
-    if (p[1] == 'm') return IS("sms") ? RP_KIND_SMS : RP_KIND_COUNT;
-    return IS("social") ? RP_KIND_SOCIAL : RP_KIND_COUNT;
-  case 'c':
-    if (p[1] == 'a' && p[2] == 'l') return IS("call") ? RP_KIND_CALL : RP_KIND_COUNT;
-    return IS("card") ? RP_KIND_CARD : RP_KIND_COUNT;
-  case 'm':
-    if (p[1] == 'e' && p[2] == 'e') return IS("meeting") ? RP_KIND_MEETING : RP_KIND_COUNT;
-    return IS("meal") ? RP_KIND_MEAL : RP_KIND_COUNT;
-  case 'v': return IS("visit") ? RP_KIND_VISIT : RP_KIND_COUNT;
-  case 'p': return IS("party") ? RP_KIND_PARTY : RP_KIND_COUNT;
-  case 'n': return IS("note") ? RP_KIND_NOTE : RP_KIND_COUNT;
-  case 'w': return IS("web") ? RP_KIND_WEB : RP_KIND_COUNT;
-  default: return RP_KIND_COUNT;
-  }
-}
-
-static uint8_t direction_code(const unsigned char *p) {
-  if (!p) return RP_DIR_COUNT;
-  switch (p[0]) {
-  case 'i': return IS("inbound") ? RP_DIR_INBOUND : RP_DIR_COUNT;
-  case 'o': return IS("outbound") ? RP_DIR_OUTBOUND : RP_DIR_COUNT;
-  case 'n': return IS("none") ? RP_DIR_NONE : RP_DIR_COUNT;
-  default: return RP_DIR_COUNT;
-  }
-}
-
-static uint8_t importance_code(const unsigned char *p) {
-  if (!p) return RP_IMPORTANCE_COUNT;
-  switch (p[0]) {
-  case 'n': return IS("normal") ? RP_IMPORTANCE_NORMAL : RP_IMPORTANCE_COUNT;
-  case 'h': return IS("high") ? RP_IMPORTANCE_HIGH : RP_IMPORTANCE_COUNT;
-  default: return RP_IMPORTANCE_COUNT;
-  }
-}
-#undef IS
-
-/* Fills a from columns c .. c+4 of st: occurred_at, duration_s, kind,
- * direction, importance. */
+/* Fills a from columns c .. c+2 of st: occurred_at, duration_s and
+ * score_code (012_activity_score_code.sql). */
 static void read_score_activity(rp_stmt *st, int c, rp_score_activity *a) {
   a->occurred_at = rp_col_int64(st, c);
   if (rp_col_type(st, c + 1) == RP_NULL) {
@@ -74,9 +26,7 @@ static void read_score_activity(rp_stmt *st, int c, rp_score_activity *a) {
     int64_t d = rp_col_int64(st, c + 1);
     a->duration_s = d < 0 ? -1 : d > INT32_MAX ? INT32_MAX : (int32_t)d;
   }
-  a->kind = kind_code(rp_col_str(st, c + 2));
-  a->direction = direction_code(rp_col_str(st, c + 3));
-  a->importance = importance_code(rp_col_str(st, c + 4));
+  rp_activity_score_decode(rp_col_int64(st, c + 2), a);
 }
 
 /* SQLite's order of two BLOBs: bytes, then length. */
@@ -123,7 +73,7 @@ int rp_store_score_activities(rp_store *s, rp_arena *ar, const char *account_id,
   size_t cap = 0;
   int rc;
   rp_stmt *st = rp_sql_stmt(s, RP_ST_SCORE_ACTIVITIES,
-                                 "SELECT occurred_at, duration_s, kind, direction, importance"
+                                 "SELECT occurred_at, duration_s, score_code"
                                  " FROM activities INDEXED BY activities_contact"
                                  " WHERE account_id = ? AND contact_id = ?"
                                  " ORDER BY occurred_at, id");
@@ -920,7 +870,7 @@ int rp_store_score_scan(rp_store *s, const char *account_id, const char *from_id
                    account_id, from_id, to_id);
   if (!cs) goto fail;
   as = scan_cursor(s, RP_ST_SCAN_ACTIVITIES,
-                   "SELECT contact_id, occurred_at, duration_s, kind, direction, importance"
+                   "SELECT contact_id, occurred_at, duration_s, score_code"
                    " FROM activities INDEXED BY activities_contact"
                    " WHERE account_id = ?1 AND contact_id >= ?2 AND contact_id < ?3"
                    " ORDER BY contact_id, occurred_at, id",

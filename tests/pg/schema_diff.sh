@@ -94,7 +94,9 @@ SELECT t.relname, 'column', lpad((row_number() OVER (PARTITION BY t.relname ORDE
                                ELSE 'TEXT(collation:' || a.attcollation::regcollation || ')' END
          ELSE format_type(a.atttypid, a.atttypmod) END,
        CASE WHEN a.attnotnull THEN 'NOT NULL' ELSE 'NULL' END,
-       coalesce('DEFAULT ' || regexp_replace(pg_get_expr(d.adbin, d.adrelid), '::text$', ''), '')
+       -- (a negative number comes back quoted and cast: '-1'::integer)
+       coalesce('DEFAULT ' || regexp_replace(regexp_replace(pg_get_expr(d.adbin, d.adrelid),
+                '::text$', ''), '^''(-[0-9.]+)''::(integer|bigint|numeric)$', '\1'), '')
   FROM t JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped
   LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 UNION ALL

@@ -272,6 +272,31 @@ static void test_store_scan_decodes_activities(void **state) {
   assert_null(acts);
   assert_int_equal(rp_store_score_activities(f->s, &f->ar, f->b.id, c.id, &acts, &n), 0);
   assert_int_equal(n, 0);
+
+  /* an edit of the kind, direction and importance is what the score reads
+   * next (the update writes score_code too) */
+  rp_activity a = {.kind = RP_KIND_NOTE,
+                   .direction = RP_DIR_NONE,
+                   .occurred_at = T0,
+                   .duration_s = -1,
+                   .importance = RP_IMPORTANCE_NORMAL,
+                   .created_at = T0,
+                   .updated_at = T0};
+  memcpy(a.account_id, d.account_id, RP_ID_LEN);
+  memcpy(a.contact_id, d.id, RP_ID_LEN);
+  assert_int_equal(rp_store_activity_create(f->s, &a, false), 0);
+  a.kind = RP_KIND_CALL;
+  a.direction = RP_DIR_INBOUND;
+  a.importance = RP_IMPORTANCE_HIGH;
+  a.duration_s = 600;
+  a.updated_at = T0 + 1;
+  assert_int_equal(rp_store_activity_update(f->s, &a, true), 0);
+  assert_int_equal(rp_store_score_activities(f->s, &f->ar, f->a.id, d.id, &acts, &n), 0);
+  assert_int_equal(n, 1);
+  assert_int_equal(acts[0].kind, RP_KIND_CALL);
+  assert_int_equal(acts[0].direction, RP_DIR_INBOUND);
+  assert_int_equal(acts[0].importance, RP_IMPORTANCE_HIGH);
+  assert_int_equal(acts[0].duration_s, 600);
 }
 
 /* SCORING.md details x: the scan's counted lists and custom fields give
@@ -346,7 +371,7 @@ static void test_store_activity_index_is_covering(void **state) {
   sqlite3 *db;
   assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
   static const char *const queries[] = {
-      "SELECT contact_id, occurred_at, duration_s, kind, direction, importance"
+      "SELECT contact_id, occurred_at, duration_s, score_code"
       " FROM activities WHERE account_id = ?1 AND contact_id >= ?2 AND contact_id < ?3"
       " ORDER BY contact_id, occurred_at, id",
       "SELECT occurred_at FROM activities WHERE account_id = ? AND contact_id = ?"
@@ -450,6 +475,30 @@ static void test_store_scores_bulk_rewrite(void **state) {
   assert_true(items[0].last_touch_at == T0 + 60);
 }
 
+/* A database file at path made by the migrations up to number `upto`
+ * (as an older rapport left it), open in *db. */
+static void db_at_schema(char path[static RP_TEST_DB_PATH_MAX], const char *name, int upto,
+                         sqlite3 **db) {
+  const char *tmp = getenv("TMPDIR");
+  snprintf(path, RP_TEST_DB_PATH_MAX, "%s/rapport-test-%s-XXXXXX", tmp && *tmp ? tmp : "/tmp",
+           name);
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  close(fd);
+  assert_int_equal(sqlite3_open(path, db), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(*db,
+                                "CREATE TABLE schema_migrations (number INTEGER PRIMARY KEY,"
+                                " name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+                                NULL, NULL, NULL),
+                   SQLITE_OK);
+  for (const rp_migration *m = rp_migrations; m->sql && m->number <= upto; m++) {
+    assert_int_equal(sqlite3_exec(*db, m->sql, NULL, NULL, NULL), SQLITE_OK);
+    char sql[128];
+    snprintf(sql, sizeof sql, "INSERT INTO schema_migrations VALUES (%d, 'm', 0)", m->number);
+    assert_int_equal(sqlite3_exec(*db, sql, NULL, NULL, NULL), SQLITE_OK);
+  }
+}
+
 /* 011_contact_scores on a database of schema 10 with scored contacts:
  * the scores move to contact_scores with the list's filter columns, and
  * the list by score, its filters and the contact read give what the old
@@ -457,24 +506,8 @@ static void test_store_scores_bulk_rewrite(void **state) {
 static void test_store_migration_011_moves_scores(void **state) {
   (void)state;
   char path[RP_TEST_DB_PATH_MAX];
-  const char *tmp = getenv("TMPDIR");
-  snprintf(path, sizeof path, "%s/rapport-test-mig11-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-  int fd = mkstemp(path);
-  assert_true(fd >= 0);
-  close(fd);
   sqlite3 *db;
-  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-  assert_int_equal(sqlite3_exec(db,
-                                "CREATE TABLE schema_migrations (number INTEGER PRIMARY KEY,"
-                                " name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
-                                NULL, NULL, NULL),
-                   SQLITE_OK);
-  for (const rp_migration *m = rp_migrations; m->sql && m->number <= 10; m++) {
-    assert_int_equal(sqlite3_exec(db, m->sql, NULL, NULL, NULL), SQLITE_OK);
-    char sql[128];
-    snprintf(sql, sizeof sql, "INSERT INTO schema_migrations VALUES (%d, 'm', 0)", m->number);
-    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-  }
+  db_at_schema(path, "mig11", 10, &db);
   /* account 'a...', contacts c1 (score 20), c2 (archived, 90), c3 (lead, 70) */
   assert_int_equal(
       sqlite3_exec(
@@ -548,6 +581,100 @@ static void test_store_migration_011_moves_scores(void **state) {
                    SQLITE_OK);
   assert_int_equal(sqlite3_step(st), SQLITE_ROW);
   assert_int_equal(sqlite3_column_int(st, 0), 0); /* the old column is gone */
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  rp_arena_free(&ar);
+  rp_test_db_remove(path);
+}
+
+/* 012_activity_score_code on a database of schema 11 with activities of
+ * every kind, direction and importance (and texts no rapport writes): the
+ * migration's SQL gives each row the code the store's writes give
+ * (rp_activity_score_code), so the score reads the same enums as from the
+ * texts; an unknown text reads as the enum's _COUNT (counted for nothing). */
+static void test_store_migration_012_activity_score_code(void **state) {
+  (void)state;
+  char path[RP_TEST_DB_PATH_MAX];
+  sqlite3 *db;
+  db_at_schema(path, "mig12", 11, &db);
+  assert_int_equal(
+      sqlite3_exec(db,
+                   "INSERT INTO accounts (id, name, created_at) VALUES (zeroblob(16), 'Old', 0);"
+                   "INSERT INTO contacts (account_id, id, version, display_name, name_key, status,"
+                   " stage, category, type, intent, archived, created_at, updated_at) VALUES"
+                   " (zeroblob(16), x'00000000000000000000000000000001', 1, 'One', 'one',"
+                   "  'suspect', 'aware', 'none', 'client', 'none', 0, 0, 0)",
+                   NULL, NULL, NULL),
+      SQLITE_OK);
+  sqlite3_stmt *ins;
+  assert_int_equal(sqlite3_prepare_v2(db,
+                                      "INSERT INTO activities (account_id, id, contact_id, version,"
+                                      " kind, direction, occurred_at, importance, two_way,"
+                                      " created_at, updated_at) VALUES (zeroblob(16), ?1,"
+                                      " x'00000000000000000000000000000001', 1, ?2, ?3, ?4, ?5,"
+                                      " 0, 0, 0)",
+                                      -1, &ins, NULL),
+                   SQLITE_OK);
+  /* every combination in time order, then one of unknown texts */
+  int n = 0;
+  for (int k = 0; k <= RP_KIND_COUNT; k++)
+    for (int d = 0; d <= RP_DIR_COUNT; d++)
+      for (int i = 0; i <= RP_IMPORTANCE_COUNT; i++) {
+        unsigned char id[16] = {0};
+        id[14] = (unsigned char)(n >> 8);
+        id[15] = (unsigned char)n;
+        sqlite3_bind_blob(ins, 1, id, 16, SQLITE_TRANSIENT);
+        sqlite3_bind_text(ins, 2, k < RP_KIND_COUNT ? rp_kind_name(k) : "telegram", -1,
+                          SQLITE_TRANSIENT);
+        sqlite3_bind_text(ins, 3, d < RP_DIR_COUNT ? rp_direction_name(d) : "sideways", -1,
+                          SQLITE_TRANSIENT);
+        sqlite3_bind_int64(ins, 4, 1000 + n);
+        sqlite3_bind_text(ins, 5, i < RP_IMPORTANCE_COUNT ? rp_importance_name(i) : "urgent", -1,
+                          SQLITE_TRANSIENT);
+        assert_int_equal(sqlite3_step(ins), SQLITE_DONE);
+        sqlite3_reset(ins);
+        n++;
+      }
+  sqlite3_finalize(ins);
+  sqlite3_close(db);
+
+  rp_store *s;
+  int applied = 0;
+  assert_int_equal(rp_store_open(&s, path), 0);
+  assert_int_equal(rp_store_migrate(s, &applied), 0);
+  assert_true(applied >= 1);
+  rp_arena ar = {0};
+  rp_score_activity *acts;
+  size_t got;
+  assert_int_equal(rp_store_score_activities(s, &ar, "00000000-0000-0000-0000-000000000000",
+                                             "00000000-0000-0000-0000-000000000001", &acts,
+                                             &got),
+                   0);
+  assert_int_equal(got, (size_t)n);
+  n = 0;
+  for (int k = 0; k <= RP_KIND_COUNT; k++)
+    for (int d = 0; d <= RP_DIR_COUNT; d++)
+      for (int i = 0; i <= RP_IMPORTANCE_COUNT; i++) {
+        assert_int_equal(acts[n].occurred_at, 1000 + n);
+        assert_int_equal(acts[n].kind, k);
+        assert_int_equal(acts[n].direction, d);
+        assert_int_equal(acts[n].importance, i);
+        n++;
+      }
+  rp_store_close(s);
+  /* the stored codes are those the store writes */
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  sqlite3_stmt *st;
+  assert_int_equal(sqlite3_prepare_v2(db,
+                                      "SELECT score_code FROM activities ORDER BY occurred_at",
+                                      -1, &st, NULL),
+                   SQLITE_OK);
+  for (int k = 0; k <= RP_KIND_COUNT; k++)
+    for (int d = 0; d <= RP_DIR_COUNT; d++)
+      for (int i = 0; i <= RP_IMPORTANCE_COUNT; i++) {
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        assert_int_equal(sqlite3_column_int64(st, 0), rp_activity_score_code(k, d, i));
+      }
   sqlite3_finalize(st);
   sqlite3_close(db);
   rp_arena_free(&ar);
@@ -1326,6 +1453,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_store_contact_split, setup, teardown),
       cmocka_unit_test_setup_teardown(test_store_scores_bulk_rewrite, setup, teardown),
       cmocka_unit_test(test_store_migration_011_moves_scores),
+      cmocka_unit_test(test_store_migration_012_activity_score_code),
       cmocka_unit_test_setup_teardown(test_store_revenue_lifetime_value_facts, setup, teardown),
       cmocka_unit_test_setup_teardown(test_store_revenue_follows_deal_writes, setup, teardown),
       cmocka_unit_test_setup_teardown(test_store_closed_deals_agree_with_revenue_at, setup,
