@@ -676,7 +676,35 @@ static void test_store_migration_012_activity_score_code(void **state) {
         assert_int_equal(sqlite3_column_int64(st, 0), rp_activity_score_code(k, d, i));
       }
   sqlite3_finalize(st);
+  /* a row written without the code (a load behind rapport's back), and
+   * an edit of the texts alone, get the code of their texts (the
+   * triggers of 012) */
+  assert_int_equal(
+      sqlite3_exec(db,
+                   "INSERT INTO activities (account_id, id, contact_id, version, kind, direction,"
+                   " occurred_at, importance, two_way, created_at, updated_at) VALUES"
+                   " (zeroblob(16), x'ff', x'00000000000000000000000000000001', 1, 'meal', 'none',"
+                   " 9000, 'high', 1, 0, 0);"
+                   "UPDATE activities SET kind = 'sms', direction = 'outbound'"
+                   " WHERE occurred_at = 1000;",
+                   NULL, NULL, NULL),
+      SQLITE_OK);
   sqlite3_close(db);
+  assert_int_equal(rp_store_open(&s, path), 0);
+  assert_int_equal(rp_store_score_activities(s, &ar, "00000000-0000-0000-0000-000000000000",
+                                             "00000000-0000-0000-0000-000000000001", &acts,
+                                             &got),
+                   0);
+  assert_int_equal(got, (size_t)n + 1);
+  assert_int_equal(acts[0].occurred_at, 1000); /* was email, none, normal */
+  assert_int_equal(acts[0].kind, RP_KIND_SMS);
+  assert_int_equal(acts[0].direction, RP_DIR_OUTBOUND);
+  assert_int_equal(acts[0].importance, RP_IMPORTANCE_NORMAL);
+  assert_int_equal(acts[n].occurred_at, 9000);
+  assert_int_equal(acts[n].kind, RP_KIND_MEAL);
+  assert_int_equal(acts[n].direction, RP_DIR_NONE);
+  assert_int_equal(acts[n].importance, RP_IMPORTANCE_HIGH);
+  rp_store_close(s);
   rp_arena_free(&ar);
   rp_test_db_remove(path);
 }
