@@ -117,7 +117,7 @@ int main(int argc, char **argv) {
    * (statements, the revenue cache, the upper B-tree pages), the even ones
    * are measured, so no measured contact was read before. */
   char(*ids)[RP_ID_LEN] = calloc((size_t)(2 * n), RP_ID_LEN);
-  if (rp_store_contact_split(s, acct.id, 2 * n + 1, ids)) {
+  if (rp_store_contact_split(s, acct.id, 2 * n + 1, ids, NULL)) {
     fprintf(stderr, "incr: %s\n", rp_error_last()->message);
     return 1;
   }

@@ -415,9 +415,11 @@ int rp_store_score_scan(rp_store *s, const char *account_id, const char *from_id
 /* Splits the account's contacts into `parts` id ranges of about equal
  * size: bounds[i] (i < parts - 1) is the first id of range i + 1, so range
  * i is [bounds[i-1], bounds[i]) with open ends. Fewer contacts than parts
- * give empty ranges (bounds[i][0] == 0 means "no bound"). */
+ * give empty ranges (bounds[i][0] == 0 means "no bound"). *count (when
+ * not NULL) is the number of the account's contacts, archived ones too:
+ * those a scan of the open range goes over. */
 int rp_store_contact_split(rp_store *s, const char *account_id, int parts,
-                           char (*bounds)[RP_ID_LEN]);
+                           char (*bounds)[RP_ID_LEN], int64_t *count);
 
 /* Score history (GET /contacts/{id}/score/history, A2). The daily job keeps
  * the change points of a contact's daily score: a day without a row has the

@@ -1007,23 +1007,25 @@ restore:
  * scan reads them) into `parts` id ranges of about equal size: bound i is
  * the id at offset (i + 1) * count / parts of the id order. */
 int rp_store_contact_split(rp_store *s, const char *account_id, int parts,
-                           char (*bounds)[RP_ID_LEN]) {
+                           char (*bounds)[RP_ID_LEN], int64_t *count) {
+  if (count) *count = 0;
   if (parts < 1) return rp_error_set(RP_EINVALID_VALUE, NULL, "parts must be at least 1");
   for (int i = 0; i < parts - 1; i++)
     bounds[i][0] = '\0';
-  if (parts == 1) return 0;
+  if (parts == 1 && !count) return 0;
   rp_stmt *st = rp_sql_stmt(s, RP_ST_SPLIT_COUNT,
                                  "SELECT count(*) FROM contacts INDEXED BY"
                                  " sqlite_autoindex_contacts_1 WHERE account_id = ?");
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
   int rc = rp_step(st), ret = 0;
-  int64_t count = rc == RP_ROW ? rp_col_int64(st, 0) : 0;
+  int64_t n = rc == RP_ROW ? rp_col_int64(st, 0) : 0;
   if (rc != RP_ROW) ret = rp_sql_error(s, rc, NULL);
   rp_sql_done(st);
-  if (ret || count == 0) return ret;
+  if (ret || n == 0) return ret;
+  if (count) *count = n;
   for (int i = 0; i < parts - 1; i++) {
-    int64_t offset = (int64_t)(i + 1) * count / parts;
+    int64_t offset = (int64_t)(i + 1) * n / parts;
     st = rp_sql_stmt(s, RP_ST_SPLIT_AT,
                      "SELECT id FROM contacts INDEXED BY sqlite_autoindex_contacts_1"
                      " WHERE account_id = ? ORDER BY id LIMIT 1 OFFSET ?");
