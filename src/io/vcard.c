@@ -21,6 +21,7 @@
 #include "core/contact.h"
 #include "core/email.h"
 #include "core/phone.h"
+#include "core/rules.h"
 #include "util/error.h"
 #include "util/text.h"
 
@@ -455,6 +456,14 @@ typedef struct {
   bool failed, is_group;
   char err[MSG_MAX];
   const char *family, *given, *fn, *company, *website, *bday, *anniv, *partner, *uid;
+  /* rapport's own fields (X-RAPPORT-*): given_fields says which are set */
+  unsigned given_fields;
+  rp_status status;
+  rp_stage stage;
+  rp_category category;
+  rp_ctype type;
+  rp_intent intent;
+  const char *source, *known_since;
   char *children, *notes; /* notes: notes_len bytes in a notes_cap buffer */
   size_t notes_len, notes_cap;
   bool notes_full;
@@ -826,6 +835,47 @@ static void notes_append(reader *r, const char *s) {
   cd->notes[cd->notes_len] = '\0';
 }
 
+/* X-RAPPORT-*: rapport's own fields as rp_vcard_write writes them (the
+ * part after "X-RAPPORT-" is `what`); a value that is not one of ours is
+ * dropped with a warning, and an unknown X-RAPPORT- property is ignored as
+ * any unknown property is. */
+static void rapport_prop(reader *r, const prop *pr, const char *what, const char *v, size_t n) {
+  card *cd = &r->cd;
+  if (!strcmp(what, "KNOWN-SINCE")) {
+    const char *d = date_field(r, pr, v, n);
+    if (d) cd->known_since = d;
+    return;
+  }
+  char *s = trim(unescape(r->a, v, n));
+  if (!s) return;
+  if (!strcmp(what, "SOURCE")) {
+    const char *from = line_field(r, pr, s, NAME_MAX_CHARS, "the source");
+    if (from) cd->source = from;
+    return;
+  }
+  /* the enum values in any case ("Past_Client"); a longer text is none */
+  char low[24];
+  size_t k = 0;
+  for (; s[k] && k + 1 < sizeof low; k++)
+    low[k] = (s[k] >= 'A' && s[k] <= 'Z') ? (char)(s[k] - 'A' + 'a') : s[k];
+  low[s[k] ? 0 : k] = '\0';
+  bool ok = true;
+  if (!strcmp(what, "STATUS")) {
+    if ((ok = rp_status_parse(&cd->status, low) == 0)) cd->given_fields |= RP_FIELD_STATUS;
+  } else if (!strcmp(what, "STAGE")) {
+    if ((ok = rp_stage_parse(&cd->stage, low) == 0)) cd->given_fields |= RP_FIELD_STAGE;
+  } else if (!strcmp(what, "CATEGORY")) {
+    if ((ok = rp_category_parse(&cd->category, low) == 0)) cd->given_fields |= RP_FIELD_CATEGORY;
+  } else if (!strcmp(what, "TYPE")) {
+    if ((ok = rp_ctype_parse(&cd->type, low) == 0)) cd->given_fields |= RP_FIELD_TYPE;
+  } else if (!strcmp(what, "INTENT")) {
+    ok = rp_intent_parse(&cd->intent, low) == 0;
+  }
+  if (!ok)
+    card_warn(r, "%s (line %d): not one of rapport's values, dropped: %.40s", pr->name, r->lg.line,
+              s);
+}
+
 /* X-SOCIALPROFILE / SOCIALPROFILE: a URL, or Apple's service type and user
  * name ("type=twitter;x-user=jdoe:x-apple:jdoe") made into the profile URL. */
 static void social_profile(reader *r, const prop *pr, char *v) {
@@ -998,6 +1048,8 @@ static void take(reader *r, prop *pr) {
     } else if (cd->n_urls < RP_VCARD_LIST_MAX) {
       *RP_ARENA_PUSH(a, cd->urls, &cd->n_urls, &cd->cap_urls, 2) = u;
     }
+  } else if (!strncmp(nm, "X-RAPPORT-", 10)) {
+    rapport_prop(r, pr, nm + 10, v, n);
   } else if (!strcmp(nm, "X-SOCIALPROFILE") || !strcmp(nm, "SOCIALPROFILE")) {
     social_profile(r, pr, unescape(a, v, n));
   } else if (!strcmp(nm, "BDAY")) {
@@ -1212,6 +1264,13 @@ static int finish(reader *r) {
   c->tags = cd->tags;
   c->n_tags = cd->n_tags;
   c->custom_json = "{}";
+  if (cd->given_fields & RP_FIELD_STATUS) c->status = cd->status;
+  if (cd->given_fields & RP_FIELD_STAGE) c->stage = cd->stage;
+  if (cd->given_fields & RP_FIELD_CATEGORY) c->category = cd->category;
+  if (cd->given_fields & RP_FIELD_TYPE) c->type = cd->type;
+  c->intent = cd->intent;
+  c->source = cd->source;
+  c->known_since = cd->known_since;
   if (!c->first_name && !c->last_name && !c->n_emails && !c->n_phones && !c->company) {
     snprintf(msg, sizeof msg, "the card has no name, email, phone or company%s%s%s",
              cd->n_warns ? " (" : "", cd->n_warns ? cd->warns[0] : "", cd->n_warns ? ")" : "");
@@ -1225,7 +1284,7 @@ static int finish(reader *r) {
     snprintf(msg, sizeof msg, "%zu more problems in this card", cd->more_warns);
     if ((rc = report(r, cd->start, false, msg))) return rc;
   }
-  return r->on_card(r->ctx, c, cd->start);
+  return r->on_card(r->ctx, c, cd->given_fields, cd->start);
 }
 
 static void start_card(reader *r, int line) {

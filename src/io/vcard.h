@@ -38,9 +38,13 @@
 #define RP_VCARD_LIST_MAX 20
 #define RP_VCARD_TAGS_MAX 100
 
-/* One parsed card. line is the 1-based line of its BEGIN:VCARD. Return 0 to
- * go on, anything else stops the reading (rp_vcard_read returns it). */
-typedef int (*rp_vcard_fn)(void *ctx, const rp_contact *c, int line);
+/* One parsed card. line is the 1-based line of its BEGIN:VCARD. given has
+ * the core/rules.h RP_FIELD_STATUS, _STAGE, _CATEGORY and _TYPE bits of the
+ * fields the card set (rapport's own X-RAPPORT-* properties, as
+ * rp_vcard_write writes them): the importer keeps those as given instead
+ * of applying the creation rules to them. Return 0 to go on, anything else
+ * stops the reading (rp_vcard_read returns it). */
+typedef int (*rp_vcard_fn)(void *ctx, const rp_contact *c, unsigned given, int line);
 
 /* One problem. line is the 1-based line the card starts on (BEGIN:VCARD),
  * or, for text outside any card, that text's line. skipped is true when the
@@ -59,9 +63,13 @@ typedef int (*rp_vcard_errfn)(void *ctx, int line, bool skipped, const char *mes
  * Each contact and all its strings are allocated in a; nothing else that
  * outlives one card is, so on_card may rp_arena_free(a) to keep memory flat
  * over a big file. The contact has no id (unless the card's UID is one of
- * ours: a UUID, optionally "urn:uuid:"-prefixed), its status and the like
- * are the zero values (the importer applies the creation rules), its
- * display_name is derived (core/contact.h) and custom_json is "{}".
+ * ours: a UUID, optionally "urn:uuid:"-prefixed), its status, stage,
+ * category and type are the zero values unless the card gives them
+ * (X-RAPPORT-STATUS, -STAGE, -CATEGORY, -TYPE; `given` says which), as
+ * are intent, source and known_since (X-RAPPORT-INTENT, -SOURCE,
+ * -KNOWN-SINCE); a value that is not one of ours is dropped with a
+ * warning. Its display_name is derived (core/contact.h) and custom_json
+ * is "{}".
  *
  * Returns 0 when the input was read to its end (whatever the per-card
  * problems); RP_EINVALID_VALUE (message set) when it is not a vCard file at
@@ -76,7 +84,10 @@ int rp_vcard_read(const char *buf, size_t len, const char *default_region, rp_ar
  * contact id), FN, N, EMAIL, TEL (4.0 as tel: URIs), ADR, ORG, URL,
  * X-SOCIALPROFILE, BDAY, ANNIVERSARY (X-ANNIVERSARY in 3.0), the partner as
  * RELATED;TYPE=spouse (3.0: Apple's X-ABRELATEDNAMES), children likewise,
- * NOTE, CATEGORIES (the tags), REV (updated_at). Labels that are vCard types
+ * NOTE, CATEGORIES (the tags), rapport's own fields as X-RAPPORT-STATUS,
+ * -STAGE, -CATEGORY, -TYPE, -INTENT, -SOURCE and -KNOWN-SINCE (other
+ * programs ignore X- properties; rp_vcard_read gives them back), REV
+ * (updated_at). Labels that are vCard types
  * (home, work, mobile, fax, pager) become TYPE; any other label goes into
  * an Apple-style group with X-ABLabel, so rp_vcard_read gives it back.
  * Returns 0, or RP_EINVALID_VALUE for a version other than 3 or 4. */

@@ -211,6 +211,15 @@ int rp_vcard_write(rp_sb *out, const rp_contact *c, int version) {
     }
     end(&w);
   }
+  /* rapport's own fields, so that a card written here and read back is
+   * the same contact (vcard.h) */
+  text_prop(&w, "X-RAPPORT-STATUS", rp_status_name(c->status));
+  text_prop(&w, "X-RAPPORT-STAGE", rp_stage_name(c->stage));
+  text_prop(&w, "X-RAPPORT-CATEGORY", rp_category_name(c->category));
+  text_prop(&w, "X-RAPPORT-TYPE", rp_ctype_name(c->type));
+  if (c->intent != RP_INTENT_NONE) text_prop(&w, "X-RAPPORT-INTENT", rp_intent_name(c->intent));
+  text_prop(&w, "X-RAPPORT-SOURCE", c->source);
+  text_prop(&w, "X-RAPPORT-KNOWN-SINCE", c->known_since);
   if (c->updated_at) {
     char t[21], b[21];
     rp_time_format(c->updated_at, t);

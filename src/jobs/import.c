@@ -264,9 +264,9 @@ static int on_csv_error(void *ctx, size_t line, const char *message) {
   return x->rc;
 }
 
-static int on_vcard(void *ctx, const rp_contact *c, int line) {
+static int on_vcard(void *ctx, const rp_contact *c, unsigned given, int line) {
   imp *x = ctx;
-  import_contact(x, c, 0, line);
+  import_contact(x, c, given, line);
   return x->rc;
 }
 

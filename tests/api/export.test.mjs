@@ -2,7 +2,8 @@
 // /api/v1/export/contacts.csv and contacts.vcf give the account's contacts
 // as a download; importing the file into an empty account gives back the
 // same contacts (names with accents, commas and quotes, several emails and
-// phones, address, dates, notes over several lines, tags).
+// phones, address, dates, notes over several lines, tags, and the CRM's
+// fields: status, stage, category, type, intent, source).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
@@ -25,6 +26,11 @@ const PEOPLE = [
     notes: 'Met at the open house.\nWants a "quiet" street; no HOA.',
     tags: ['buyer', 'sphere'],
     website: 'https://zoe.example.com',
+    status: 'lead',
+    stage: 'like',
+    category: 'a',
+    intent: 'buy',
+    source: 'Open house, 12 Elm St',
   },
   { first_name: 'Renée', last_name: 'Łukasiewicz', phones: [{ number: '+13125550188' }], birthday: '--07-04' },
   { company: 'Acme Title; Escrow', emails: [{ address: 'escrow@acme.example' }], type: 'vendor' },
@@ -39,7 +45,7 @@ after(async () => {
   await src?.stop();
 });
 
-const KEYS = ['first_name', 'last_name', 'company', 'birthday', 'anniversary', 'notes', 'website', 'type'];
+const KEYS = ['first_name', 'last_name', 'company', 'birthday', 'anniversary', 'notes', 'website', 'type', 'status', 'stage', 'category', 'intent', 'source'];
 function norm(c, keys = KEYS) {
   const o = {};
   for (const k of keys) o[k] = c[k] ?? null;
@@ -89,10 +95,10 @@ describe('export', () => {
   });
 
   test('vCard 4.0 out then in gives the same contacts; 3.0 on request', async () => {
-    // vCard has no place for the CRM's own fields (type, status...): the
-    // person's fields make the round trip
-    const vkeys = KEYS.filter((k) => k !== 'type');
-    const text = await roundTrip('/api/v1/export/contacts.vcf', 'text/vcard', vkeys);
+    // the CRM's own fields (status, stage, category, type, intent, source)
+    // travel as X-RAPPORT-* properties, which other programs ignore
+    const text = await roundTrip('/api/v1/export/contacts.vcf', 'text/vcard');
+    assert.match(text, /^X-RAPPORT-STATUS:lead\r$/m);
     assert.equal((text.match(/^BEGIN:VCARD\r$/gm) || []).length, PEOPLE.length);
     assert.match(text, /^VERSION:4\.0\r$/m);
     const v3 = await src.request('GET', '/api/v1/export/contacts.vcf?version=3');

@@ -7,7 +7,7 @@
  * tags; and writing it as 4.0 and as 3.0 then reading that back gives one
  * card with the same fields (export then import gives the same contacts).
  * (One line, as tests/fuzz/run.sh reads it; the writer has no header of its own.)
- * fuzz-sources: src/io/vcard.c src/io/vcard_write.c src/core/contact.c src/core/email.c src/core/phone.c src/util/error.c src/util/text.c src/util/arena.c src/util/strbuf.c src/util/mem.c src/util/clock.c */
+ * fuzz-sources: src/io/vcard.c src/io/vcard_write.c src/core/contact.c src/core/enums.c src/core/email.c src/core/phone.c src/util/error.c src/util/text.c src/util/arena.c src/util/strbuf.c src/util/mem.c src/util/clock.c */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,7 +46,10 @@ static void check_same(const rp_contact *a, const rp_contact *b) {
             same(a->company, b->company) && same(a->website, b->website) &&
             a->n_social == b->n_social && same(a->birthday, b->birthday) &&
             same(a->anniversary, b->anniversary) && same(a->partner, b->partner) &&
-            same(a->children, b->children) && same(a->notes, b->notes) && a->n_tags == b->n_tags;
+            same(a->children, b->children) && same(a->notes, b->notes) && a->n_tags == b->n_tags &&
+            a->status == b->status && a->stage == b->stage && a->category == b->category &&
+            a->type == b->type && a->intent == b->intent && same(a->source, b->source) &&
+            same(a->known_since, b->known_since);
   for (size_t i = 0; ok && i < a->n_emails; i++)
     ok = same(a->emails[i].address, b->emails[i].address) &&
          same(a->emails[i].label, b->emails[i].label);
@@ -70,8 +73,8 @@ typedef struct {
   int n;
 } back;
 
-static int on_back(void *ctx, const rp_contact *c, int line) {
-  (void)line;
+static int on_back(void *ctx, const rp_contact *c, unsigned given, int line) {
+  (void)line, (void)given;
   back *b = ctx;
   b->got = c;
   b->n++;
@@ -91,8 +94,8 @@ static int on_error(void *ctx, int line, bool skipped, const char *msg) {
   return 0;
 }
 
-static int on_card(void *ctx, const rp_contact *c, int line) {
-  (void)ctx;
+static int on_card(void *ctx, const rp_contact *c, unsigned given, int line) {
+  (void)ctx, (void)given;
   if (line < 1) abort();
   if (!c->first_name && !c->last_name && !c->n_emails && !c->n_phones && !c->company) abort();
   check_str(c->first_name, true);

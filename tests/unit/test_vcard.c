@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "core/rules.h"
 #include "io/vcard.h"
 #include "util/error.h"
 
@@ -29,14 +30,16 @@ typedef struct {
   rp_arena a;
   const rp_contact *cards[MAX_CARDS];
   int lines[MAX_CARDS];
+  unsigned given[MAX_CARDS]; /* RP_FIELD_* the card set */
   int n;
   err errs[MAX_ERRS];
   int n_errs;
   int stop_after; /* 0: never */
 } result;
 
-static int on_card(void *ctx, const rp_contact *c, int line) {
+static int on_card(void *ctx, const rp_contact *c, unsigned given, int line) {
   result *r = ctx;
+  r->given[r->n] = given;
   assert_true(r->n < MAX_CARDS);
   r->cards[r->n] = c;
   r->lines[r->n++] = line;
@@ -421,6 +424,14 @@ static rp_contact sample(int i) {
               "A long enough note to need folding more than once across lines.";
     c.tags = tags, c.n_tags = 3;
     c.updated_at = 1731420000;
+    /* rapport's own fields (X-RAPPORT-*) */
+    c.status = RP_STATUS_PAST_CLIENT;
+    c.stage = RP_STAGE_TRUST;
+    c.category = RP_CATEGORY_A;
+    c.type = RP_TYPE_AGENT;
+    c.intent = RP_INTENT_BUY_SELL;
+    c.source = "Open house; 12 Elm St, \\ Noe Valley";
+    c.known_since = "2019-03-02";
   } else {
     c.first_name = "Björn";
     c.emails = emails[1], c.n_emails = 2;
@@ -459,6 +470,13 @@ static void assert_same(const rp_contact *got, const rp_contact *want) {
   assert_str(got->children, want->children);
   assert_str(got->notes, want->notes);
   assert_tags(got, want->tags, want->n_tags);
+  assert_int_equal(got->status, want->status);
+  assert_int_equal(got->stage, want->stage);
+  assert_int_equal(got->category, want->category);
+  assert_int_equal(got->type, want->type);
+  assert_int_equal(got->intent, want->intent);
+  assert_str(got->source, want->source);
+  assert_str(got->known_since, want->known_since);
 }
 
 /* Every physical line ends in CRLF, is at most 75 octets, and no line
@@ -494,8 +512,11 @@ static void roundtrip(int version) {
   assert_int_equal(rc, 0);
   assert_int_equal(r.n_errs, 0);
   assert_int_equal(r.n, 2);
-  for (int i = 0; i < 2; i++)
+  for (int i = 0; i < 2; i++) {
     assert_same(r.cards[i], &want[i]);
+    /* the lifecycle fields are given (the importer keeps them) */
+    assert_int_equal(r.given[i], RP_FIELD_STATUS | RP_FIELD_STAGE | RP_FIELD_CATEGORY | RP_FIELD_TYPE);
+  }
   rp_sb_free(&out);
   rp_arena_free(&r.a);
 }
@@ -511,6 +532,34 @@ static void test_vcard_roundtrip_40(void **state) {
 static void test_vcard_roundtrip_30(void **state) {
   (void)state;
   roundtrip(3);
+}
+
+/* X-RAPPORT-* from elsewhere: names in any case, a value that is not one
+ * of ours dropped with a warning (the card still goes in, that field left
+ * to the importer's rules), an unknown X-RAPPORT- property ignored; a card
+ * of another program gives no field. */
+static void test_vcard_rapport_fields_read(void **state) {
+  (void)state;
+  const char *text = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Dana Lee\r\nN:Lee;Dana;;;\r\n"
+                     "x-rapport-stage:Like\r\nX-RAPPORT-STATUS:boss\r\n"
+                     "X-RAPPORT-TYPE:farm\r\nX-RAPPORT-KNOWN-SINCE:last spring\r\n"
+                     "X-RAPPORT-COLOUR:blue\r\nEND:VCARD\r\n"
+                     "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Sam Roe\r\nEND:VCARD\r\n";
+  result r = {0};
+  assert_int_equal(read_buf(&r, text, strlen(text), "US"), 0);
+  assert_int_equal(r.n, 2);
+  assert_int_equal(r.given[0], RP_FIELD_STAGE | RP_FIELD_TYPE);
+  assert_int_equal(r.cards[0]->stage, RP_STAGE_LIKE);
+  assert_int_equal(r.cards[0]->type, RP_TYPE_FARM);
+  assert_int_equal(r.cards[0]->status, RP_STATUS_NONE);
+  assert_null(r.cards[0]->known_since);
+  assert_int_equal(r.n_errs, 2);
+  assert_false(r.errs[0].skipped);
+  assert_non_null(strstr(r.errs[0].msg, "X-RAPPORT-STATUS"));
+  assert_non_null(strstr(r.errs[0].msg, "boss"));
+  assert_non_null(strstr(r.errs[1].msg, "X-RAPPORT-KNOWN-SINCE"));
+  assert_int_equal(r.given[1], 0);
+  rp_arena_free(&r.a);
 }
 
 /* What the writer puts on the wire: 4.0 tel: URIs and basic dates, 3.0
@@ -818,6 +867,7 @@ int main(void) {
       cmocka_unit_test(test_vcard_broken_cards_reported_by_line),
       cmocka_unit_test(test_vcard_roundtrip_40),
       cmocka_unit_test(test_vcard_roundtrip_30),
+      cmocka_unit_test(test_vcard_rapport_fields_read),
       cmocka_unit_test(test_vcard_write_forms),
       cmocka_unit_test(test_vcard_write_folds_utf8_safely),
       cmocka_unit_test(test_vcard_date_forms),
