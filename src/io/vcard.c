@@ -843,7 +843,10 @@ static void rapport_prop(reader *r, const prop *pr, const char *what, const char
   card *cd = &r->cd;
   if (!strcmp(what, "KNOWN-SINCE")) {
     const char *d = date_field(r, pr, v, n);
-    if (d) cd->known_since = d;
+    if (d && d[0] == '-') /* a day without its year: not a day known since */
+      card_warn(r, "%s (line %d): a date without its year, dropped", pr->name, r->lg.line);
+    else if (d)
+      cd->known_since = d;
     return;
   }
   char *s = trim(unescape(r->a, v, n));

@@ -543,6 +543,7 @@ static void test_vcard_rapport_fields_read(void **state) {
   const char *text = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Dana Lee\r\nN:Lee;Dana;;;\r\n"
                      "x-rapport-stage:Like\r\nX-RAPPORT-STATUS:boss\r\n"
                      "X-RAPPORT-TYPE:farm\r\nX-RAPPORT-KNOWN-SINCE:last spring\r\n"
+                     "X-RAPPORT-KNOWN-SINCE:--0302\r\n"
                      "X-RAPPORT-COLOUR:blue\r\nEND:VCARD\r\n"
                      "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Sam Roe\r\nEND:VCARD\r\n";
   result r = {0};
@@ -553,11 +554,12 @@ static void test_vcard_rapport_fields_read(void **state) {
   assert_int_equal(r.cards[0]->type, RP_TYPE_FARM);
   assert_int_equal(r.cards[0]->status, RP_STATUS_NONE);
   assert_null(r.cards[0]->known_since);
-  assert_int_equal(r.n_errs, 2);
+  assert_int_equal(r.n_errs, 3);
   assert_false(r.errs[0].skipped);
   assert_non_null(strstr(r.errs[0].msg, "X-RAPPORT-STATUS"));
   assert_non_null(strstr(r.errs[0].msg, "boss"));
   assert_non_null(strstr(r.errs[1].msg, "X-RAPPORT-KNOWN-SINCE"));
+  assert_non_null(strstr(r.errs[2].msg, "without its year"));
   assert_int_equal(r.given[1], 0);
   rp_arena_free(&r.a);
 }
