@@ -42,7 +42,7 @@ static int by_key(rp_store *s, pairs *p, const char *account_id, const char *vis
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
   rp_bind_id(st, 2, visible_to);
-  int rc;
+  int rc = RP_DONE; /* (no step when the list is already full) */
   while (p->n < p->limit && (rc = rp_step(st)) == RP_ROW) {
     char a[RP_ID_LEN], b[RP_ID_LEN];
     rp_col_id(st, 0, a);
