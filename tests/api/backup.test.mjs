@@ -77,6 +77,11 @@ before(async () => {
   });
   expectStatus(w, 201, 'workflow');
   expectStatus(await req('POST', `/api/v1/workflows/${w.json.id}/enroll`, { body: { contact_id: edited.id } }), 201, 'enroll');
+  // a second run of our own: the runs the daily job starts (trend and
+  // press-for-agreement alerts on the demo's contacts) depend on the hour
+  // the demo was made at, and some hours give none
+  const other = await createContact(req, { first_name: 'Ola', last_name: uniq('Backup'), phones: [{ number: '+15125550143' }] });
+  expectStatus(await req('POST', `/api/v1/workflows/${w.json.id}/enroll`, { body: { contact_id: other.id } }), 201, 'enroll a second contact');
   const m = await req('POST', '/api/v1/messages', { body: { contact_id: edited.id, channel: 'sms', body: 'Hello from the backup test' } });
   expectStatus(m, 201, 'message');
   // settled: the message sent or given up, the daily job of today run, so
