@@ -856,23 +856,18 @@ static void rapport_prop(reader *r, const prop *pr, const char *what, const char
     if (from) cd->source = from;
     return;
   }
-  /* the enum values in any case ("Past_Client"); a longer text is none */
-  char low[24];
-  size_t k = 0;
-  for (; s[k] && k + 1 < sizeof low; k++)
-    low[k] = (s[k] >= 'A' && s[k] <= 'Z') ? (char)(s[k] - 'A' + 'a') : s[k];
-  low[s[k] ? 0 : k] = '\0';
+  ascii_lower(s); /* the enum values in any case ("Past_Client") */
   bool ok = true;
   if (!strcmp(what, "STATUS")) {
-    if ((ok = rp_status_parse(&cd->status, low) == 0)) cd->given_fields |= RP_FIELD_STATUS;
+    if ((ok = rp_status_parse(&cd->status, s) == 0)) cd->given_fields |= RP_FIELD_STATUS;
   } else if (!strcmp(what, "STAGE")) {
-    if ((ok = rp_stage_parse(&cd->stage, low) == 0)) cd->given_fields |= RP_FIELD_STAGE;
+    if ((ok = rp_stage_parse(&cd->stage, s) == 0)) cd->given_fields |= RP_FIELD_STAGE;
   } else if (!strcmp(what, "CATEGORY")) {
-    if ((ok = rp_category_parse(&cd->category, low) == 0)) cd->given_fields |= RP_FIELD_CATEGORY;
+    if ((ok = rp_category_parse(&cd->category, s) == 0)) cd->given_fields |= RP_FIELD_CATEGORY;
   } else if (!strcmp(what, "TYPE")) {
-    if ((ok = rp_ctype_parse(&cd->type, low) == 0)) cd->given_fields |= RP_FIELD_TYPE;
+    if ((ok = rp_ctype_parse(&cd->type, s) == 0)) cd->given_fields |= RP_FIELD_TYPE;
   } else if (!strcmp(what, "INTENT")) {
-    ok = rp_intent_parse(&cd->intent, low) == 0;
+    ok = rp_intent_parse(&cd->intent, s) == 0;
   }
   if (!ok)
     card_warn(r, "%s (line %d): not one of rapport's values, dropped: %.40s", pr->name, r->lg.line,
