@@ -499,6 +499,18 @@ static void db_at_schema(char path[static RP_TEST_DB_PATH_MAX], const char *name
   }
 }
 
+/* Closes db (made by db_at_schema) and opens its file as the store,
+ * which applies the migrations after `upto`. */
+static rp_store *migrated(const char *path, sqlite3 *db) {
+  sqlite3_close(db);
+  rp_store *s;
+  int applied = 0;
+  assert_int_equal(rp_store_open(&s, path), 0);
+  assert_int_equal(rp_store_migrate(s, &applied), 0);
+  assert_true(applied >= 1);
+  return s;
+}
+
 /* 011_contact_scores on a database of schema 10 with scored contacts:
  * the scores move to contact_scores with the list's filter columns, and
  * the list by score, its filters and the contact read give what the old
@@ -523,13 +535,7 @@ static void test_store_migration_011_moves_scores(void **state) {
           "  'know', 'none', 'client', 'buy', 70, 0, 0, 0)",
           NULL, NULL, NULL),
       SQLITE_OK);
-  sqlite3_close(db);
-
-  rp_store *s;
-  int applied = 0;
-  assert_int_equal(rp_store_open(&s, path), 0);
-  assert_int_equal(rp_store_migrate(s, &applied), 0);
-  assert_true(applied >= 1);
+  rp_store *s = migrated(path, db);
   rp_arena ar = {0};
   const char *acct = "00000000-0000-0000-0000-000000000000";
   rp_contact_query q = {.account_id = acct, .sort = RP_SORT_SCORE, .desc = true, .limit = 10};
@@ -636,13 +642,7 @@ static void test_store_migration_012_activity_score_code(void **state) {
         n++;
       }
   sqlite3_finalize(ins);
-  sqlite3_close(db);
-
-  rp_store *s;
-  int applied = 0;
-  assert_int_equal(rp_store_open(&s, path), 0);
-  assert_int_equal(rp_store_migrate(s, &applied), 0);
-  assert_true(applied >= 1);
+  rp_store *s = migrated(path, db);
   rp_arena ar = {0};
   rp_score_activity *acts;
   size_t got;
