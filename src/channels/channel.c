@@ -1,11 +1,15 @@
 #include "channels/channel.h"
 
 #include <curl/curl.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "util/error.h"
 
 const char *rp_send_status_name(rp_send_status s) {
   switch (s) {
@@ -26,6 +30,28 @@ static void curl_init_once(void) {
 }
 
 void rp_channel_global_init(void) { pthread_once(&curl_once, curl_init_once); }
+
+const char *rp_channel_ca_file(void) {
+  const char *f = getenv("RAPPORT_CA_FILE");
+  return f && *f ? f : NULL;
+}
+
+int rp_channel_ca_file_check(void) {
+  const char *f = rp_channel_ca_file();
+  if (!f) return 0;
+  FILE *fp = fopen(f, "r");
+  if (!fp)
+    return rp_error_set(RP_EINVALID_VALUE, "RAPPORT_CA_FILE", "RAPPORT_CA_FILE: cannot read %s: %s", f,
+                        strerror(errno));
+  char line[64];
+  bool pem = false;
+  while (!pem && fgets(line, sizeof line, fp)) pem = !strncmp(line, "-----BEGIN CERTIFICATE-----", 27);
+  fclose(fp);
+  if (!pem)
+    return rp_error_set(RP_EINVALID_VALUE, "RAPPORT_CA_FILE",
+                        "RAPPORT_CA_FILE: %s holds no PEM certificate (-----BEGIN CERTIFICATE-----)", f);
+  return 0;
+}
 
 void rp_send_fail(rp_send_result *r, rp_send_status status, int code, const char *fmt, ...) {
   r->status = status;

@@ -29,6 +29,16 @@ const char *rp_send_status_name(rp_send_status s);
  * not). rp_sms_send and rp_smtp_send call it; a program may call it early. */
 void rp_channel_global_init(void);
 
+/* The PEM file of the certificate authorities the channels' TLS
+ * connections (SMTP, the SMS provider, IMAP) trust instead of the
+ * system's bundle (ca-certificates): RAPPORT_CA_FILE, for a server with a
+ * private CA (docs/operations.md); NULL when unset or empty. */
+const char *rp_channel_ca_file(void);
+
+/* 0 when RAPPORT_CA_FILE is unset or names a readable file; otherwise
+ * RP_EINVALID_VALUE with the reason (`rapport serve` checks it at start). */
+int rp_channel_ca_file_check(void);
+
 /* Fills r as a failure of the given status with a printf-style reason
  * (truncated to fit, control characters replaced by spaces). */
 void rp_send_fail(rp_send_result *r, rp_send_status status, int code, const char *fmt, ...)

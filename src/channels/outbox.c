@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "channels/channel.h"
 #include "channels/sms.h"
 #include "channels/smtp.h"
 #include "core/contact.h"
@@ -108,7 +109,8 @@ static void send_one(rp_send_result *res, const rp_message *m, const rp_channels
                          .account_sid = ch->sms_account_sid,
                          .auth_token = ch->sms_auth_token,
                          .from = ch->sms_from,
-                         .timeout_ms = RP_OUTBOX_SMS_TIMEOUT_MS};
+                         .timeout_ms = RP_OUTBOX_SMS_TIMEOUT_MS,
+                         .ca_file = rp_channel_ca_file()};
     /* the message id as Idempotency-Key, the same on every attempt */
     rp_sms_send(res, &cfg, m->to_addr, m->body, m->id);
     return;
@@ -121,7 +123,8 @@ static void send_one(rp_send_result *res, const rp_message *m, const rp_channels
                         .username = ch->smtp_username,
                         .password = ch->smtp_password,
                         .from = ch->smtp_from,
-                        .timeout_ms = RP_OUTBOX_SMTP_TIMEOUT_MS};
+                        .timeout_ms = RP_OUTBOX_SMTP_TIMEOUT_MS,
+                        .ca_file = rp_channel_ca_file()};
   /* a Message-ID made from the message id: stable across attempts, so a
    * receiver may drop a second copy after a crash (at least once) */
   const char *at = strrchr(ch->smtp_from, '@');

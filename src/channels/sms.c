@@ -261,6 +261,7 @@ int rp_sms_send(rp_sms_result *out, const rp_sms_config *cfg, const char *to, co
   }
   curl_easy_setopt(c, CURLOPT_URL, rp_sb_str(&url));
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  if (cfg->ca_file && *cfg->ca_file) curl_easy_setopt(c, CURLOPT_CAINFO, cfg->ca_file);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_USERAGENT, "rapport");
   curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);

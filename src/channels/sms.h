@@ -24,6 +24,8 @@ typedef struct rp_sms_config {
   const char *from;        /* the sending number (E.164) or sender id */
   long connect_timeout_ms; /* 0: 5000 */
   long timeout_ms;         /* whole request; 0: 15000 */
+  const char *ca_file;     /* optional PEM file of the CA(s) to trust instead of the
+                              system's (rp_channel_ca_file) */
 } rp_sms_config;
 
 typedef rp_send_result rp_sms_result;

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include "cli/cli.h"
+#include "channels/channel.h"
 #include "channels/outbox.h"
 #include "http/server.h"
 #include "http/static.h"
@@ -27,7 +28,8 @@
  * address links in messages use (unsubscribe) and the SMS webhook is
  * shown under; by default http://<listen>. --web-dir (or RAPPORT_WEB_DIR)
  * is where the built web UI is served from (http/static.h for the
- * default). Returns when stopped; 0 after a
+ * default). RAPPORT_CA_FILE, when set, must be a readable PEM file
+ * (channels/channel.h). Returns when stopped; 0 after a
  * clean stop. */
 int rp_cli_cmd_serve(const rp_cli *c) {
   int64_t threads = 0;
@@ -47,6 +49,8 @@ int rp_cli_cmd_serve(const rp_cli *c) {
   struct sockaddr_storage sa;
   unsigned sa_len = 0;
   if ((rc = rp_server_parse_listen(&sa, &sa_len, o.listen, strlen(o.listen))) != 0) return rc;
+  /* so does a CA file the channels could not read (channels/channel.h) */
+  if ((rc = rp_channel_ca_file_check()) != 0) return rc;
   /* the scheduler needs the schema: migrate first (the server then finds
    * nothing to apply) */
   int applied = 0;

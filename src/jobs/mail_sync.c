@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "channels/channel.h"
 #include "channels/imap.h"
 #include "channels/mail_headers.h"
 #include "core/email.h"
@@ -303,7 +304,8 @@ int rp_mail_sync_account(rp_mail_sync_report *out, rp_store *s, rp_arena *ar,
   x.cfg = (rp_imap_config){.url = ch.imap_url,
                            .username = ch.imap_username,
                            .password = ch.imap_password,
-                           .timeout_ms = RP_MAIL_SYNC_TIMEOUT_MS};
+                           .timeout_ms = RP_MAIL_SYNC_TIMEOUT_MS,
+                           .ca_file = rp_channel_ca_file()};
   bool failed = false;
   const char *sent = NULL;
   if (rp_imap_open(&x.im, &x.cfg)) {

@@ -1,8 +1,10 @@
 // Mailbox sync (docs/api.md "Mailbox sync", issue 8) against a real IMAP
 // server: dovecot on loopback, started here with a configuration of its own
-// in a temporary directory (no SSL, a plaintext password file, Maildir
-// storage). Test mails are delivered by writing Maildir files, as a local
-// delivery agent does; POST /api/v1/jobs/mail-sync runs one pass.
+// in a temporary directory (a plaintext password file, Maildir storage;
+// without SSL, and again with SSL required, a certificate made here with
+// openssl, STARTTLS on imap:// and TLS on imaps://). Test mails are
+// delivered by writing Maildir files, as a local delivery agent does; POST
+// /api/v1/jobs/mail-sync runs one pass.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -25,11 +27,21 @@ let req;
 let dv; // {dir, port, proc, uid, gid, exited}
 let seq = 0;
 
-/** Writes dovecot.conf and starts `dovecot -F`; resolves when it listens. */
-async function startDovecot() {
+/** Writes dovecot.conf and starts `dovecot -F`; resolves when it listens.
+ * With tls, SSL is required (STARTTLS on port, TLS from the start on
+ * tlsPort) with a certificate for 127.0.0.1 made here, self-signed (its own
+ * CA: cert). */
+async function startDovecot({ tls = false } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-imap-'));
   fs.chmodSync(dir, 0o755);
   const port = await freePort();
+  const tlsPort = tls ? await freePort() : 0;
+  const cert = path.join(dir, 'cert.pem');
+  const key = path.join(dir, 'key.pem');
+  if (tls) {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert,
+      '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  }
   const root = process.getuid() === 0;
   // dovecot refuses root as its internal and login users and as the mail
   // user: as root, the users its package made serve
@@ -49,8 +61,11 @@ state_dir = ${dir}/state
 log_path = ${dir}/dovecot.log
 protocols = imap
 listen = 127.0.0.1
-ssl = no
-disable_plaintext_auth = no
+${tls ? `ssl = required
+ssl_cert = <${cert}
+ssl_key = <${key}
+disable_plaintext_auth = yes` : `ssl = no
+disable_plaintext_auth = no`}
 auth_mechanisms = plain login
 mail_location = maildir:${dir}/mail/%u
 default_internal_user = ${internal}
@@ -74,7 +89,8 @@ service imap-login {
     port = ${port}
   }
   inet_listener imaps {
-    port = 0
+    address = 127.0.0.1
+    port = ${tlsPort}
   }
 }
 `,
@@ -100,17 +116,17 @@ service imap-login {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { dir, port, proc, uid, gid, exited };
+  return { dir, port, tlsPort, cert, proc, uid, gid, exited };
 }
 
 /** Delivers a message into INBOX (folder '') or Sent ('.Sent'). headers:
  * an object in order; body: text. */
-function deliver(folder, headers, body = 'Hello.\r\n') {
+function deliver(folder, headers, body = 'Hello.\r\n', d = dv) {
   const text = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('') + '\r\n' + body;
   const name = `${Date.now()}.M${++seq}P${process.pid}.rapport-test`;
-  const base = path.join(dv.dir, 'mail', USER, folder);
+  const base = path.join(d.dir, 'mail', USER, folder);
   fs.writeFileSync(path.join(base, 'tmp', name), text);
-  if (process.getuid() === 0) fs.chownSync(path.join(base, 'tmp', name), dv.uid, dv.gid);
+  if (process.getuid() === 0) fs.chownSync(path.join(base, 'tmp', name), d.uid, d.gid);
   fs.renameSync(path.join(base, 'tmp', name), path.join(base, 'new', name));
 }
 
@@ -247,5 +263,93 @@ describe('mailbox sync over IMAP', { skip: !have && `${DOVECOT} is missing: apt-
     expectStatus(r, 200, 'POST /jobs/mail-sync');
     assert.match(r.json.error, /login/i);
     assert.doesNotMatch(r.text, /wrong/);
+  });
+});
+
+const haveOpenssl = (() => {
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+// Real mailboxes are read over TLS (Gmail, Outlook: imaps on 993). The
+// server's certificate is checked against the system's CA bundle, or
+// RAPPORT_CA_FILE for a server with a private CA (docs/operations.md);
+// one that cannot be checked is refused, never read in plaintext instead.
+describe('mailbox sync over TLS', {
+  skip: (!have && `${DOVECOT} is missing: apt-get install -y dovecot-imapd`) || (!haveOpenssl && 'openssl is missing'),
+}, () => {
+  let tv; // dovecot with SSL required
+  let trusted; // rapport with RAPPORT_CA_FILE naming the server's certificate
+  let plain; // rapport with the system's CA bundle only
+
+  const setImap = async (r, url) =>
+    expectStatus(await r('PUT', '/api/v1/settings/channels', { body: { imap: { url, username: USER, password: PASSWORD } } }),
+      200, 'PUT /settings/channels');
+  const inbound = (email) =>
+    deliver('', {
+      From: `<${email}>`,
+      To: `${USER}@example.net`,
+      Subject: 'Over TLS',
+      Date: hoursAgo(1).toUTCString(),
+      'Message-ID': `<${uniq('tls')}@example.com>`,
+    }, 'Hello.\r\n', tv);
+
+  before(async () => {
+    tv = await startDovecot({ tls: true });
+    trusted = await startServer({ env: { RAPPORT_MAIL_POLL_S: '3600', RAPPORT_CA_FILE: tv.cert } });
+    plain = await startServer({ env: { RAPPORT_MAIL_POLL_S: '3600' } });
+  });
+  after(async () => {
+    await trusted?.stop();
+    await plain?.stop();
+    if (tv) {
+      tv.proc.kill('SIGTERM');
+      await tv.exited;
+      fs.rmSync(tv.dir, { recursive: true, force: true });
+    }
+  });
+
+  test('imaps:// and imap:// with STARTTLS read the mailbox when the certificate checks out (RAPPORT_CA_FILE)', async () => {
+    const r = trusted.request;
+    const email = `${uniq('tina')}@example.com`;
+    const c = await createContact(r, { first_name: 'Tina', last_name: 'Secure', emails: [{ address: email }] });
+    for (const url of [`imaps://127.0.0.1:${tv.tlsPort}`, `imap://127.0.0.1:${tv.port}`]) {
+      await setImap(r, url);
+      inbound(email);
+      const rep = await r('POST', '/api/v1/jobs/mail-sync');
+      expectStatus(rep, 200, `POST /jobs/mail-sync (${url})`);
+      assert.equal(rep.json.error, null, `${url}: ${rep.json.error}`);
+      assert.equal(rep.json.activities, 1, `${url}: the new mail became one activity`);
+    }
+    const acts = (await getOk(r, `/api/v1/activities${qs({ contact_id: c.id, kind: 'email' })}`)).items;
+    assert.equal(acts.length, 2);
+    assert.ok(acts.every((a) => a.direction === 'inbound' && a.subject === 'Over TLS'));
+  });
+
+  test('a certificate the CA bundle does not vouch for is refused with the reason; nothing is read in plaintext', async () => {
+    const r = plain.request;
+    const email = `${uniq('ursula')}@example.com`;
+    const c = await createContact(r, { first_name: 'Ursula', last_name: 'Untrusted', emails: [{ address: email }] });
+    inbound(email);
+    for (const url of [`imaps://127.0.0.1:${tv.tlsPort}`, `imap://127.0.0.1:${tv.port}`]) {
+      await setImap(r, url);
+      const rep = await r('POST', '/api/v1/jobs/mail-sync');
+      expectStatus(rep, 200, `POST /jobs/mail-sync (${url})`);
+      assert.match(rep.json.error || '', /certificate/i, `${url}: ${JSON.stringify(rep.json)}`);
+      assert.equal(rep.json.activities, 0);
+    }
+    assert.equal((await getOk(r, `/api/v1/activities${qs({ contact_id: c.id, kind: 'email' })}`)).items.length, 0);
+    assert.doesNotMatch(plain.stderr(), new RegExp(PASSWORD), 'the password is not logged');
+  });
+
+  test('rapport serve will not start with a RAPPORT_CA_FILE it cannot use, and says why', async () => {
+    const missing = path.join(tv.dir, 'no-such-ca.pem');
+    await assert.rejects(startServer({ env: { RAPPORT_CA_FILE: missing } }), /RAPPORT_CA_FILE: cannot read .*no-such-ca\.pem/);
+    const notPem = path.join(tv.dir, 'passwd');
+    await assert.rejects(startServer({ env: { RAPPORT_CA_FILE: notPem } }), /RAPPORT_CA_FILE: .* holds no PEM certificate/);
   });
 });
