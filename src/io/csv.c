@@ -1,8 +1,10 @@
 /* csv.c: the CSV contact reader and writer of io/csv.h.
  *
  * Reading goes in three steps. The first physical line is held back until
- * it is whole (at most SNIFF_MAX bytes) to take off a BOM, refuse UTF-16,
- * honour Excel's "sep=;" and pick the delimiter. Then the bytes go to
+ * it is whole (at most SNIFF_MAX bytes) to take off a BOM, honour Excel's
+ * "sep=;" and pick the delimiter. A file that starts with a UTF-16 BOM
+ * (Excel's "Unicode Text", older Google and Outlook exports) is turned
+ * into UTF-8 as it comes, before any of this. Then the bytes go to
  * libcsv one physical line (or one PIECE) at a time, so the reader always
  * knows the line a row starts on and how long the row has grown. Each row
  * libcsv ends is turned into the JSON body of a contact (the header table
@@ -40,6 +42,10 @@
 #define LIBCSV_FIELD_BEGUN 2
 
 enum { ENC_UNKNOWN, ENC_UTF8, ENC_CP1252 };
+/* What the first two bytes said: not seen yet, not UTF-16, or UTF-16 in
+ * either byte order (after its BOM). */
+enum { U16_UNDECIDED, U16_NO, U16_LE, U16_BE };
+#define U16_PIECE 8192 /* input bytes turned into UTF-8 at once */
 
 struct rp_csv_reader {
   char region[8];
@@ -56,6 +62,16 @@ struct rp_csv_reader {
 
   char *sniff;
   size_t sniff_len, sniff_cap;
+
+  /* UTF-16 input (u16 != U16_NO): the first bytes until the BOM is known,
+   * an odd byte held over from the last piece, a high surrogate waiting
+   * for its low half, and the UTF-8 the piece became */
+  int u16;
+  unsigned char head[2];
+  size_t head_len;
+  int odd; /* -1: none */
+  unsigned high;
+  char *u16_out;
 
   size_t line;     /* the line of the next byte */
   bool pending_cr; /* the last byte was a CR (a following LF is no new line) */
@@ -877,13 +893,10 @@ static int parse(rp_csv_reader *r, const char *p, size_t n) {
   return r->failed;
 }
 
-/* The first line is whole: BOM, UTF-16, "sep=", the delimiter. */
+/* The first line is whole: BOM, "sep=", the delimiter. */
 static int start(rp_csv_reader *r) {
   const unsigned char *s = (const unsigned char *)r->sniff;
   size_t n = r->sniff_len, skip = 0;
-  if (n >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF)))
-    return fatal(r, RP_EINVALID_VALUE,
-                 "the file is UTF-16 (Excel's \"Unicode Text\"): save it as \"CSV UTF-8\"");
   if (n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) skip = 3, r->enc = ENC_UTF8;
   size_t eol = skip;
   while (eol < n && s[eol] != '\n' && s[eol] != '\r')
@@ -928,10 +941,12 @@ rp_csv_reader *rp_csv_reader_new(const char *default_region, rp_arena *ar, rp_cs
   r->on_error = on_error;
   r->ctx = ctx;
   r->line = 1;
+  r->odd = -1;
   return r;
 }
 
-int rp_csv_reader_feed(rp_csv_reader *r, const char *buf, size_t len) {
+/* The reader proper: UTF-8 (or CP1252) bytes. */
+static int feed_bytes(rp_csv_reader *r, const char *buf, size_t len) {
   if (r->failed) return r->failed;
   while (!r->parsing && len) {
     size_t room = SNIFF_MAX - r->sniff_len, take = len < room ? len : room;
@@ -960,8 +975,109 @@ int rp_csv_reader_feed(rp_csv_reader *r, const char *buf, size_t len) {
   return parse(r, buf, len);
 }
 
+static size_t put_utf8(char *o, unsigned cp) {
+  if (cp < 0x80) {
+    o[0] = (char)cp;
+    return 1;
+  }
+  if (cp < 0x800) {
+    o[0] = (char)(0xC0 | cp >> 6);
+    o[1] = (char)(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    o[0] = (char)(0xE0 | cp >> 12);
+    o[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+    o[2] = (char)(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  o[0] = (char)(0xF0 | cp >> 18);
+  o[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+  o[2] = (char)(0x80 | (cp >> 6 & 0x3F));
+  o[3] = (char)(0x80 | (cp & 0x3F));
+  return 4;
+}
+
+/* One UTF-16 code unit into out (a surrogate pair makes one character; a
+ * lone half becomes U+FFFD, as a decoder with replacement does). */
+static size_t put_unit(rp_csv_reader *r, char *out, unsigned u) {
+  size_t n = 0;
+  if (u >= 0xDC00 && u <= 0xDFFF && r->high) {
+    n = put_utf8(out, 0x10000 + ((r->high - 0xD800) << 10) + (u - 0xDC00));
+    r->high = 0;
+    return n;
+  }
+  if (r->high) n += put_utf8(out, 0xFFFD), r->high = 0;
+  if (u >= 0xD800 && u <= 0xDBFF)
+    r->high = u;
+  else
+    n += put_utf8(out + n, u >= 0xDC00 && u <= 0xDFFF ? 0xFFFD : u);
+  return n;
+}
+
+/* UTF-16 bytes (after the BOM) to the reader as UTF-8, U16_PIECE at a
+ * time: at most 3 bytes of UTF-8 per 2 bytes read (4 per surrogate pair,
+ * and one U+FFFD more for a lone high half). */
+static int feed_utf16(rp_csv_reader *r, const unsigned char *p, size_t n) {
+  if (!r->u16_out) r->u16_out = rp_xmalloc(U16_PIECE / 2 * 3 + 8);
+  while (n && !r->failed) {
+    size_t take = n < U16_PIECE ? n : U16_PIECE, out = 0, i = 0;
+    if (r->odd >= 0) {
+      unsigned u = r->u16 == U16_LE ? (unsigned)r->odd | (unsigned)p[0] << 8
+                                    : (unsigned)r->odd << 8 | p[0];
+      out += put_unit(r, r->u16_out + out, u);
+      r->odd = -1;
+      i = 1;
+    }
+    for (; i + 1 < take; i += 2) {
+      unsigned u = r->u16 == U16_LE ? (unsigned)p[i] | (unsigned)p[i + 1] << 8
+                                    : (unsigned)p[i] << 8 | p[i + 1];
+      out += put_unit(r, r->u16_out + out, u);
+    }
+    if (i < take) r->odd = p[i];
+    int rc = feed_bytes(r, r->u16_out, out);
+    if (rc) return rc;
+    p += take, n -= take;
+  }
+  return r->failed;
+}
+
+int rp_csv_reader_feed(rp_csv_reader *r, const char *buf, size_t len) {
+  if (r->failed) return r->failed;
+  const unsigned char *p = (const unsigned char *)buf;
+  while (r->u16 == U16_UNDECIDED && len) {
+    r->head[r->head_len++] = *p++, len--;
+    if (r->head_len < 2) continue;
+    if (r->head[0] == 0xFF && r->head[1] == 0xFE) {
+      r->u16 = U16_LE;
+    } else if (r->head[0] == 0xFE && r->head[1] == 0xFF) {
+      r->u16 = U16_BE;
+    } else {
+      r->u16 = U16_NO;
+      int rc = feed_bytes(r, (const char *)r->head, 2);
+      if (rc) return rc;
+    }
+    r->enc = r->u16 == U16_NO ? r->enc : ENC_UTF8;
+  }
+  if (!len) return r->failed;
+  return r->u16 == U16_NO ? feed_bytes(r, (const char *)p, len) : feed_utf16(r, p, len);
+}
+
 int rp_csv_reader_finish(rp_csv_reader *r) {
   if (r->failed) return r->failed;
+  if (r->u16 == U16_UNDECIDED && r->head_len) {
+    r->u16 = U16_NO;
+    int rc = feed_bytes(r, (const char *)r->head, r->head_len);
+    if (rc) return rc;
+  }
+  if (r->u16 == U16_LE || r->u16 == U16_BE) {
+    /* a file cut inside a character ends with one U+FFFD */
+    char tail[8];
+    size_t n = r->odd >= 0 || r->high ? put_utf8(tail, 0xFFFD) : 0;
+    r->odd = -1, r->high = 0;
+    int rc = n ? feed_bytes(r, tail, n) : 0;
+    if (rc) return rc;
+  }
   if (!r->parsing) {
     int rc = start(r);
     if (rc) return rc;
@@ -995,6 +1111,7 @@ void rp_csv_reader_free(rp_csv_reader *r) {
   free(r->label_of);
   free(r->buf);
   free(r->sniff);
+  free(r->u16_out);
   rp_arena_free(&r->own_ar);
   free(r);
 }
