@@ -41,15 +41,17 @@ int rp_channel_ca_file_check(void) {
   if (!f) return 0;
   FILE *fp = fopen(f, "r");
   if (!fp)
-    return rp_error_set(RP_EINVALID_VALUE, "RAPPORT_CA_FILE", "RAPPORT_CA_FILE: cannot read %s: %s", f,
-                        strerror(errno));
+    return rp_error_set(RP_EINVALID_VALUE, "RAPPORT_CA_FILE", "RAPPORT_CA_FILE: cannot read %s: %s",
+                        f, strerror(errno));
   char line[64];
   bool pem = false;
-  while (!pem && fgets(line, sizeof line, fp)) pem = !strncmp(line, "-----BEGIN CERTIFICATE-----", 27);
+  while (!pem && fgets(line, sizeof line, fp))
+    pem = !strncmp(line, "-----BEGIN CERTIFICATE-----", 27);
   fclose(fp);
   if (!pem)
-    return rp_error_set(RP_EINVALID_VALUE, "RAPPORT_CA_FILE",
-                        "RAPPORT_CA_FILE: %s holds no PEM certificate (-----BEGIN CERTIFICATE-----)", f);
+    return rp_error_set(
+        RP_EINVALID_VALUE, "RAPPORT_CA_FILE",
+        "RAPPORT_CA_FILE: %s holds no PEM certificate (-----BEGIN CERTIFICATE-----)", f);
   return 0;
 }
 

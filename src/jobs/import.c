@@ -51,7 +51,8 @@ int rp_import_format_of_type(const char *t) {
   if (!t) return -1;
   size_t n = strcspn(t, "; \t");
   if ((n == 8 && !strncasecmp(t, "text/csv", 8)) ||
-      (n == 24 && !strncasecmp(t, "application/vnd.ms-excel", 24)))
+      (n == 24 && !strncasecmp(t, "application/vnd.ms-excel", 24)) ||
+      (n == 25 && !strncasecmp(t, "text/tab-separated-values", 25)))
     return RP_IMPORT_CSV;
   if ((n == 10 && !strncasecmp(t, "text/vcard", 10)) ||
       (n == 12 && !strncasecmp(t, "text/x-vcard", 12)) ||

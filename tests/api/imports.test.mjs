@@ -77,6 +77,22 @@ describe('CSV', () => {
     assert.notEqual(zoe.status, 'none');
   });
 
+  test("Excel's \"Unicode Text\" (UTF-16, tab-separated) goes in with its accents, CJK and emoji", async () => {
+    const job = await postImport(srv, file('csv/excel_unicode_text.txt'), 'text/tab-separated-values');
+    const done = await finished(srv, job.id);
+    assert.equal(done.status, 'done', JSON.stringify(done));
+    assert.equal(done.created, 3, JSON.stringify(done));
+    assert.equal(done.error_count, 0, JSON.stringify(done));
+    const [zoe] = await byEmail(srv, 'zoe.lefevre@example.fr');
+    assert.equal(`${zoe.first_name} ${zoe.last_name}`, 'Zoë Lefèvre');
+    assert.equal(zoe.phones[0].number, '+33698765432');
+    const [lukasz] = await byEmail(srv, 'lukasz@example.pl');
+    assert.equal(lukasz.notes, 'Wants a view \u{1F3E1} and a garage');
+    const [li] = await byEmail(srv, 'xiaolong@example.cn');
+    assert.equal(`${li.first_name}${li.last_name}`, '李小龙');
+    assert.equal(li.notes, 'Two lines\nof notes');
+  });
+
   test('bad rows are reported by the line they start on and skipped whole; the rest goes in', async () => {
     const job = await postImport(srv, file('csv/broken_rows.csv'), 'text/csv');
     const done = await finished(srv, job.id);

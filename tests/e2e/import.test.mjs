@@ -144,13 +144,13 @@ describe('import page', () => {
       await page.getByRole('button', { name: 'Upload' }).click();
       await page.getByRole('alert').filter({ hasText: 'Choose a file to import first.' }).waitFor();
       await page.getByLabel('File to import').setInputFiles({
-        name: 'notes.txt',
-        mimeType: 'text/plain',
-        buffer: Buffer.from('hello'),
+        name: 'notes.pdf',
+        mimeType: 'application/pdf',
+        buffer: Buffer.from('%PDF-1.4 hello'),
       });
       await page
         .getByRole('alert')
-        .filter({ hasText: '“notes.txt” is not a file the import reads' })
+        .filter({ hasText: '“notes.pdf” is not a file the import reads' })
         .waitFor();
       assert.equal(await page.getByLabel('File to import').getAttribute('aria-invalid'), 'true');
 

@@ -45,7 +45,7 @@ function refusal(file) {
   if (!formatOf(file.name))
     return (
       `“${file.name}” is not a file the import reads: ` +
-      'choose a .csv, .vcf, .vcard or .ics file.'
+      'choose a .csv (or tab-separated .tsv, .txt), .vcf, .vcard or .ics file.'
     );
   if (file.size > MAX_IMPORT_BYTES)
     return (

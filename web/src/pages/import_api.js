@@ -14,6 +14,10 @@ export const MAX_IMPORT_BYTES = 256 * 1024 * 1024;
 /* The formats the import takes, by file name extension. */
 export const FORMATS = {
   csv: { type: 'text/csv', name: 'CSV', becomes: 'contacts' },
+  // Excel's "Unicode Text" and other tab-separated exports (the server
+  // tells the delimiter and the encoding, UTF-16 included, from the bytes)
+  tsv: { type: 'text/csv', name: 'CSV', becomes: 'contacts' },
+  txt: { type: 'text/csv', name: 'CSV', becomes: 'contacts' },
   vcf: { type: 'text/vcard', name: 'vCard', becomes: 'contacts' },
   vcard: { type: 'text/vcard', name: 'vCard', becomes: 'contacts' },
   ics: { type: 'text/calendar', name: 'Calendar', becomes: 'activities' },
