@@ -477,11 +477,15 @@ int rp_store_runs_stop_on_reply(rp_store *s, const char *account_id, const char 
  * (SKIP LOCKED): the transaction is the lease, so a node that dies
  * mid-step loses it with its connection and the step is due again for the
  * others; rp_store_step_end's "still pending" check backs it up. */
+/* The EXISTS looks at the steps of p's run only (its primary key; the
+ * unary + keeps SQLite off run_steps_due there, whose range of due times
+ * holds every pending step of the account: with a backlog of 50,000 due
+ * steps a page of 200 took 5 s, and held the write lock that long). */
 #define DUE_STEPS_SQL                                                                              \
   "SELECT p.run_id, r.workflow_id, r.contact_id, r.created_by, p.step,"                            \
   " p.due_at, EXISTS (SELECT 1 FROM run_steps q WHERE q.account_id = p.account_id"                 \
-  "   AND q.run_id = p.run_id AND q.status = 'pending' AND q.due_at <= ?2"                         \
-  "   AND (q.due_at, q.step) > (p.due_at, p.step))"                                                \
+  "   AND q.run_id = p.run_id AND q.status = 'pending' AND +q.due_at <= ?2"                        \
+  "   AND (+q.due_at, q.step) > (p.due_at, p.step))"                                               \
   " FROM run_steps p JOIN workflow_runs r ON r.account_id = p.account_id AND r.id = p.run_id"      \
   " WHERE p.account_id = ?1 AND p.status = 'pending' AND p.due_at <= ?2"                           \
   " ORDER BY p.due_at, p.run_id, p.step LIMIT ?3"
