@@ -22,6 +22,15 @@
 /* Local time of day (seconds after local midnight) from which a day's run
  * is due: 00:05. */
 #define RP_DAILY_DUE_SECONDS 300
+/* The daily job's write transactions (rp_daily_opts): about
+ * RP_DAILY_CHUNK_MS of writing each, at most RP_DAILY_CHUNK contacts, and
+ * RP_DAILY_PAUSE_MS between them for the requests waiting for the lock
+ * (as the import worker's batches). RAPPORT_DAILY_CHUNK sets the most
+ * contacts per transaction (tests make it small to cut a small account in
+ * pieces). */
+#define RP_DAILY_CHUNK 50000
+#define RP_DAILY_CHUNK_MS 250
+#define RP_DAILY_PAUSE_MS 50
 
 typedef struct rp_daily_scheduler rp_daily_scheduler;
 
@@ -53,9 +62,10 @@ uint64_t rp_daily_scheduler_passes(const rp_daily_scheduler *s);
 
 /* One pass at `now` over every account of the database of st (a
  * connection outside any transaction): each account due (past 00:05 local
- * of its day of `now`) is claimed and run in one write transaction, logging
- * one line (util/log.h). A failure of one account is logged and rolled
- * back; the others still run. *out (may be NULL) gets the counts. Returns
+ * of its day of `now`) is run in transactions of ~RP_DAILY_CHUNK_MS
+ * (rp_daily_opts.chunk) and claimed with the last one, logging one line
+ * (util/log.h). A failure of one account is logged and leaves no claim;
+ * the others still run. *out (may be NULL) gets the counts. Returns
  * 0, or the error of reading the account list. Stateless: the claims
  * decide (the thread also remembers the days it saw done, so it does not
  * take the write lock every minute for nothing). */

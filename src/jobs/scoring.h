@@ -109,10 +109,33 @@ typedef struct rp_daily_opts {
   bool keep_scores;
   rp_scoring_progress_fn progress;
   void *progress_ctx;
+  /* 0: the job runs in the caller's write transaction. N: the caller opens
+   * none; the job reads in a read transaction of its own and writes N
+   * contacts per write transaction (their kept scores, history and alerts,
+   * each checked afresh in it: rp_store_contact_set_derived_unless_moved,
+   * rp_store_alert_open_range), then begins one more for the day's rows
+   * (stage averages, calibration, rFactor) and returns with it open for
+   * the caller to add to and commit. At a million contacts the job takes
+   * 10-40 s; in one transaction every other write would wait for it (and
+   * give up after the 5 s busy timeout). On an error the job rolls back
+   * what is open; the ranges already committed are what a rerun writes
+   * again. */
+  size_t chunk;
+  /* With chunk: size each write transaction to take about this long (at
+   * most chunk contacts; the first has FIRST_RANGE, the next follow the
+   * pace of the last), and wait pause_ms after each commit (SQLite's busy
+   * wait polls: a writer that begins again at once would starve the
+   * requests waiting for the lock). 0: chunk contacts each, no pause. */
+  int chunk_ms;
+  int pause_ms;
+  /* Tests: called between two write transactions of a chunked run. */
+  void (*between)(void *ctx);
+  void *between_ctx;
 } rp_daily_opts;
 
 /* The daily job (SCORING.md, DOMAIN.md A2-A4) of the account as of o->T,
- * in the caller's write transaction: rescores every contact at T and (when
+ * in the caller's write transaction (or, with o->chunk, in transactions
+ * of its own, above): rescores every contact at T and (when
  * o->keep_scores) keeps the changed scores; writes the score history of the local day of T; the
  * stage averages and the mid-range of that day; raises the A2 trend, A3
  * press and A4 overdue alerts (each at most once open per contact and

@@ -3,16 +3,19 @@
  * DOMAIN.md A2-A4) and the day it runs for.
  *
  * One ordered scan of the account scores every contact at T; what the
- * second phase needs of each contact is kept in compact arrays (about 90
- * bytes a contact: a million contacts need under 100 MB). The second phase
+ * second phase needs of each contact is kept in compact arrays (about 115
+ * bytes a contact: a million contacts need about 120 MB). The second phase
  * writes the kept scores, the score history, the stage averages and
- * mid-range, the alerts and the rFactor, all in the caller's transaction.
+ * mid-range, the alerts and the rFactor: in the caller's transaction, or
+ * (rp_daily_opts.chunk, the server's scheduler) a range of contacts per
+ * transaction so that other writes get in between.
  * docs/scoring.md tells users how these are read. */
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/contact.h"
 #include "jobs/scoring.h"
@@ -37,6 +40,16 @@
 
 enum { F_OVERDUE = 1, F_CHANGED = 2, F_HAND_INTERVAL = 4 };
 
+/* Contacts in the first write transaction of a run sized by time
+ * (rp_daily_opts.chunk_ms); the next ones follow its pace. */
+#define FIRST_RANGE 1000
+
+static double mono_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 /* What the second phase needs of one contact besides rp_scored_contact. */
 typedef struct daily_row {
   rp_time last_touch; /* latest two-way interaction at T, 0 = none */
@@ -44,6 +57,9 @@ typedef struct daily_row {
   rp_time overdue_at; /* as rp_contact_overdue_at at T, 0 = never */
   float interval;     /* A4 interval in days, 0 = none */
   uint8_t flags;
+  /* the kept values the scan read (a chunked run writes only over them) */
+  rp_time kept_touch, kept_overdue;
+  double kept_score;
 } daily_row;
 
 typedef struct daily_scan {
@@ -97,7 +113,11 @@ static int scan_row(void *ctx, const rp_score_row *row) {
                                  .archived = at.archived_at != 0,
                                  .score = r.score};
   daily_row *dr = &d->dr[i];
-  *dr = (daily_row){.last_touch = touch, .since = r.last_touch};
+  *dr = (daily_row){.last_touch = touch,
+                    .since = r.last_touch,
+                    .kept_touch = c->last_touch_at,
+                    .kept_overdue = row->overdue_at,
+                    .kept_score = c->score};
   dr->overdue_at = rp_contact_overdue_at(&at, touch);
   if (dr->overdue_at && d->T >= dr->overdue_at) dr->flags |= F_OVERDUE;
   dr->interval = (float)rp_contact_interval_days(&at, r.years_known);
@@ -333,23 +353,70 @@ static int overdue_alert(daily_run *r, const char *id, const rp_scored_contact *
 
 /* ---- the job ---- */
 
+/* The kept scores, score history and alerts of contacts [i0, i1) (the
+ * second phase of one write transaction); `open` are their open alerts,
+ * sorted by contact. A kept score is written only if it is still the one
+ * the scan read: a write since then (the chunked run's transactions let
+ * the server's writes in between) rescored the contact at a later time. */
+static int write_range(daily_run *run, const daily_scan *d, size_t i0, size_t i1,
+                       const rp_alert *open_all, size_t n_open) {
+  int rc = 0;
+  for (size_t i = i0; i < i1 && !rc; i++) {
+    if (d->dr[i].flags & F_CHANGED) {
+      bool moved = false;
+      rc = rp_store_contact_set_derived_unless_moved(
+          run->s, run->account_id, d->id[i], d->dr[i].kept_touch, d->dr[i].kept_overdue,
+          d->dr[i].kept_score, d->dr[i].last_touch, d->dr[i].overdue_at, d->sc[i].score, &moved);
+      if (rc) break;
+      if (!moved) run->out->changed++;
+    }
+    bool wrote;
+    rc = rp_store_score_history_put(run->s, run->account_id, d->id[i], run->out->day,
+                                    d->sc[i].score, &wrote);
+    if (!rc && wrote) run->out->history_rows++;
+  }
+  for (size_t i = i0; i < i1 && !rc; i++) {
+    const rp_alert *open[RP_ALERT_REASON_COUNT];
+    open_of(open, open_all, n_open, d->id[i]);
+    const rp_scored_contact *c = &d->sc[i];
+    /* A2 clearing: a two-way interaction after the alert */
+    for (int k = RP_ALERT_TREND_RISING; k <= RP_ALERT_TREND_FALLING && !rc; k++)
+      if (open[k] && d->dr[i].last_touch > open[k]->raised_at && d->dr[i].last_touch <= run->T)
+        rc = clear_alerts(run, d->id[i], 1u << k, open);
+    if (rc) break;
+    if (rp_rfactor_contact_eligible(c))
+      rc = trend_alert(run, d->id[i], c, &run->out->stats.stages[c->stage], open);
+    else
+      rc = clear_alerts(run, d->id[i], 1u << RP_ALERT_TREND_RISING | 1u << RP_ALERT_TREND_FALLING,
+                        open);
+    if (!rc) rc = press_alert(run, d->id[i], c, &run->out->stats.mid, open);
+    if (!rc) rc = overdue_alert(run, d->id[i], c, &d->dr[i], open);
+  }
+  return rc;
+}
+
 /* rp_scoring_daily: see scoring.h (SCORING.md stage averages, A2, A3, A4,
- * rFactor; DOMAIN.md A2-A4). Runs in the caller's write transaction; ar
- * holds the alert details and the small results. The per-contact arrays
- * are malloc'd and freed here. Rerunning a day changes nothing: the
- * history put writes only changes, an open alert of a reason is never
- * doubled, a trend alert raised today suppresses another today, and the
- * stats, calibration and rFactor rows are replaced by equal ones. */
+ * rFactor; DOMAIN.md A2-A4). Runs in the caller's write transaction, or
+ * with o->chunk in transactions of its own (scoring.h); ar holds the alert
+ * details and the small results. The per-contact arrays are malloc'd and
+ * freed here. Rerunning a day changes nothing: the history put writes only
+ * changes, an open alert of a reason is never doubled (the open alerts are
+ * read in the transaction that writes), a trend alert raised today
+ * suppresses another today, and the stats, calibration and rFactor rows
+ * are replaced by equal ones. So a chunked run cut short (an error, a
+ * kill) leaves only what a rerun writes again. */
 int rp_scoring_daily(rp_daily_report *out, rp_store *s, rp_arena *ar, const char *account_id,
                      const rp_daily_opts *o) {
   rp_scoring_index *ix = NULL;
   daily_scan d = {0};
   rp_account acct = {0};
-  rp_alert *open_all = NULL;
-  size_t n_open = 0;
+  bool own_tx = o->chunk > 0;
+  size_t chunk = own_tx ? o->chunk : SIZE_MAX;
   int rc;
   memset(out, 0, sizeof *out);
 
+  /* the first phase: what the day is, read in one transaction */
+  if (own_tx && (rc = rp_store_begin(s, false))) return rc;
   rc = rp_store_account_get(s, ar, &acct, account_id);
   if (rc) goto cleanup;
   daily_settings set;
@@ -371,79 +438,79 @@ int rp_scoring_daily(rp_daily_report *out, rp_store *s, rp_arena *ar, const char
   if (rc) goto cleanup;
   out->contacts = d.n;
 
-  /* kept scores and score history */
-  for (size_t i = 0; i < d.n; i++) {
-    if (d.dr[i].flags & F_CHANGED) {
-      rc = rp_store_contact_set_derived(s, account_id, d.id[i], d.dr[i].last_touch,
-                                        d.dr[i].overdue_at, d.sc[i].score);
-      if (rc) goto cleanup;
-      out->changed++;
-    }
-    bool wrote;
-    rc = rp_store_score_history_put(s, account_id, d.id[i], out->day, d.sc[i].score, &wrote);
-    if (rc) goto cleanup;
-    if (wrote) out->history_rows++;
-  }
-
-  /* stage averages and mid-range */
-  out->stats.day = out->day;
-  out->stats.as_of = o->T;
-  rp_alerts_stage_averages(out->stats.stages, d.sc, d.n);
-  rp_alerts_mid_range(&out->stats.mid, ar, d.sc, d.n);
-  rc = rp_store_daily_stats_put(s, account_id, &out->stats);
-  if (rc) goto cleanup;
-
-  /* alerts, merged with the open ones by contact */
-  rc = rp_store_alert_open_all(s, ar, account_id, &open_all, &n_open);
-  if (rc) goto cleanup;
-  if (n_open) qsort(open_all, n_open, sizeof *open_all, by_contact);
-  daily_run run = {
-      .s = s, .ar = ar, .account_id = account_id, .T = o->T, .day = out->day, .out = out};
-  /* Alerts of today's run start workflows; those of a backfill (a run
-   * for a day long past) are history, not a call to act. */
-  rp_lifecycle lc;
-  if (rp_clock_now() - o->T < 36 * 3600) {
-    if ((rc = rp_lifecycle_init(&lc, s, ar, account_id, NULL, o->T))) goto cleanup;
-    run.lc = &lc;
-  }
-  for (size_t i = 0; i < d.n; i++) {
-    const rp_alert *open[RP_ALERT_REASON_COUNT];
-    open_of(open, open_all, n_open, d.id[i]);
-    const rp_scored_contact *c = &d.sc[i];
-    /* A2 clearing: a two-way interaction after the alert */
-    for (int k = RP_ALERT_TREND_RISING; k <= RP_ALERT_TREND_FALLING; k++)
-      if (open[k] && d.dr[i].last_touch > open[k]->raised_at && d.dr[i].last_touch <= o->T) {
-        rc = clear_alerts(&run, d.id[i], 1u << k, open);
-        if (rc) goto cleanup;
-      }
-    if (rp_rfactor_contact_eligible(c)) {
-      rc = trend_alert(&run, d.id[i], c, &out->stats.stages[c->stage], open);
-    } else {
-      rc = clear_alerts(&run, d.id[i], 1u << RP_ALERT_TREND_RISING | 1u << RP_ALERT_TREND_FALLING,
-                        open);
-    }
-    if (rc) goto cleanup;
-    rc = press_alert(&run, d.id[i], c, &out->stats.mid, open);
-    if (rc) goto cleanup;
-    rc = overdue_alert(&run, d.id[i], c, &d.dr[i], open);
-    if (rc) goto cleanup;
-  }
-
-  /* rFactor at T, kept as its month's value, with the calibration of e_1 */
-  int64_t counts[RP_RFACTOR_BANDS] = {0};
-  for (size_t i = 0; i < d.n; i++)
-    if (rp_rfactor_contact_eligible(&d.sc[i])) counts[rp_rfactor_band(d.sc[i].score)]++;
+  /* the calibration of e_1 (SCORING.md), computed once a month */
   rp_time e1 = rp_rfactor_month_end(o->T, 1);
   rp_rfactor_calibration cal = {0};
   rp_time computed_at = 0;
+  bool cal_new = false;
   rc = rp_store_calibration_get(s, account_id, e1, &cal, &computed_at);
   if (rc == RP_ENOTFOUND) {
     rp_error_clear();
     rc = rp_scoring_calibration(&cal, s, ar, account_id, o->T);
-    if (rc) goto cleanup;
-    rc = rp_store_calibration_put(s, account_id, e1, &cal, o->T);
+    cal_new = true;
   }
   if (rc) goto cleanup;
+
+  /* Alerts of today's run start workflows; those of a backfill (a run
+   * for a day long past) are history, not a call to act. */
+  rp_lifecycle lc;
+  daily_run run = {
+      .s = s, .ar = ar, .account_id = account_id, .T = o->T, .day = out->day, .out = out};
+  if (rp_clock_now() - o->T < 36 * 3600) {
+    if ((rc = rp_lifecycle_init(&lc, s, ar, account_id, NULL, o->T))) goto cleanup;
+    run.lc = &lc;
+  }
+  if (own_tx) rp_store_rollback(s); /* (the read transaction: nothing to keep) */
+
+  /* stage averages and mid-range, which the alerts compare against */
+  out->stats.day = out->day;
+  out->stats.as_of = o->T;
+  rp_alerts_stage_averages(out->stats.stages, d.sc, d.n);
+  rp_alerts_mid_range(&out->stats.mid, ar, d.sc, d.n);
+
+  /* the second phase: kept scores, score history and alerts, a range of
+   * contacts at a time, each with its open alerts read where it writes;
+   * with o->chunk_ms the ranges are sized from the last one's pace */
+  size_t next = own_tx && o->chunk_ms > 0 && chunk > FIRST_RANGE ? FIRST_RANGE : chunk;
+  for (size_t i0 = 0, i1; i0 < d.n; i0 = i1) {
+    i1 = d.n - i0 < next ? d.n : i0 + next;
+    double started = mono_ms();
+    if (own_tx) {
+      if (i0 && o->between) o->between(o->between_ctx);
+      if ((rc = rp_store_begin(s, true))) goto cleanup;
+    }
+    rp_alert *open_all = NULL;
+    size_t n_open = 0;
+    rc = own_tx ? rp_store_alert_open_range(s, ar, account_id, d.id[i0], d.id[i1 - 1], &open_all,
+                                            &n_open)
+                : rp_store_alert_open_all(s, ar, account_id, &open_all, &n_open);
+    if (rc) goto cleanup;
+    if (n_open) qsort(open_all, n_open, sizeof *open_all, by_contact);
+    rc = write_range(&run, &d, i0, i1, open_all, n_open);
+    if (!rc && own_tx) rc = rp_store_commit(s);
+    if (rc) goto cleanup;
+    if (own_tx && o->chunk_ms > 0) {
+      double per = (mono_ms() - started) / (double)(i1 - i0);
+      double fit = per > 0 ? o->chunk_ms / per : (double)chunk;
+      next = fit < 1 ? 1 : fit > (double)chunk ? chunk : (size_t)fit;
+    }
+    /* SQLite's busy wait polls (every 100 ms at most): a writer that begins
+     * again at once would starve the requests waiting for the lock */
+    if (own_tx && o->pause_ms > 0 && i1 < d.n) {
+      struct timespec ts = {o->pause_ms / 1000, (long)(o->pause_ms % 1000) * 1000000L};
+      nanosleep(&ts, NULL);
+    }
+  }
+
+  /* the day's rows: stage averages, calibration, the rFactor at T kept as
+   * its month's value (with o->chunk, in the transaction left open) */
+  if (own_tx && (rc = rp_store_begin(s, true))) goto cleanup;
+  rc = rp_store_daily_stats_put(s, account_id, &out->stats);
+  if (!rc && cal_new) rc = rp_store_calibration_put(s, account_id, e1, &cal, o->T);
+  if (rc) goto cleanup;
+  int64_t counts[RP_RFACTOR_BANDS] = {0};
+  for (size_t i = 0; i < d.n; i++)
+    if (rp_rfactor_contact_eligible(&d.sc[i])) counts[rp_rfactor_band(d.sc[i].score)]++;
   double *comm = NULL;
   size_t n_comm = 0;
   rp_scoring_index_commissions(ix, ar, rp_rfactor_months_before(o->T, 24), o->T, &comm, &n_comm);
@@ -458,6 +525,7 @@ int rp_scoring_daily(rp_daily_report *out, rp_store *s, rp_arena *ar, const char
   rc = rp_store_rfactor_put(s, account_id, &p);
 
 cleanup:
+  if (rc && own_tx) rp_store_rollback(s);
   rp_scoring_index_free(ix);
   free(d.id);
   free(d.sc);

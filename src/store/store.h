@@ -179,6 +179,15 @@ int rp_store_contact_merge_rows(rp_store *s, const char *account_id, const char 
  * (0 = never overdue), score. Does not bump version. */
 int rp_store_contact_set_derived(rp_store *s, const char *account_id, const char *id,
                                  rp_time last_touch_at, rp_time overdue_at, double score);
+/* The same unless another write moved them since the caller read them:
+ * when the kept values are no longer was_touch, was_overdue, was_score
+ * (0 = never, as the score scan gives them), nothing is written and
+ * *moved is set (the daily job, which writes outside the transaction of
+ * its read, must not put back a score a later write replaced). */
+int rp_store_contact_set_derived_unless_moved(rp_store *s, const char *account_id, const char *id,
+                                              rp_time was_touch, rp_time was_overdue,
+                                              double was_score, rp_time last_touch_at,
+                                              rp_time overdue_at, double score, bool *moved);
 /* The same when the caller knows which of them changed (the full rescore
  * reads the kept values on its scan): writes the RP_DERIVED_* fields given,
  * no read first. RP_ENOTFOUND for no such contact. */
@@ -463,6 +472,9 @@ int rp_store_daily_stats_get(rp_store *s, const char *account_id, int64_t day, r
  * 0 when this caller is the first (a row is written), RP_ECONFLICT when it
  * was claimed already. */
 int rp_store_daily_claim(rp_store *s, const char *account_id, int64_t day, rp_time at);
+/* Whether the daily job of `day` was claimed (a read: the scheduler skips
+ * a claimed day before doing the work the claim would refuse). */
+int rp_store_daily_claimed(rp_store *s, const char *account_id, int64_t day, bool *out);
 
 /* Alerts (DOMAIN.md A2-A4, GET /reach-out). */
 typedef struct rp_alert {
@@ -510,6 +522,11 @@ int rp_store_alert_dismiss(rp_store *s, const char *account_id, const char *visi
  * (the daily job's view); *items in ar. */
 int rp_store_alert_open_all(rp_store *s, rp_arena *ar, const char *account_id, rp_alert **items,
                             size_t *n);
+/* The same for the contacts with from_id <= contact_id <= to_id (the
+ * daily job's write transactions, each over a range of contacts). */
+int rp_store_alert_open_range(rp_store *s, rp_arena *ar, const char *account_id,
+                              const char *from_id, const char *to_id, rp_alert **items,
+                              size_t *n);
 
 typedef struct rp_alert_query {
   const char *account_id;

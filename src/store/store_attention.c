@@ -225,6 +225,23 @@ int rp_store_daily_stats_get(rp_store *s, const char *account_id, int64_t day,
   return r < 0 ? r : 0;
 }
 
+/* store.h */
+int rp_store_daily_claimed(rp_store *s, const char *account_id, int64_t day, bool *out) {
+  *out = false;
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_DAILY_CLAIMED,
+                                 "SELECT 1 FROM daily_claims WHERE account_id = ? AND day = ?");
+  if (!st) return rp_error_last()->code;
+  rp_bind_id(st, 1, account_id);
+  rp_bind_int64(st, 2, day);
+  int rc = rp_step(st), ret = 0;
+  if (rc == RP_ROW)
+    *out = true;
+  else if (rc != RP_DONE)
+    ret = rp_sql_error(s, rc, NULL);
+  rp_sql_done(st);
+  return ret;
+}
+
 /* store.h: claims the daily job of `day` for the account: 0 for the first
  * caller (its row is written), RP_ECONFLICT when the day was claimed. */
 int rp_store_daily_claim(rp_store *s, const char *account_id, int64_t day, rp_time at) {
@@ -442,6 +459,24 @@ int rp_store_alert_open_all(rp_store *s, rp_arena *ar, const char *account_id, r
                                  " ORDER BY a.contact_id, a.reason");
   if (!st) return rp_error_last()->code;
   rp_bind_id(st, 1, account_id);
+  return collect_alerts(s, st, ar, false, items, n);
+}
+
+int rp_store_alert_open_range(rp_store *s, rp_arena *ar, const char *account_id,
+                              const char *from_id, const char *to_id, rp_alert **items,
+                              size_t *n) {
+  *items = NULL;
+  *n = 0;
+  rp_stmt *st = rp_sql_stmt(s, RP_ST_ALERT_OPEN_RANGE,
+                                 "SELECT " ALERT_COLS " FROM alerts a INDEXED BY"
+                                 " alerts_open_contact WHERE a.account_id = ?"
+                                 " AND a.contact_id >= ? AND a.contact_id <= ?"
+                                 " AND a.cleared_at IS NULL AND a.dismissed_at IS NULL"
+                                 " ORDER BY a.contact_id, a.reason");
+  if (!st) return rp_error_last()->code;
+  rp_bind_id(st, 1, account_id);
+  rp_bind_id(st, 2, from_id);
+  rp_bind_id(st, 3, to_id);
   return collect_alerts(s, st, ar, false, items, n);
 }
 

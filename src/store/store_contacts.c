@@ -1292,8 +1292,16 @@ static int write_score(rp_store *s, const char *account_id, const char *id, doub
   return ret;
 }
 
-int rp_store_contact_set_derived(rp_store *s, const char *account_id, const char *id,
-                                 rp_time last_touch_at, rp_time overdue_at, double score) {
+/* The kept values a guarded write expects (rp_store_contact_set_derived_
+ * unless_moved). */
+typedef struct derived_was {
+  rp_time touch, overdue;
+  double score;
+} derived_was;
+
+static int set_derived(rp_store *s, const char *account_id, const char *id,
+                       const derived_was *was, bool *moved, rp_time last_touch_at,
+                       rp_time overdue_at, double score) {
   /* Reads the kept values first and rewrites only what moved: SQLite
    * rewrites the entries of every index that holds a column of the SET
    * list, changed or not, so a score-only change (the common one of a
@@ -1322,6 +1330,13 @@ int rp_store_contact_set_derived(rp_store *s, const char *account_id, const char
     mask |= RP_DERIVED_OVERDUE;
   if (rp_col_type(st, 3) == RP_NULL || rp_col_double(st, 3) != score)
     mask |= RP_DERIVED_SCORE;
+  if (was) {
+    rp_time kept_touch = rp_col_type(st, 1) == RP_NULL ? 0 : rp_col_int64(st, 1);
+    rp_time kept_overdue = rp_col_type(st, 2) == RP_NULL ? 0 : rp_col_int64(st, 2);
+    double kept_score = rp_col_type(st, 3) == RP_NULL ? 0 : rp_col_double(st, 3);
+    *moved = kept_touch != was->touch || kept_overdue != was->overdue || kept_score != was->score;
+    if (*moved) mask = 0;
+  }
   rp_sql_done(st);
   if (!mask) return 0;
   int ret = 0;
@@ -1340,6 +1355,20 @@ int rp_store_contact_set_derived(rp_store *s, const char *account_id, const char
   if (!ret && (mask & RP_DERIVED_SCORE)) ret = write_score(s, account_id, id, score);
   if (!ret) rp_sql_bulk_note(s); /* a full rescore writes many */
   return ret;
+}
+
+int rp_store_contact_set_derived(rp_store *s, const char *account_id, const char *id,
+                                 rp_time last_touch_at, rp_time overdue_at, double score) {
+  return set_derived(s, account_id, id, NULL, NULL, last_touch_at, overdue_at, score);
+}
+
+int rp_store_contact_set_derived_unless_moved(rp_store *s, const char *account_id, const char *id,
+                                              rp_time was_touch, rp_time was_overdue,
+                                              double was_score, rp_time last_touch_at,
+                                              rp_time overdue_at, double score, bool *moved) {
+  derived_was was = {was_touch, was_overdue, was_score};
+  *moved = false;
+  return set_derived(s, account_id, id, &was, moved, last_touch_at, overdue_at, score);
 }
 
 int rp_store_contact_write_derived(rp_store *s, const char *account_id, const char *id,

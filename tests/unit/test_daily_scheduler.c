@@ -191,8 +191,8 @@ static void test_daily_after_downtime_only_today_runs(void **state) {
   assert_int_equal(st.day, day_of("2026-11-24")); /* nothing kept for the missed days */
 }
 
-/* The claim and the job share one transaction: a job that fails leaves
- * no claim, and the next pass runs the day. */
+/* The claim goes in with the job's last transaction: a job that fails
+ * leaves no claim, and the next pass runs the day. */
 static void test_daily_failed_run_keeps_no_claim(void **state) {
   fx *f = *state;
   rp_account a = account(f, "Failing", "Europe/Prague", NULL);

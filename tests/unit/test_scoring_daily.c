@@ -147,12 +147,23 @@ static void set_fields(fx *f, const char *id, rp_category cat, rp_status st, rp_
   CHECK(rp_store_contact_update(f->s, &c));
 }
 
-/* Runs the daily job as of T in its own write transaction. */
+/* The tests run twice (main): the job in one write transaction (chunk 0)
+ * and, as the server's scheduler runs it, in transactions of its own, here
+ * one contact per transaction (chunk 1): the outcomes must be the same. */
+static size_t g_chunk;
+
+static int chunked_group(void **state) {
+  (void)state;
+  g_chunk = 1;
+  return 0;
+}
+
+/* Runs the daily job as of T in its own write transaction(s). */
 static rp_daily_report run(fx *f, rp_time T, bool keep) {
   rp_daily_report r;
   rp_arena ar = {0};
-  rp_daily_opts o = {.T = T, .keep_scores = keep};
-  CHECK(rp_store_begin(f->s, true));
+  rp_daily_opts o = {.T = T, .keep_scores = keep, .chunk = g_chunk};
+  if (!g_chunk) CHECK(rp_store_begin(f->s, true));
   int rc = rp_scoring_daily(&r, f->s, &ar, f->a.id, &o);
   if (rc) {
     rp_store_rollback(f->s);
@@ -624,6 +635,62 @@ static void test_scoring_day_is_the_local_date_in_the_account_zone(void **state)
   assert_int_equal(rp_scoring_day("{}", -1), -1);
 }
 
+/* A chunked run (the server's) holds no transaction between its ranges:
+ * another connection writes there at once (were the job's transaction
+ * open, its BEGIN IMMEDIATE would give up after the 5 s busy timeout),
+ * and a kept score that write replaced is not put back by the job's later
+ * range, which skips that contact (scoring.h rp_daily_opts.chunk). */
+typedef struct between_ctx {
+  fx *f;
+  const char *last;
+  int calls;
+} between_ctx;
+
+static void write_between(void *ctx) {
+  between_ctx *b = ctx;
+  if (b->calls++) return;
+  rp_store *other = NULL;
+  CHECK(rp_store_open(&other, b->f->path));
+  CHECK(rp_store_begin(other, true));
+  CHECK(rp_store_contact_set_derived(other, b->f->a.id, b->last, AT(9), 0, 77.7));
+  CHECK(rp_store_commit(other));
+  rp_store_close(other);
+}
+
+static void test_daily_chunked_lets_writes_in_and_keeps_what_they_wrote(void **state) {
+  fx *f = *state;
+  const char *ids[4];
+  for (int i = 0; i < 4; i++) {
+    ids[i] = contact(f, (spec){.name = "Chunk",
+                               .type = RP_TYPE_PERSONAL,
+                               .status = RP_STATUS_LEAD,
+                               .stage = RP_STAGE_KNOW,
+                               .created_at = AT(-400),
+                               .rich = true});
+    activity(f, ids[i], RP_KIND_CALL, RP_DIR_INBOUND, AT(-30 - i));
+  }
+  between_ctx b = {.f = f, .last = ids[3]};
+  rp_daily_report r;
+  rp_arena ar = {0};
+  rp_daily_opts o = {
+      .T = AT(10), .keep_scores = true, .chunk = 1, .between = write_between, .between_ctx = &b};
+  CHECK(rp_scoring_daily(&r, f->s, &ar, f->a.id, &o));
+  CHECK(rp_store_commit(f->s));
+  rp_arena_free(&ar);
+  assert_int_equal(b.calls, 3); /* between the four ranges */
+  assert_int_equal(r.contacts, 4);
+  assert_int_equal(r.changed, 3); /* the last one's score was replaced meanwhile */
+  assert_int_equal(r.history_rows, 4);
+  rp_contact last = get(f, ids[3]);
+  assert_true(last.score == 77.7);
+  assert_int_equal(last.last_touch_at, AT(9));
+  for (int i = 0; i < 3; i++) {
+    rp_contact c = get(f, ids[i]);
+    assert_true(c.score > 0 && c.score != 77.7);
+    assert_int_equal(c.last_touch_at, AT(-30 - i));
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_A2_trend_rising_fires_once_then_not_within_30_days,
@@ -642,6 +709,10 @@ int main(void) {
                                       teardown),
       cmocka_unit_test_setup_teardown(test_backtest_small_synthetic_history, setup, teardown),
       cmocka_unit_test(test_scoring_day_is_the_local_date_in_the_account_zone),
+      cmocka_unit_test_setup_teardown(test_daily_chunked_lets_writes_in_and_keeps_what_they_wrote,
+                                      setup, teardown),
   };
-  return cmocka_run_group_tests(tests, NULL, NULL);
+  int failed = cmocka_run_group_tests_name("daily job in one transaction", tests, NULL, NULL);
+  return failed + cmocka_run_group_tests_name("daily job a contact per transaction", tests,
+                                              chunked_group, NULL);
 }
