@@ -37,12 +37,10 @@ static int run_account(const rp_cli *c, rp_store *s, const rp_account *a, rp_tim
         .T = i == 0 ? T : rp_tz_instant(zone, last - i + 1, 0) - 1 /* the end of that day */,
         .keep_scores = i == 0 && today,
         .progress = c->tty ? rp_cli_progress_draw : NULL,
-        .progress_ctx = &pg,
-        /* in pieces, as the server's scheduler runs it: a server on the
-         * same database goes on writing meanwhile */
-        .chunk = RP_DAILY_CHUNK,
-        .chunk_ms = RP_DAILY_CHUNK_MS,
-        .pause_ms = RP_DAILY_PAUSE_MS};
+        .progress_ctx = &pg};
+    /* in pieces, as the server's scheduler runs it: a server on the same
+     * database goes on writing meanwhile */
+    rp_daily_chunked(&o);
     rc = rp_scoring_daily(&r, s, &ar, a->id, &o);
     if (!rc) rc = rp_store_commit(s);
     if (rc) rp_store_rollback(s);

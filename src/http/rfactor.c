@@ -11,6 +11,8 @@
 #include "core/score.h"
 #include "http/contact_json.h"
 #include "http/handlers.h"
+#include "jobs/daily_scheduler.h"
+#include "jobs/scheduler.h"
 #include "jobs/scoring.h"
 #include "util/error.h"
 
@@ -169,7 +171,9 @@ int rp_h_dashboard(rp_req *r) {
 /* POST /api/v1/jobs/daily {as_of} (owner, admin): runs the daily job
  * (SCORING.md score history, stage averages, A2-A4 alerts, the month's
  * rFactor) for the local day of as_of (default now; a date is the end of
- * that day, or now for today), in this request's transaction. A future
+ * that day, or now for today), in transactions of its own as the
+ * scheduler runs it (jobs/daily_scheduler.h: the route has no request
+ * transaction, so the server's other writes go on meanwhile). A future
  * as_of is 400: the job runs for today or backfills a past day. Today's run
  * also rewrites the kept scores; a backfill leaves them. Answers {day,
  * as_of, contacts, changed, history_rows, alerts_raised: {trend_rising,
@@ -195,8 +199,18 @@ int rp_h_jobs_daily(rp_req *r) {
                       "day");
     goto cleanup;
   }
+  if (!r->store) {
+    rc = rp_error_set(RP_EINTERNAL, NULL, "no database connection");
+    goto cleanup;
+  }
   rp_daily_opts o = {.T = at.t, .keep_scores = at.day == at.today};
+  rp_daily_chunked(&o);
   if ((rc = rp_scoring_daily(&rep, r->store, &r->arena, r->auth.account_id, &o))) goto cleanup;
+  if ((rc = rp_store_commit(r->store))) {
+    rp_store_rollback(r->store);
+    goto cleanup;
+  }
+  rp_scheduler_poke_all(); /* alerts of today may have started workflows */
   json_t *raised = json_object();
   for (int i = 0; i < RP_ALERT_REASON_COUNT; i++)
     json_object_set_new(raised, rp_alert_reason_name((rp_alert_reason)i),

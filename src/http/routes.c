@@ -85,7 +85,7 @@ static const rp_route routes[] = {
     {"GET", "/api/v1/rfactor", rp_h_rfactor, 0, q_as_of},
     {"GET", "/api/v1/rfactor/history", rp_h_rfactor_history, 0},
     {"GET", "/api/v1/dashboard", rp_h_dashboard, 0},
-    {"POST", "/api/v1/jobs/daily", rp_h_jobs_daily, RP_ROUTE_ADMIN},
+    {"POST", "/api/v1/jobs/daily", rp_h_jobs_daily, RP_ROUTE_ADMIN | RP_ROUTE_NO_TXN},
     {"POST", "/api/v1/jobs/mail-sync", rp_h_jobs_mail_sync, RP_ROUTE_ADMIN | RP_ROUTE_NO_TXN},
 
     {"POST", "/api/v1/imports", rp_h_imports_create, 0, q_imports},

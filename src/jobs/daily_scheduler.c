@@ -88,6 +88,14 @@ typedef enum { OUT_NOT_DUE, OUT_RAN, OUT_CLAIMED, OUT_FAILED } outcome;
 
 /* The run of account a for its local day of now, when due: claim and job
  * in one write transaction. *day gets the local day of now. */
+void rp_daily_chunked(rp_daily_opts *o) {
+  const char *env = getenv("RAPPORT_DAILY_CHUNK");
+  long most = env ? strtol(env, NULL, 10) : 0;
+  o->chunk = most > 0 ? (size_t)most : RP_DAILY_CHUNK;
+  o->chunk_ms = RP_DAILY_CHUNK_MS;
+  o->pause_ms = RP_DAILY_PAUSE_MS;
+}
+
 static outcome run_account(rp_store *st, const rp_account *a, rp_time now, int64_t known_done,
                            int64_t *day) {
   char zone[TZ_NAME_BUF], unknown[TZ_NAME_BUF], dtext[24], when[21];
@@ -114,13 +122,8 @@ static outcome run_account(rp_store *st, const rp_account *a, rp_time now, int64
    * both do the work (the writes are checked afresh in each transaction,
    * so nothing is doubled); the second's claim fails and its last
    * transaction is rolled back. */
-  const char *env = getenv("RAPPORT_DAILY_CHUNK");
-  long chunk = env ? strtol(env, NULL, 10) : 0;
-  rp_daily_opts o = {.T = now,
-                     .keep_scores = true,
-                     .chunk = chunk > 0 ? (size_t)chunk : RP_DAILY_CHUNK,
-                     .chunk_ms = RP_DAILY_CHUNK_MS,
-                     .pause_ms = RP_DAILY_PAUSE_MS};
+  rp_daily_opts o = {.T = now, .keep_scores = true};
+  rp_daily_chunked(&o);
   bool claimed = false;
   int rc = rp_store_daily_claimed(st, a->id, *day, &claimed);
   if (!rc && !claimed) {

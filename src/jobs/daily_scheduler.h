@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "jobs/scoring.h"
 #include "store/store.h"
 #include "util/clock.h"
 
@@ -31,6 +32,10 @@
 #define RP_DAILY_CHUNK 50000
 #define RP_DAILY_CHUNK_MS 250
 #define RP_DAILY_PAUSE_MS 50
+
+/* Sets o's chunk, chunk_ms and pause_ms as above: the scheduler, `rapport
+ * jobs daily` and POST /jobs/daily run the job alike. */
+void rp_daily_chunked(rp_daily_opts *o);
 
 typedef struct rp_daily_scheduler rp_daily_scheduler;
 
