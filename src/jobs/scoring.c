@@ -520,6 +520,7 @@ typedef struct change {
   rp_time last_touch, overdue_at;
   double score;
   unsigned fields; /* RP_DERIVED_* that differ from the kept ones */
+  rp_derived_was was; /* the kept ones the reader saw */
 } change;
 
 #define BATCH_ITEMS 512
@@ -638,6 +639,7 @@ static int score_row(void *ctx, const rp_score_row *row) {
   ch->last_touch = touch;
   ch->overdue_at = due;
   ch->score = res.score;
+  ch->was = (rp_derived_was){row->contact.last_touch_at, row->overdue_at, row->contact.score};
   ch->fields = fields;
   if (rd->cur->n == BATCH_ITEMS) {
     batch *b = rd->cur;
@@ -728,9 +730,11 @@ static int write_change(writer *wr, const change *ch) {
     if ((rc = rp_store_begin(wr->w, true))) return rc;
     wr->tx = true;
   }
-  rc = rp_store_contact_write_derived(wr->w, wr->account_id, ch->id, ch->fields, ch->last_touch,
-                                      ch->overdue_at, ch->score);
-  if (rc == RP_ENOTFOUND) return 0; /* purged meanwhile */
+  /* only over the kept values the reader saw: a request that rescored the
+   * contact since (its snapshot) wrote fresher ones */
+  rc = rp_store_contact_write_derived(wr->w, wr->account_id, ch->id, ch->fields, &ch->was,
+                                      ch->last_touch, ch->overdue_at, ch->score);
+  if (rc == RP_ENOTFOUND) return 0; /* purged or rescored meanwhile */
   if (rc) return rc;
   wr->changed++;
   if (++wr->in_tx >= WRITE_TX_ROWS && !wr->bulk) {
@@ -867,9 +871,14 @@ int rp_scoring_rescore_all(rp_rescore_report *out, const char *db_path, const ch
   /* the writer: the first changes are held until there are enough to
    * decide on bulk mode, so that a rescore that rewrites everyone never
    * updates the indexes it is about to drop */
+  bool hooked = false;
   for (;;) {
     bool finished = false;
     batch *b = pop(&sh, &finished);
+    if (b && o->before_write && !hooked) { /* tests: someone else's write, here */
+      o->before_write(o->before_write_ctx);
+      hooked = true;
+    }
     if (b && !atomic_load(&sh.abort)) {
       for (size_t i = 0; i < b->n && !rc; i++) {
         const change *ch = &b->items[i];

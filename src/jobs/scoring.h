@@ -72,6 +72,10 @@ typedef struct rp_rescore_opts {
    * transaction, indexes rebuilt); 0: the default (scoring.c
    * BULK_MIN_CHANGED). Tests set it low to run the bulk path. */
   size_t bulk_min;
+  /* Tests: called by the writer once, before its first write (the readers'
+   * snapshots are taken by then). */
+  void (*before_write)(void *ctx);
+  void *before_write_ctx;
 } rp_rescore_opts;
 
 typedef struct rp_rescore_report {
@@ -85,7 +89,9 @@ typedef struct rp_rescore_report {
  * o->threads reader threads, each with its own connection to the database
  * at db_path; writes the contacts whose score, last_touch_at or overdue_at
  * changed through one writer connection, in transactions of tens of
- * thousands of contacts. */
+ * thousands of contacts, each only where the kept values are still those
+ * the readers saw (a request that rescored a contact meanwhile keeps what
+ * it wrote). */
 int rp_scoring_rescore_all(rp_rescore_report *out, const char *db_path, const char *account_id,
                            const rp_rescore_opts *o);
 

@@ -364,9 +364,10 @@ static int write_range(daily_run *run, const daily_scan *d, size_t i0, size_t i1
   for (size_t i = i0; i < i1 && !rc; i++) {
     if (d->dr[i].flags & F_CHANGED) {
       bool moved = false;
-      rc = rp_store_contact_set_derived_unless_moved(
-          run->s, run->account_id, d->id[i], d->dr[i].kept_touch, d->dr[i].kept_overdue,
-          d->dr[i].kept_score, d->dr[i].last_touch, d->dr[i].overdue_at, d->sc[i].score, &moved);
+      rp_derived_was was = {d->dr[i].kept_touch, d->dr[i].kept_overdue, d->dr[i].kept_score};
+      rc = rp_store_contact_set_derived_unless_moved(run->s, run->account_id, d->id[i], &was,
+                                                     d->dr[i].last_touch, d->dr[i].overdue_at,
+                                                     d->sc[i].score, &moved);
       if (rc) break;
       if (!moved) run->out->changed++;
     }

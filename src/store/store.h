@@ -179,21 +179,28 @@ int rp_store_contact_merge_rows(rp_store *s, const char *account_id, const char 
  * (0 = never overdue), score. Does not bump version. */
 int rp_store_contact_set_derived(rp_store *s, const char *account_id, const char *id,
                                  rp_time last_touch_at, rp_time overdue_at, double score);
+/* The kept derived values a writer read (0 = never, as the score scan
+ * gives them) and expects to find still: the daily job and the full
+ * rescore write outside the transaction of their read and must not put
+ * back a score that a request rescored since. */
+typedef struct rp_derived_was {
+  rp_time last_touch_at, overdue_at;
+  double score;
+} rp_derived_was;
 /* The same unless another write moved them since the caller read them:
- * when the kept values are no longer was_touch, was_overdue, was_score
- * (0 = never, as the score scan gives them), nothing is written and
- * *moved is set (the daily job, which writes outside the transaction of
- * its read, must not put back a score a later write replaced). */
+ * when the kept values are no longer *was, nothing is written and *moved
+ * is set. */
 int rp_store_contact_set_derived_unless_moved(rp_store *s, const char *account_id, const char *id,
-                                              rp_time was_touch, rp_time was_overdue,
-                                              double was_score, rp_time last_touch_at,
+                                              const rp_derived_was *was, rp_time last_touch_at,
                                               rp_time overdue_at, double score, bool *moved);
 /* The same when the caller knows which of them changed (the full rescore
  * reads the kept values on its scan): writes the RP_DERIVED_* fields given,
- * no read first. RP_ENOTFOUND for no such contact. */
+ * no read first; with was (else NULL) each only where the kept values are
+ * still those (the contact row's last touch and overdue, the score row's
+ * score). RP_ENOTFOUND for no such contact, or none where was holds. */
 int rp_store_contact_write_derived(rp_store *s, const char *account_id, const char *id,
-                                   unsigned fields, rp_time last_touch_at, rp_time overdue_at,
-                                   double score);
+                                   unsigned fields, const rp_derived_was *was,
+                                   rp_time last_touch_at, rp_time overdue_at, double score);
 
 typedef enum {
   RP_SORT_CREATED_AT, /* default: newest first when desc */

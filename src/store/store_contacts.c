@@ -1044,7 +1044,8 @@ static int get_update_head(rp_store *s, const rp_contact *c, const contact_enc *
 
 /* ---- contact CRUD ---- */
 
-static int write_score(rp_store *s, const char *account_id, const char *id, double score);
+static int write_score(rp_store *s, const char *account_id, const char *id, const double *was,
+                       double score);
 
 /* Inserts c (c->account_id set; a new id when empty) at `version` with its
  * side-table rows and search entry, then recounts its referrer (C1).
@@ -1085,7 +1086,7 @@ static int contact_insert(rp_store *s, rp_contact *c, int64_t version, rp_time o
   rp_sql_done(st);
   if (ret) goto cleanup;
   /* (the insert trigger of 011 made its contact_scores row, score 0) */
-  if (c->score != 0 && (ret = write_score(s, c->account_id, c->id, c->score))) goto cleanup;
+  if (c->score != 0 && (ret = write_score(s, c->account_id, c->id, NULL, c->score))) goto cleanup;
   if ((ret = write_index(s, c, &e, seq, IX_ALL))) goto cleanup;
   if (c->referred_by && !c->archived_at &&
       (ret = recount_referrals(s, c->account_id, c->referred_by)))
@@ -1277,30 +1278,29 @@ static void bind_derived(rp_stmt *st, unsigned mask, rp_time last_touch_at,
   if (mask & RP_DERIVED_OVERDUE) rp_bind_time(st, 2, overdue_at);
 }
 
-/* Writes the kept score of the contact; RP_ENOTFOUND when it has no row. */
-static int write_score(rp_store *s, const char *account_id, const char *id, double score) {
-  rp_stmt *st = rp_sql_stmt(s, RP_ST_CONTACT_SET_SCORE,
-                                 "UPDATE contact_scores SET score = ?"
-                                 " WHERE account_id = ? AND contact_id = ?");
+/* Writes the kept score of the contact (with was, only over that score);
+ * RP_ENOTFOUND when it has no row (or another score). */
+static int write_score(rp_store *s, const char *account_id, const char *id, const double *was,
+                       double score) {
+  rp_stmt *st = was ? rp_sql_stmt(s, RP_ST_CONTACT_SET_SCORE_IF,
+                                  "UPDATE contact_scores SET score = ?"
+                                  " WHERE account_id = ? AND contact_id = ? AND score = ?")
+                    : rp_sql_stmt(s, RP_ST_CONTACT_SET_SCORE,
+                                  "UPDATE contact_scores SET score = ?"
+                                  " WHERE account_id = ? AND contact_id = ?");
   if (!st) return rp_error_last()->code;
   rp_bind_double(st, 1, score);
   rp_bind_id(st, 2, account_id);
   rp_bind_id(st, 3, id);
+  if (was) rp_bind_double(st, 4, *was);
   int ret = rp_sql_run(s, st, NULL);
   if (!ret && rp_sql_changes(s) == 0)
     ret = rp_error_set(RP_ENOTFOUND, NULL, "no such contact");
   return ret;
 }
 
-/* The kept values a guarded write expects (rp_store_contact_set_derived_
- * unless_moved). */
-typedef struct derived_was {
-  rp_time touch, overdue;
-  double score;
-} derived_was;
-
 static int set_derived(rp_store *s, const char *account_id, const char *id,
-                       const derived_was *was, bool *moved, rp_time last_touch_at,
+                       const rp_derived_was *was, bool *moved, rp_time last_touch_at,
                        rp_time overdue_at, double score) {
   /* Reads the kept values first and rewrites only what moved: SQLite
    * rewrites the entries of every index that holds a column of the SET
@@ -1334,7 +1334,8 @@ static int set_derived(rp_store *s, const char *account_id, const char *id,
     rp_time kept_touch = rp_col_type(st, 1) == RP_NULL ? 0 : rp_col_int64(st, 1);
     rp_time kept_overdue = rp_col_type(st, 2) == RP_NULL ? 0 : rp_col_int64(st, 2);
     double kept_score = rp_col_type(st, 3) == RP_NULL ? 0 : rp_col_double(st, 3);
-    *moved = kept_touch != was->touch || kept_overdue != was->overdue || kept_score != was->score;
+    *moved = kept_touch != was->last_touch_at || kept_overdue != was->overdue_at ||
+             kept_score != was->score;
     if (*moved) mask = 0;
   }
   rp_sql_done(st);
@@ -1352,7 +1353,7 @@ static int set_derived(rp_store *s, const char *account_id, const char *id,
     rp_bind_id(st, 5, account_id);
     ret = rp_sql_run(s, st, NULL);
   }
-  if (!ret && (mask & RP_DERIVED_SCORE)) ret = write_score(s, account_id, id, score);
+  if (!ret && (mask & RP_DERIVED_SCORE)) ret = write_score(s, account_id, id, NULL, score);
   if (!ret) rp_sql_bulk_note(s); /* a full rescore writes many */
   return ret;
 }
@@ -1363,33 +1364,38 @@ int rp_store_contact_set_derived(rp_store *s, const char *account_id, const char
 }
 
 int rp_store_contact_set_derived_unless_moved(rp_store *s, const char *account_id, const char *id,
-                                              rp_time was_touch, rp_time was_overdue,
-                                              double was_score, rp_time last_touch_at,
+                                              const rp_derived_was *was, rp_time last_touch_at,
                                               rp_time overdue_at, double score, bool *moved) {
-  derived_was was = {was_touch, was_overdue, was_score};
   *moved = false;
-  return set_derived(s, account_id, id, &was, moved, last_touch_at, overdue_at, score);
+  return set_derived(s, account_id, id, was, moved, last_touch_at, overdue_at, score);
 }
 
 int rp_store_contact_write_derived(rp_store *s, const char *account_id, const char *id,
-                                   unsigned fields, rp_time last_touch_at, rp_time overdue_at,
-                                   double score) {
+                                   unsigned fields, const rp_derived_was *was,
+                                   rp_time last_touch_at, rp_time overdue_at, double score) {
   unsigned row = fields & (RP_DERIVED_TOUCH | RP_DERIVED_OVERDUE);
   int ret = 0;
   if (row) {
-    char sql[200];
-    snprintf(sql, sizeof sql, "UPDATE contacts SET %s WHERE account_id = ?5 AND id = ?6",
-             derived_set[row - 1]);
-    rp_stmt *st = rp_sql_stmt(s, (rp_stmt_id)(RP_ST_CONTACT_WRITE_DERIVED + row - 1), sql);
+    char sql[260];
+    snprintf(sql, sizeof sql, "UPDATE contacts SET %s WHERE account_id = ?5 AND id = ?6%s",
+             derived_set[row - 1],
+             was ? " AND coalesce(last_touch_at, 0) = ?7 AND coalesce(overdue_at, 0) = ?8" : "");
+    rp_stmt_id sid = was ? RP_ST_CONTACT_WRITE_DERIVED_IF : RP_ST_CONTACT_WRITE_DERIVED;
+    rp_stmt *st = rp_sql_stmt(s, (rp_stmt_id)(sid + row - 1), sql);
     if (!st) return rp_error_last()->code;
     bind_derived(st, row, last_touch_at, overdue_at);
     rp_bind_id(st, 5, account_id);
     rp_bind_id(st, 6, id);
+    if (was) {
+      rp_bind_int64(st, 7, was->last_touch_at);
+      rp_bind_int64(st, 8, was->overdue_at);
+    }
     ret = rp_sql_run(s, st, NULL);
     if (!ret && rp_sql_changes(s) == 0)
-      ret = rp_error_set(RP_ENOTFOUND, NULL, "no such contact");
+      ret = rp_error_set(RP_ENOTFOUND, NULL, "no such contact, or its last touch moved");
   }
-  if (!ret && (fields & RP_DERIVED_SCORE)) ret = write_score(s, account_id, id, score);
+  if (!ret && (fields & RP_DERIVED_SCORE))
+    ret = write_score(s, account_id, id, was ? &was->score : NULL, score);
   if (!ret && (row || (fields & RP_DERIVED_SCORE))) rp_sql_bulk_note(s);
   return ret;
 }

@@ -433,7 +433,7 @@ static void smash_scores(fx *f, char (*ids)[RP_ID_LEN], bool score_only) {
   OK(rp_store_begin(f->s, true));
   for (int i = 0; i < N_RANDOM; i++)
     if (score_only)
-      OK(rp_store_contact_write_derived(f->s, f->a.id, ids[i], RP_DERIVED_SCORE, 0, 0, 99.9));
+      OK(rp_store_contact_write_derived(f->s, f->a.id, ids[i], RP_DERIVED_SCORE, NULL, 0, 0, 99.9));
     else
       OK(rp_store_contact_set_derived(f->s, f->a.id, ids[i], 1, 0, 99.9));
   OK(rp_store_commit(f->s));
@@ -498,6 +498,47 @@ static void test_scoring_rescore_all_matches_contact_path(void **state) {
   check_kept(f, ids, past);
 }
 
+/* A request that rescores a contact while the full rescore runs (after
+ * the reader's snapshot, before the writer reaches the contact) keeps what
+ * it wrote: the writer writes only over the kept values its reader saw.
+ * Both the row-by-row and the bulk writer. */
+typedef struct meanwhile {
+  fx *f;
+  const char *id;
+} meanwhile;
+
+static void rescore_meanwhile(void *ctx) {
+  meanwhile *m = ctx;
+  rp_store *other = NULL;
+  OK(rp_store_open(&other, m->f->path));
+  OK(rp_store_begin(other, true));
+  OK(rp_store_contact_set_derived(other, m->f->a.id, m->id, T0 + 5, 0, 42.4));
+  OK(rp_store_commit(other));
+  rp_store_close(other);
+}
+
+static void test_scoring_rescore_all_keeps_a_score_written_meanwhile(void **state) {
+  fx *f = *state;
+  rp_time now = T0 + 800 * DAY;
+  char(*ids)[RP_ID_LEN] = random_account(f, now);
+  for (int bulk = 0; bulk < 2; bulk++) {
+    smash_scores(f, ids, false);
+    meanwhile m = {f, ids[N_RANDOM - 1]};
+    rp_rescore_opts o = {.T = now,
+                         .threads = 1,
+                         .bulk_min = bulk ? N_RANDOM / 2 : 0,
+                         .before_write = rescore_meanwhile,
+                         .before_write_ctx = &m};
+    rp_rescore_report rep;
+    OK(rp_scoring_rescore_all(&rep, f->path, f->a.id, &o));
+    assert_int_equal(rep.changed, N_RANDOM - 1);
+    rp_contact c;
+    OK(rp_store_contact_get(f->s, &f->ar, &c, f->a.id, m.id));
+    assert_true(c.score == 42.4);
+    assert_int_equal(c.last_touch_at, T0 + 5);
+  }
+}
+
 /* A failure in a reader comes back as the run's error (no such
  * database file: every reader fails to open it). */
 static void test_scoring_rescore_all_reports_errors(void **state) {
@@ -518,6 +559,8 @@ int main(void) {
                                       teardown),
       cmocka_unit_test_setup_teardown(test_scoring_C1_referral_rescores_referrer, setup, teardown),
       cmocka_unit_test_setup_teardown(test_scoring_A2_two_way_touch_clears_alerts, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_scoring_rescore_all_keeps_a_score_written_meanwhile,
+                                      setup, teardown),
       cmocka_unit_test_setup_teardown(test_scoring_rescore_all_matches_contact_path, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(test_scoring_rescore_all_reports_errors, setup, teardown),
