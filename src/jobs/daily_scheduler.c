@@ -86,8 +86,6 @@ static const char *day_text(int64_t day, char out[static 24]) {
 
 typedef enum { OUT_NOT_DUE, OUT_RAN, OUT_CLAIMED, OUT_FAILED } outcome;
 
-/* The run of account a for its local day of now, when due: claim and job
- * in one write transaction. *day gets the local day of now. */
 void rp_daily_chunked(rp_daily_opts *o) {
   const char *env = getenv("RAPPORT_DAILY_CHUNK");
   long most = env ? strtol(env, NULL, 10) : 0;
@@ -96,6 +94,9 @@ void rp_daily_chunked(rp_daily_opts *o) {
   o->pause_ms = RP_DAILY_PAUSE_MS;
 }
 
+/* The run of account a for its local day of now, when due: the job in
+ * short transactions, the claim with the last one. *day gets the local
+ * day of now. */
 static outcome run_account(rp_store *st, const rp_account *a, rp_time now, int64_t known_done,
                            int64_t *day) {
   char zone[TZ_NAME_BUF], unknown[TZ_NAME_BUF], dtext[24], when[21];
@@ -114,7 +115,7 @@ static outcome run_account(rp_store *st, const rp_account *a, rp_time now, int64
   clock_gettime(CLOCK_MONOTONIC, &t0);
   rp_daily_report rep;
   memset(&rep, 0, sizeof rep);
-  /* The job writes RP_DAILY_CHUNK contacts per transaction so that the
+  /* The job writes ~RP_DAILY_CHUNK_MS transactions so that the
    * server's writes get in between (at a million contacts it takes 10-40
    * s), and the claim goes in with its last one: a run that fails or is
    * killed leaves no claim, and its committed ranges are what the rerun a
