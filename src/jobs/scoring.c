@@ -532,6 +532,11 @@ typedef struct change {
  * transaction: 26 s), while a commit every ~1 s still lets the server's
  * writes in between (docs/performance.md, bench/score). */
 #define WRITE_TX_ROWS 50000
+/* Milliseconds the writer waits after each of those commits: SQLite's busy
+ * wait polls (every 100 ms at most), and a writer that begins again at
+ * once would starve a server's writes on the same database, which then
+ * give up after 5 s (as the daily job's and the import worker's pauses). */
+#define WRITE_PAUSE_MS 50
 /* When at least this many contacts changed and they are at least half of
  * those scored so far (a first rescore, or one after a change of the
  * formula), the writer switches to one transaction that drops the indexes
@@ -740,7 +745,9 @@ static int write_change(writer *wr, const change *ch) {
   if (++wr->in_tx >= WRITE_TX_ROWS && !wr->bulk) {
     wr->tx = false;
     wr->in_tx = 0;
-    return rp_store_commit(wr->w);
+    if ((rc = rp_store_commit(wr->w))) return rc;
+    struct timespec pause = {0, WRITE_PAUSE_MS * 1000000L};
+    nanosleep(&pause, NULL);
   }
   return 0;
 }
