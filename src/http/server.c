@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "http/auth.h"
@@ -29,6 +28,7 @@
 #include "jobs/import_worker.h"
 #include "jobs/scheduler.h"
 #include "store/store.h"
+#include "util/clock.h"
 #include "util/error.h"
 #include "util/log.h"
 #include "util/mem.h"
@@ -575,11 +575,6 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap) {
   rp_log(atomic_load(&mhd_starting) ? RP_LOG_ERROR : RP_LOG_DEBUG, "http: %s", line);
 }
 
-static void sleep_ms(long ms) {
-  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-  nanosleep(&ts, NULL);
-}
-
 /* Applies pending migrations at start (API.md: migrations run at start). */
 static int migrate(const char *db_path) {
   rp_store *s = NULL;
@@ -663,7 +658,7 @@ int rp_server_run(const rp_server_opts *opts) {
 
   MHD_socket q = MHD_quiesce_daemon(d);
   for (long waited = 0; rp_metrics_inflight() > 0 && waited < STOP_GRACE_MS; waited += 10)
-    sleep_ms(10);
+    rp_sleep_ms(10);
   if (rp_metrics_inflight() > 0)
     rp_log_warn("%ld request(s) still running after 10 s; stopping anyway", rp_metrics_inflight());
   MHD_stop_daemon(d);

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "core/contact.h"
 #include "core/email.h"
@@ -89,19 +88,13 @@ const char *rp_import_on_duplicate_name(rp_on_duplicate d) {
 
 /* ---- batches ---- */
 
-static double mono_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 static int begin_batch(imp *x) {
   if (x->in_tx) return 0;
   int rc = rp_store_begin(x->o->store, true);
   if (rc) return rc;
   x->in_tx = true;
   x->in_batch = 0;
-  x->batch_started_ms = mono_ms();
+  x->batch_started_ms = rp_mono_ms();
   return 0;
 }
 
@@ -113,10 +106,7 @@ static int end_batch(imp *x) {
   if (!rc) rc = rp_store_commit(x->o->store);
   if (rc) rp_store_rollback(x->o->store);
   x->in_tx = false;
-  if (!rc && x->o->pause_ms > 0) {
-    struct timespec ts = {x->o->pause_ms / 1000, (long)(x->o->pause_ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-  }
+  if (!rc) rp_sleep_ms(x->o->pause_ms);
   x->n_errs = 0;
   rp_arena_free(&x->ar);
   return rc;
@@ -130,7 +120,7 @@ static int record_done(imp *x) {
     x->o->on_progress(x->o->ctx, &x->c);
   if (++x->in_batch >= RP_IMPORT_BATCH ||
       (x->in_batch % 64 == 0 &&
-       mono_ms() - x->batch_started_ms >
+       rp_mono_ms() - x->batch_started_ms >
            (x->o->batch_ms > 0 ? x->o->batch_ms : RP_IMPORT_BATCH_MS)))
     return end_batch(x);
   return 0;

@@ -15,6 +15,7 @@
 #include "core/history.h"
 #include "jobs/scoring.h"
 #include "jobs/scoring_internal.h"
+#include "util/clock.h"
 #include "util/error.h"
 #include "util/json_scan.h"
 #include "util/mem.h"
@@ -746,8 +747,7 @@ static int write_change(writer *wr, const change *ch) {
     wr->tx = false;
     wr->in_tx = 0;
     if ((rc = rp_store_commit(wr->w))) return rc;
-    struct timespec pause = {0, WRITE_PAUSE_MS * 1000000L};
-    nanosleep(&pause, NULL);
+    rp_sleep_ms(WRITE_PAUSE_MS);
   }
   return 0;
 }

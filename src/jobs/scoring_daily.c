@@ -15,12 +15,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/contact.h"
 #include "jobs/scoring.h"
 #include "jobs/workflows.h"
 #include "jobs/scoring_internal.h"
+#include "util/clock.h"
 #include "util/error.h"
 #include "util/mem.h"
 #include "util/tz.h"
@@ -43,12 +43,6 @@ enum { F_OVERDUE = 1, F_CHANGED = 2, F_HAND_INTERVAL = 4 };
 /* Contacts in the first write transaction of a run sized by time
  * (rp_daily_opts.chunk_ms); the next ones follow its pace. */
 #define FIRST_RANGE 1000
-
-static double mono_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 /* What the second phase needs of one contact besides rp_scored_contact. */
 typedef struct daily_row {
@@ -475,7 +469,7 @@ int rp_scoring_daily(rp_daily_report *out, rp_store *s, rp_arena *ar, const char
   size_t next = own_tx && o->chunk_ms > 0 && chunk > FIRST_RANGE ? FIRST_RANGE : chunk;
   for (size_t i0 = 0, i1; i0 < d.n; i0 = i1) {
     i1 = d.n - i0 < next ? d.n : i0 + next;
-    double started = mono_ms();
+    double started = rp_mono_ms();
     if (own_tx) {
       if (i0 && o->between) o->between(o->between_ctx);
       if ((rc = rp_store_begin(s, true))) goto cleanup;
@@ -491,16 +485,13 @@ int rp_scoring_daily(rp_daily_report *out, rp_store *s, rp_arena *ar, const char
     if (!rc && own_tx) rc = rp_store_commit(s);
     if (rc) goto cleanup;
     if (own_tx && o->chunk_ms > 0) {
-      double per = (mono_ms() - started) / (double)(i1 - i0);
+      double per = (rp_mono_ms() - started) / (double)(i1 - i0);
       double fit = per > 0 ? o->chunk_ms / per : (double)chunk;
       next = fit < 1 ? 1 : fit > (double)chunk ? chunk : (size_t)fit;
     }
     /* SQLite's busy wait polls (every 100 ms at most): a writer that begins
      * again at once would starve the requests waiting for the lock */
-    if (own_tx && o->pause_ms > 0 && i1 < d.n) {
-      struct timespec ts = {o->pause_ms / 1000, (long)(o->pause_ms % 1000) * 1000000L};
-      nanosleep(&ts, NULL);
-    }
+    if (own_tx && i1 < d.n) rp_sleep_ms(o->pause_ms);
   }
 
   /* the day's rows: stage averages, calibration, the rFactor at T kept as

@@ -54,6 +54,18 @@ rp_time rp_clock_now(void) {
   return (rp_time)ts.tv_sec;
 }
 
+double rp_mono_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+void rp_sleep_ms(long ms) {
+  if (ms <= 0) return;
+  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+  nanosleep(&ts, NULL);
+}
+
 void rp_clock_set(rp_time t) {
   atomic_store(&env_read, 1);
   atomic_store(&pinned, t);

@@ -17,6 +17,11 @@
 typedef int64_t rp_time;
 
 rp_time rp_clock_now(void);
+/* Milliseconds of the monotonic clock (durations: never pinned). */
+double rp_mono_ms(void);
+/* Sleeps ms milliseconds (the pauses a writer leaves between its
+ * transactions for the writers SQLite's busy wait keeps polling). */
+void rp_sleep_ms(long ms);
 /* Pins the clock to t (0 unpins). */
 void rp_clock_set(rp_time t);
 
