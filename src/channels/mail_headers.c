@@ -8,29 +8,13 @@
 
 #include "util/error.h"
 #include "util/strbuf.h"
+#include "util/text.h"
 
 /* ---- UTF-8 output ---- */
 
 static void put_cp(rp_sb *sb, uint32_t cp) {
   char b[4];
-  if (cp < 0x80) {
-    rp_sb_putc(sb, (char)cp);
-  } else if (cp < 0x800) {
-    b[0] = (char)(0xC0 | (cp >> 6));
-    b[1] = (char)(0x80 | (cp & 0x3F));
-    rp_sb_append(sb, b, 2);
-  } else if (cp < 0x10000) {
-    b[0] = (char)(0xE0 | (cp >> 12));
-    b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    b[2] = (char)(0x80 | (cp & 0x3F));
-    rp_sb_append(sb, b, 3);
-  } else {
-    b[0] = (char)(0xF0 | (cp >> 18));
-    b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    b[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    b[3] = (char)(0x80 | (cp & 0x3F));
-    rp_sb_append(sb, b, 4);
-  }
+  rp_sb_append(sb, b, rp_utf8_put(b, cp));
 }
 
 /* The length of the well-formed UTF-8 sequence at p (at most n bytes), 0

@@ -104,29 +104,11 @@ static void trim(const char **p, size_t *len) {
     (*len)--;
 }
 
-/* Characters 0x80-0x9F of windows-1252 (the rest is Latin-1). */
-static const uint16_t cp1252_high[32] = {
-    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-    0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
-
 static char *cp1252_to_utf8(rp_arena *ar, const char *p, size_t n, size_t *outlen) {
-  char *o = rp_arena_alloc(ar, n * 3 + 1);
+  char *o = rp_arena_alloc(ar, n * 3 + 2); /* (rp_utf8_put may write 4 at the last) */
   size_t k = 0;
-  for (size_t i = 0; i < n; i++) {
-    unsigned c = (unsigned char)p[i];
-    if (c >= 0x80 && c < 0xA0) c = cp1252_high[c - 0x80];
-    if (c < 0x80) {
-      o[k++] = (char)c;
-    } else if (c < 0x800) {
-      o[k++] = (char)(0xC0 | (c >> 6));
-      o[k++] = (char)(0x80 | (c & 0x3F));
-    } else {
-      o[k++] = (char)(0xE0 | (c >> 12));
-      o[k++] = (char)(0x80 | ((c >> 6) & 0x3F));
-      o[k++] = (char)(0x80 | (c & 0x3F));
-    }
-  }
+  for (size_t i = 0; i < n; i++)
+    k += rp_utf8_put(o + k, rp_cp1252_char((unsigned char)p[i]));
   o[k] = '\0';
   *outlen = k;
   return o;
@@ -975,43 +957,20 @@ static int feed_bytes(rp_csv_reader *r, const char *buf, size_t len) {
   return parse(r, buf, len);
 }
 
-static size_t put_utf8(char *o, unsigned cp) {
-  if (cp < 0x80) {
-    o[0] = (char)cp;
-    return 1;
-  }
-  if (cp < 0x800) {
-    o[0] = (char)(0xC0 | cp >> 6);
-    o[1] = (char)(0x80 | (cp & 0x3F));
-    return 2;
-  }
-  if (cp < 0x10000) {
-    o[0] = (char)(0xE0 | cp >> 12);
-    o[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-    o[2] = (char)(0x80 | (cp & 0x3F));
-    return 3;
-  }
-  o[0] = (char)(0xF0 | cp >> 18);
-  o[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-  o[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-  o[3] = (char)(0x80 | (cp & 0x3F));
-  return 4;
-}
-
 /* One UTF-16 code unit into out (a surrogate pair makes one character; a
  * lone half becomes U+FFFD, as a decoder with replacement does). */
 static size_t put_unit(rp_csv_reader *r, char *out, unsigned u) {
   size_t n = 0;
   if (u >= 0xDC00 && u <= 0xDFFF && r->high) {
-    n = put_utf8(out, 0x10000 + ((r->high - 0xD800) << 10) + (u - 0xDC00));
+    n = rp_utf8_put(out, 0x10000 + ((r->high - 0xD800) << 10) + (u - 0xDC00));
     r->high = 0;
     return n;
   }
-  if (r->high) n += put_utf8(out, 0xFFFD), r->high = 0;
+  if (r->high) n += rp_utf8_put(out, 0xFFFD), r->high = 0;
   if (u >= 0xD800 && u <= 0xDBFF)
     r->high = u;
   else
-    n += put_utf8(out + n, u >= 0xDC00 && u <= 0xDFFF ? 0xFFFD : u);
+    n += rp_utf8_put(out + n, u >= 0xDC00 && u <= 0xDFFF ? 0xFFFD : u);
   return n;
 }
 
@@ -1073,7 +1032,7 @@ int rp_csv_reader_finish(rp_csv_reader *r) {
   if (r->u16 == U16_LE || r->u16 == U16_BE) {
     /* a file cut inside a character ends with one U+FFFD */
     char tail[8];
-    size_t n = r->odd >= 0 || r->high ? put_utf8(tail, 0xFFFD) : 0;
+    size_t n = r->odd >= 0 || r->high ? rp_utf8_put(tail, 0xFFFD) : 0;
     r->odd = -1, r->high = 0;
     int rc = n ? feed_bytes(r, tail, n) : 0;
     if (rc) return rc;

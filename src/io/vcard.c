@@ -146,30 +146,11 @@ static size_t split(rp_arena *a, const char *v, size_t n, char sep, char **parts
 
 /* ---- windows-1252 / ISO-8859-1 to UTF-8 ---- */
 
-/* Unicode of bytes 0x80..0x9F in windows-1252; the five holes keep their
- * C1 code point, as WHATWG's decoder does. ISO-8859-1 text is read the same
- * way (what is labelled latin1 is cp1252 in practice). */
-static const uint16_t cp1252_hi[32] = {
-    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-    0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
-
+/* windows-1252 (and ISO-8859-1, read the same way: util/text.h) to UTF-8. */
 static void cp1252_to_utf8(rp_sb *out, const char *p, size_t n) {
-  for (size_t i = 0; i < n; i++) {
-    unsigned char b = (unsigned char)p[i];
-    unsigned cp = b >= 0x80 && b < 0xa0 ? cp1252_hi[b - 0x80] : b;
-    char u[3];
-    if (cp < 0x80) {
-      rp_sb_putc(out, (char)cp);
-    } else if (cp < 0x800) {
-      u[0] = (char)(0xc0 | (cp >> 6)), u[1] = (char)(0x80 | (cp & 0x3f));
-      rp_sb_append(out, u, 2);
-    } else {
-      u[0] = (char)(0xe0 | (cp >> 12)), u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-      u[2] = (char)(0x80 | (cp & 0x3f));
-      rp_sb_append(out, u, 3);
-    }
-  }
+  char u[4];
+  for (size_t i = 0; i < n; i++)
+    rp_sb_append(out, u, rp_utf8_put(u, rp_cp1252_char((unsigned char)p[i])));
 }
 
 static int hexval(char c) {
