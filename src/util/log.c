@@ -1,6 +1,7 @@
 #include "util/log.h"
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,8 +9,10 @@
 
 #include "util/clock.h"
 
+/* RAPPORT_LOG, read once (any thread may be first: the same value) */
 static int threshold(void) {
-  static int level = -1;
+  static atomic_int cached = -1;
+  int level = atomic_load_explicit(&cached, memory_order_relaxed);
   if (level < 0) {
     const char *e = getenv("RAPPORT_LOG");
     level = !e ? RP_LOG_INFO
@@ -17,6 +20,7 @@ static int threshold(void) {
             : !strcmp(e, "warn")  ? RP_LOG_WARN
             : !strcmp(e, "error") ? RP_LOG_ERROR
                                   : RP_LOG_INFO;
+    atomic_store_explicit(&cached, level, memory_order_relaxed);
   }
   return level;
 }
