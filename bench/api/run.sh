@@ -65,12 +65,19 @@ http {
   }
 }
 NGINX
+chmod a+x "$tmp"; chmod -R a+rX "$tmp/www" # nginx's workers are not root: a 0700 mktemp dir gave 403s
 nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" &
 pids+=($!)
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$nport/api/v1/contacts/$id" >/dev/null && break; sleep 0.1; done
+cmp -s <(curl -sf "http://127.0.0.1:$nport/api/v1/contacts/$id") "$tmp/www/api/v1/contacts/$id" ||
+  { echo "bench: nginx does not serve the reference bytes: $(tail -1 "$tmp/nginx/error.log")" >&2; exit 1; }
 
 rps() { awk '/Requests\/sec/ {print $2}'; }
 echo "== GET one contact, $conns connections, ${seconds}s each"
+# a warm-up of each first (caches; the server's start-up work: today's
+# daily job runs at start, ~1 s at 100k contacts)
+wrk -t2 -c"$conns" -d3s -H "$auth" "http://127.0.0.1:$port/api/v1/contacts/$id" >/dev/null
+wrk -t2 -c"$conns" -d3s -H "$auth" "http://127.0.0.1:$nport/api/v1/contacts/$id" >/dev/null
 r_out=$(wrk -t2 -c"$conns" -d"${seconds}s" -H "$auth" "http://127.0.0.1:$port/api/v1/contacts/$id")
 n_out=$(wrk -t2 -c"$conns" -d"${seconds}s" -H "$auth" "http://127.0.0.1:$nport/api/v1/contacts/$id")
 r=$(echo "$r_out" | rps); n=$(echo "$n_out" | rps)

@@ -9,7 +9,7 @@
 #include "jobs/backup.h"
 #include "jobs/export.h"
 
-/* rp_backup_write_fn over a FILE. */
+/* rp_sink_fn over a FILE. */
 static int write_file(void *ctx, const char *p, size_t len) {
   if (fwrite(p, 1, len, ctx) != len) return rp_error_set(RP_EINTERNAL, "out", "writing failed");
   return 0;
@@ -37,6 +37,7 @@ static int export_all(const rp_cli *c) {
   if (fp && fclose(fp) && !rc) rc = rp_error_set(RP_EINTERNAL, "out", "writing %s failed", path);
   if (rc && rp_error_last()->field[0] && !strcmp(rp_error_last()->field, "out"))
     rc = rp_error_set(rc, "out", "writing %s failed", path ? path : "stdout");
+  if (rc && path) remove(path); /* no partial file that looks like a backup */
   if (!rc && path)
     fprintf(stderr, "Exported account '%s' (%lld rows) to %s\n", acct.name, (long long)n, path);
   rp_store_close(s);
@@ -65,26 +66,24 @@ int rp_cli_cmd_export(const rp_cli *c) {
   rp_store *s = NULL;
   rp_arena ar = {0};
   rp_account acct;
-  rp_sb out = {0};
   int64_t n = 0;
   FILE *fp = NULL;
+  const char *path = rp_cli_opt(c, "out");
   int rc = rp_cli_open_db(&s, c, NULL);
   if (!rc) rc = rp_cli_find_account(s, &ar, c, &acct);
-  if (!rc) rc = rp_store_begin(s, false);
-  if (!rc) rc = rp_export_contacts(s, acct.id, NULL, f, &out, &n);
-  rp_store_rollback(s);
-  const char *path = rp_cli_opt(c, "out");
   if (!rc && path && !(fp = fopen(path, "wb")))
     rc = rp_error_set(RP_EINVALID_VALUE, "out", "cannot write %s", path);
-  if (!rc) {
-    FILE *to = fp ? fp : stdout;
-    if (fwrite(out.p ? out.p : "", 1, out.len, to) != out.len || fflush(to))
-      rc = rp_error_set(RP_EINTERNAL, "out", "writing %s failed", path ? path : "stdout");
-  }
+  if (!rc) rc = rp_store_begin(s, false);
+  if (!rc) rc = rp_export_contacts(s, acct.id, NULL, f, write_file, fp ? fp : stdout, &n);
+  rp_store_rollback(s);
+  if (!rc && fflush(fp ? fp : stdout))
+    rc = rp_error_set(RP_EINTERNAL, "out", "writing %s failed", path ? path : "stdout");
   if (fp && fclose(fp) && !rc) rc = rp_error_set(RP_EINTERNAL, "out", "writing %s failed", path);
+  if (rc && rp_error_last()->field[0] && !strcmp(rp_error_last()->field, "out"))
+    rc = rp_error_set(rc, "out", "writing %s failed", path ? path : "stdout");
+  if (rc && path) remove(path);
   if (!rc && path)
     fprintf(stderr, "Exported %lld contacts of '%s' to %s\n", (long long)n, acct.name, path);
-  rp_sb_free(&out);
   rp_store_close(s);
   rp_arena_free(&ar);
   return rc;

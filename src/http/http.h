@@ -57,6 +57,11 @@ typedef struct rp_req {
   /* set by a handler whose side effects must stay although it fails
    * (the login failure counter): the server commits even on error */
   bool commit_on_error;
+  /* Set by the server for a request on a thread of its own
+   * (RP_ROUTE_OWN_THREAD): rp_resp_write calls it once out holds
+   * flush_after bytes, to send what is there (server.c "streaming"). */
+  int (*flush)(struct rp_req *r);
+  size_t flush_after;
 } rp_req;
 
 typedef int (*rp_handler)(rp_req *r);
@@ -89,6 +94,16 @@ void rp_resp_empty(rp_req *r, int status);
 /* Adds a response header; name and value must outlive the request (use the
  * arena). */
 void rp_resp_header(rp_req *r, const char *name, const char *value);
+/* Appends to the body (an rp_sink_fn: ctx is the request), for a download
+ * of any size: set the status, content type and headers first. On a
+ * route of RP_ROUTE_OWN_THREAD, once the body passes the server's buffer
+ * (RAPPORT_STREAM_BUFFER, 32 MiB) the response starts with what was set
+ * so far and the body goes out as it is written (chunked), a pipe's worth
+ * held at a time; headers set after that are not sent, and a failure
+ * after it cuts the response short (the client sees a broken transfer,
+ * never a short file that looks whole). RP_EINTERNAL when the client has
+ * gone. */
+int rp_resp_write(void *r, const char *p, size_t len);
 
 /* ---- access checks used by handlers ---- */
 

@@ -176,6 +176,12 @@ void rp_resp_header(rp_req *r, const char *name, const char *value) {
   r->n_resp_headers++;
 }
 
+int rp_resp_write(void *ctx, const char *p, size_t len) {
+  rp_req *r = ctx;
+  rp_sb_append(&r->out, p, len);
+  return r->flush && r->out.len >= r->flush_after ? r->flush(r) : 0;
+}
+
 /* RP_EFORBIDDEN unless the caller is an owner or admin. */
 int rp_req_require_admin(rp_req *r) {
   if (r->auth.ok && (r->auth.role == RP_ROLE_OWNER || r->auth.role == RP_ROLE_ADMIN)) return 0;

@@ -9,6 +9,11 @@ enum {
   RP_ROUTE_PUBLIC = 1, /* no auth needed */
   RP_ROUTE_ADMIN = 2,  /* owner or admin only */
   RP_ROUTE_NO_TXN = 4, /* the handler needs no database transaction */
+  /* The request may take seconds at scale (a job, an export): it runs on a
+   * thread of its own with a database connection of its own while its
+   * connection is suspended, so that the server thread that accepted it
+   * goes on serving its other connections (server.c "long requests"). */
+  RP_ROUTE_OWN_THREAD = 8,
 };
 
 typedef struct rp_route {

@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -22,6 +23,8 @@
 
 #include "http/auth.h"
 #include "http/http.h"
+#include "http/json_alloc.h"
+#include "http/listen.h"
 #include "http/metrics.h"
 #include "http/routes.h"
 #include "http/static.h"
@@ -43,220 +46,6 @@
 #define STOP_GRACE_MS 10000
 #define DRAIN_MAX (16u << 20) /* an oversized body up to this is read before the 413 */
 
-/* ---- listen address ---- */
-
-static int listen_error(const char *p, size_t len, const char *why) {
-  return rp_error_set(RP_EINVALID_VALUE, "listen", "bad listen address '%.*s': %s",
-                      (int)(len > 80 ? 80 : len), p, why);
-}
-
-int rp_server_parse_listen(struct sockaddr_storage *out, unsigned int *out_len, const char *p,
-                           size_t len) {
-  char host[64];
-  const char *port_p;
-  size_t host_len;
-  bool bracketed = false;
-  memset(out, 0, sizeof *out);
-  if (len == 0) return listen_error(p, len, "empty (expected HOST:PORT)");
-  if (p[0] == '[') {
-    const char *end = memchr(p, ']', len);
-    if (!end) return listen_error(p, len, "missing ']'");
-    host_len = (size_t)(end - p - 1);
-    if ((size_t)(end - p) + 1 >= len || end[1] != ':')
-      return listen_error(p, len, "expected [IPv6]:PORT");
-    port_p = end + 2;
-    bracketed = true;
-  } else {
-    const char *colon = NULL;
-    for (size_t i = 0; i < len; i++)
-      if (p[i] == ':') {
-        if (colon) return listen_error(p, len, "IPv6 addresses go in brackets: [::1]:8080");
-        colon = p + i;
-      }
-    if (!colon) return listen_error(p, len, "expected HOST:PORT");
-    host_len = (size_t)(colon - p);
-    port_p = colon + 1;
-  }
-  if (host_len >= sizeof host) return listen_error(p, len, "host too long");
-  memcpy(host, bracketed ? p + 1 : p, host_len);
-  host[host_len] = '\0';
-
-  size_t port_len = (size_t)(p + len - port_p);
-  if (port_len == 0 || port_len > 5) return listen_error(p, len, "port must be 0 to 65535");
-  unsigned long port = 0;
-  for (size_t i = 0; i < port_len; i++) {
-    if (port_p[i] < '0' || port_p[i] > '9') return listen_error(p, len, "port must be a number");
-    port = port * 10 + (unsigned long)(port_p[i] - '0');
-  }
-  if (port > 65535) return listen_error(p, len, "port must be 0 to 65535");
-
-  if (bracketed || host_len == 0) {
-    struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)out;
-    a6->sin6_family = AF_INET6;
-    a6->sin6_port = htons((uint16_t)port);
-    if (host_len == 0)
-      a6->sin6_addr = in6addr_any;
-    else if (inet_pton(AF_INET6, host, &a6->sin6_addr) != 1)
-      return listen_error(p, len, "not an IPv6 address");
-    *out_len = sizeof *a6;
-    return 0;
-  }
-  struct sockaddr_in *a4 = (struct sockaddr_in *)out;
-  a4->sin_family = AF_INET;
-  a4->sin_port = htons((uint16_t)port);
-  if (strcmp(host, "localhost") == 0)
-    a4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  else if (inet_pton(AF_INET, host, &a4->sin_addr) != 1)
-    return listen_error(p, len, "not an IPv4 address (use [..] for IPv6)");
-  *out_len = sizeof *a4;
-  return 0;
-}
-
-/* Opens, binds and listens; falls back from the IPv6 wildcard to the IPv4
- * one on hosts without IPv6. Returns the socket or -1 with the error set. */
-static int open_listener(struct sockaddr_storage *sa, socklen_t sa_len, const char *listen_s) {
-  int fd = socket(sa->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0 && sa->ss_family == AF_INET6 &&
-      IN6_IS_ADDR_UNSPECIFIED(&((struct sockaddr_in6 *)sa)->sin6_addr) &&
-      (errno == EAFNOSUPPORT || errno == EPROTONOSUPPORT)) {
-    uint16_t port = ((struct sockaddr_in6 *)sa)->sin6_port;
-    memset(sa, 0, sizeof *sa);
-    struct sockaddr_in *a4 = (struct sockaddr_in *)sa;
-    a4->sin_family = AF_INET;
-    a4->sin_port = port;
-    a4->sin_addr.s_addr = htonl(INADDR_ANY);
-    sa_len = sizeof *a4;
-    fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  }
-  if (fd < 0) {
-    rp_error_set(RP_EINTERNAL, "listen", "cannot open a socket for %s: %s", listen_s,
-                 strerror(errno));
-    return -1;
-  }
-  int one = 1, zero = 0;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (sa->ss_family == AF_INET6 && IN6_IS_ADDR_UNSPECIFIED(&((struct sockaddr_in6 *)sa)->sin6_addr))
-    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);
-  if (bind(fd, (struct sockaddr *)sa, sa_len) != 0) {
-    int e = errno;
-    close(fd);
-    rp_error_set(RP_EINTERNAL, "listen", "cannot listen on %s: %s", listen_s,
-                 e == EADDRINUSE ? "address already in use" : strerror(e));
-    return -1;
-  }
-  if (listen(fd, 511) != 0) {
-    int e = errno;
-    close(fd);
-    rp_error_set(RP_EINTERNAL, "listen", "cannot listen on %s: %s", listen_s, strerror(e));
-    return -1;
-  }
-  return fd;
-}
-
-/* "http://127.0.0.1:8080" of the bound socket (the real port when 0 was
- * asked for). */
-static void bound_url(int fd, char *out, size_t cap) {
-  struct sockaddr_storage sa;
-  socklen_t n = sizeof sa;
-  char host[INET6_ADDRSTRLEN] = "?";
-  unsigned port = 0;
-  if (getsockname(fd, (struct sockaddr *)&sa, &n) == 0) {
-    if (sa.ss_family == AF_INET6) {
-      struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&sa;
-      inet_ntop(AF_INET6, &a6->sin6_addr, host, sizeof host);
-      port = ntohs(a6->sin6_port);
-      snprintf(out, cap, "http://[%s]:%u", host, port);
-      return;
-    }
-    struct sockaddr_in *a4 = (struct sockaddr_in *)&sa;
-    inet_ntop(AF_INET, &a4->sin_addr, host, sizeof host);
-    port = ntohs(a4->sin_port);
-  }
-  snprintf(out, cap, "http://%s:%u", host, port);
-}
-
-/* ---- jansson's allocations ---- */
-
-/* A request builds and frees a few hundred small jansson values (a contact
- * is an object of 46 members: a hash-table pair, a value and a string copy
- * each; a page of them thousands). glibc's per-thread cache keeps only 7
- * chunks of a size, so most of them went through its slower paths and its
- * consolidation. The server gives jansson per-thread free lists instead: a
- * freed block waits on its thread's list for the next value of its size
- * class. The blocks are ordinary malloc chunks (their class is read back
- * with malloc_usable_size), so a string jansson returns (json_dumps) may
- * still be released with free(), and a block from before the switch is
- * fine to recycle. A thread keeps at most JA_KEEP_BYTES in its lists,
- * which are drained when it ends. */
-
-#define JA_CLASSES 10
-#define JA_KEEP_BYTES (8u << 20) /* kept per thread: a page of 500 contacts */
-static const size_t ja_size[JA_CLASSES] = {16, 32, 48, 64, 96, 128, 192, 256, 384, 512};
-
-typedef struct ja_cache {
-  void *head[JA_CLASSES]; /* a free block's first word links to the next */
-  size_t bytes;           /* held in the lists */
-} ja_cache;
-
-static _Thread_local ja_cache *ja_tls;
-static pthread_key_t ja_key;
-static pthread_once_t ja_once = PTHREAD_ONCE_INIT;
-
-static void ja_drain(void *p) {
-  ja_cache *c = p;
-  if (!c) return;
-  for (int k = 0; k < JA_CLASSES; k++)
-    while (c->head[k]) {
-      void *b = c->head[k];
-      memcpy(&c->head[k], b, sizeof(void *));
-      free(b);
-    }
-  if (ja_tls == c) ja_tls = NULL;
-  free(c);
-}
-
-static ja_cache *ja_cache_get(void) {
-  if (ja_tls) return ja_tls;
-  ja_tls = calloc(1, sizeof *ja_tls);
-  if (ja_tls) pthread_setspecific(ja_key, ja_tls);
-  return ja_tls;
-}
-
-static void *ja_malloc(size_t n) {
-  int k = 0;
-  while (k < JA_CLASSES && ja_size[k] < n)
-    k++;
-  if (k == JA_CLASSES) return malloc(n);
-  ja_cache *c = ja_cache_get();
-  if (c && c->head[k]) {
-    void *b = c->head[k];
-    memcpy(&c->head[k], b, sizeof(void *));
-    c->bytes -= ja_size[k];
-    return b;
-  }
-  return malloc(ja_size[k]);
-}
-
-static void ja_free(void *p) {
-  if (!p) return;
-  size_t u = malloc_usable_size(p);
-  int k = JA_CLASSES - 1;
-  while (k >= 0 && ja_size[k] > u)
-    k--;
-  ja_cache *c = k >= 0 && u <= 2 * ja_size[JA_CLASSES - 1] ? ja_cache_get() : NULL;
-  if (!c || c->bytes + ja_size[k] > JA_KEEP_BYTES) {
-    free(p);
-    return;
-  }
-  memcpy(p, &c->head[k], sizeof(void *));
-  c->head[k] = p;
-  c->bytes += ja_size[k];
-}
-
-static void ja_setup(void) {
-  if (pthread_key_create(&ja_key, ja_drain) == 0) json_set_alloc_funcs(ja_malloc, ja_free);
-}
-
 /* ---- per-thread store connections ---- */
 
 typedef struct server {
@@ -264,6 +53,8 @@ typedef struct server {
   pthread_mutex_t mu;
   rp_store **stores; /* every connection opened, closed at stop */
   size_t n_stores, cap_stores;
+  pthread_cond_t own_done; /* signalled (under mu) when own_running falls */
+  int own_running;         /* requests on a thread of their own, not yet resumed */
 } server;
 
 static _Thread_local rp_store *tls_store;
@@ -301,20 +92,55 @@ static void close_stores(server *srv) {
 
 /* ---- one request ---- */
 
+typedef enum { RUN_HERE, RUN_OWN_THREAD, RUN_STREAMING, RUN_DONE } run_state;
+
 typedef struct req_ctx {
-  rp_req r;
+  rp_req r; /* first: a handler's rp_req is its req_ctx */
   rp_sb body;
   size_t cap;
   bool too_large;
   uint64_t t0;
+  /* RUN_OWN_THREAD while the handler runs on a thread of its own (the
+   * connection suspended), RUN_STREAMING once it sends its body as it
+   * writes it, RUN_DONE once it has answered whole */
+  _Atomic run_state run;
+  server *srv;
+  /* holders: MHD's request (until on_completed), the own thread, the
+   * streamed response (until MHD destroys it); the last one frees */
+  atomic_int refs;
+  /* streaming ("long requests" below) */
+  struct MHD_Response *stream_resp; /* made by the own thread, queued by MHD's */
+  int stream_status;
+  int pipe_r, pipe_w;         /* the body on its way: own thread -> MHD thread */
+  size_t piece;               /* bytes written to the pipe at a time */
+  pthread_mutex_t stream_mu;  /* waiting and pipe_r */
+  bool waiting;               /* the reader found the pipe empty and suspended */
+  atomic_bool stream_failed;  /* the body ends with an error, not a clean end */
+  bool client_gone;           /* a write found the read end closed */
 } req_ctx;
+
+static req_ctx *ctx_new(void) {
+  req_ctx *x = rp_xcalloc(1, sizeof *x);
+  atomic_init(&x->refs, 1);
+  atomic_init(&x->run, RUN_HERE);
+  x->pipe_r = x->pipe_w = -1;
+  pthread_mutex_init(&x->stream_mu, NULL);
+  return x;
+}
 
 static void ctx_free(req_ctx *x) {
   if (!x) return;
+  if (x->pipe_r >= 0) close(x->pipe_r);
+  if (x->pipe_w >= 0) close(x->pipe_w);
+  pthread_mutex_destroy(&x->stream_mu);
   rp_arena_free(&x->r.arena);
   rp_sb_free(&x->r.out);
   rp_sb_free(&x->body);
   free(x);
+}
+
+static void ctx_release(req_ctx *x) {
+  if (x && atomic_fetch_sub(&x->refs, 1) == 1) ctx_free(x);
 }
 
 static bool is_read_method(const char *m) {
@@ -350,8 +176,9 @@ static void error_response(rp_req *r, int code) {
   rp_resp_json(r, status, json_pack("{s:o}", "error", inner));
 }
 
-/* Route, auth, body check, transaction, handler: fills r's response. */
-static void dispatch(server *srv, req_ctx *x) {
+/* Route, auth, body check, transaction, handler: fills r's response.
+ * Returns the handler's (or the pipeline's) RP_E* code, 0 on success. */
+static int dispatch(server *srv, req_ctx *x) {
   rp_req *r = &x->r;
   int rc = 0;
   bool txn = false;
@@ -418,8 +245,10 @@ static void dispatch(server *srv, req_ctx *x) {
         rc = rp_error_set(RP_EINTERNAL, NULL, "commit failed: %s", failed.message);
       } else if (rc != 0) { /* keep the handler's error */
         rp_error_set(saved.code, saved.field, "%s", saved.message);
-      } else {
-        /* a write may have made a workflow step or a message due at once */
+      } else if (!read) {
+        /* a write may have made a workflow step or a message due at once
+         * (a read cannot: waking the scheduler's and the import worker's
+         * threads after every GET cost a third of the server's time) */
         rp_scheduler_poke_all();
         rp_import_worker_poke_all();
       }
@@ -430,7 +259,32 @@ static void dispatch(server *srv, req_ctx *x) {
 
 cleanup:
   if (txn) rp_store_rollback(r->store);
-  if (rc != 0) error_response(r, rc);
+  /* an error in a streamed body cuts it short instead (own_thread_main) */
+  if (rc != 0 && atomic_load(&x->run) != RUN_STREAMING) error_response(r, rc);
+  return rc;
+}
+
+/* The response headers of r (with_body: a body follows). */
+static void add_headers(rp_req *r, struct MHD_Response *resp, bool with_body) {
+  if (with_body || r->content_type)
+    MHD_add_response_header(resp, "Content-Type",
+                            r->content_type ? r->content_type : "application/json; charset=utf-8");
+  if (strncmp(r->path, "/api/", 5) == 0) MHD_add_response_header(resp, "Cache-Control", "no-store");
+  MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+  for (int i = 0; i < r->n_resp_headers; i++)
+    if (r->resp_headers[i][0] && r->resp_headers[i][1])
+      MHD_add_response_header(resp, r->resp_headers[i][0], r->resp_headers[i][1]);
+}
+
+/* Queues resp (and lets it go: MHD keeps its own reference). */
+static enum MHD_Result queue_response(req_ctx *x, int status, struct MHD_Response *resp) {
+  rp_req *r = &x->r;
+  enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)status, resp);
+  MHD_destroy_response(resp);
+  uint64_t us = rp_metrics_now_us() - x->t0;
+  rp_metrics_observe(r->method, status, us);
+  rp_log_debug("%s %s %d %.1fms", r->method, r->path, status, (double)us / 1000.0);
+  return ret;
 }
 
 static enum MHD_Result queue(req_ctx *x) {
@@ -446,21 +300,8 @@ static enum MHD_Result queue(req_ctx *x) {
     resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
   }
   if (!resp) return MHD_NO;
-  if (len || r->content_type)
-    MHD_add_response_header(resp, "Content-Type",
-                            r->content_type ? r->content_type : "application/json; charset=utf-8");
-  if (strncmp(r->path, "/api/", 5) == 0) MHD_add_response_header(resp, "Cache-Control", "no-store");
-  MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-  for (int i = 0; i < r->n_resp_headers; i++)
-    if (r->resp_headers[i][0] && r->resp_headers[i][1])
-      MHD_add_response_header(resp, r->resp_headers[i][0], r->resp_headers[i][1]);
-  enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)status, resp);
-  MHD_destroy_response(resp);
-
-  uint64_t us = rp_metrics_now_us() - x->t0;
-  rp_metrics_observe(r->method, status, us);
-  rp_log_debug("%s %s %d %.1fms", r->method, r->path, status, (double)us / 1000.0);
-  return ret;
+  add_headers(r, resp, len > 0);
+  return queue_response(x, status, resp);
 }
 
 /* Answers with an error before dispatch (413 while reading). */
@@ -500,6 +341,244 @@ static const char *client_ip(rp_req *r) {
   return rp_arena_strdup(&r->arena, buf);
 }
 
+/* ---- long requests ---- */
+
+/* A route flagged RP_ROUTE_OWN_THREAD (a job, an export: seconds at a
+ * million contacts) is dispatched on a thread of its own, with a database
+ * connection opened for it and closed after, while its MHD connection is
+ * suspended: libmicrohttpd's pool keeps a connection on the thread that
+ * accepted it, so a handler running there would hold up every other
+ * connection of that thread (the web UI's keep-alive requests among them)
+ * until it ended. When the handler is done the thread resumes the
+ * connection and MHD calls on_access again, which queues the response.
+ *
+ * Streaming: a handler writing a download through rp_resp_write has its
+ * body buffered up to stream_buffer bytes (the whole of a usual export,
+ * sent with its X-Total-Count); past that, the own thread makes the
+ * response (status and headers as set so far, a body of unknown length:
+ * chunked) and resumes the connection, then writes the body into a pipe
+ * a piece at a time, blocking while the client is slower. MHD's thread
+ * reads the pipe without blocking (stream_read): when it is empty it
+ * suspends the connection and sets waiting, and the own thread resumes
+ * it after its next write or at the end (stream_mu orders the two, so
+ * no wake-up is lost; a connection is only resumed while suspended, i.e.
+ * alive). The end of the pipe is the end of the body, cut short (no last
+ * chunk) when the handler failed after the start. A client that goes
+ * away closes the read end (stream_free), and the thread's next write
+ * fails with EPIPE, which stops the handler.
+ *
+ * The request's req_ctx is shared then: refs counts MHD's request, the
+ * own thread and the streamed response, and the last to let go frees it.
+ * The server's stop waits for the own threads (own_running) before it
+ * stops MHD, which must not see a suspended connection then. */
+
+#define STREAM_BUFFER_DEFAULT ((size_t)32 << 20)
+
+/* RAPPORT_STREAM_BUFFER: the bytes of a download held before it is
+ * streamed (docs/operations.md); 32 MiB by default. */
+static size_t stream_buffer(void) {
+  static atomic_size_t cached;
+  size_t v = atomic_load(&cached);
+  if (v) return v;
+  v = STREAM_BUFFER_DEFAULT;
+  const char *e = getenv("RAPPORT_STREAM_BUFFER");
+  if (e && *e) {
+    char *end = NULL;
+    unsigned long long n = strtoull(e, &end, 10);
+    if (end && !*end && n > 0) v = (size_t)n;
+  }
+  atomic_store(&cached, v);
+  return v;
+}
+
+static bool wants_own_thread(rp_req *r) {
+  bool known = false;
+  if (rp_static_claims(r->method, r->path)) return false;
+  const rp_route *rt = rp_routes_match(r, r->method, r->path, &known);
+  return rt && (rt->flags & RP_ROUTE_OWN_THREAD);
+}
+
+/* MHD's content reader of a streamed body (MHD's thread). */
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max) {
+  (void)pos;
+  req_ctx *x = cls;
+  pthread_mutex_lock(&x->stream_mu);
+  ssize_t n;
+  do
+    n = read(x->pipe_r, buf, max);
+  while (n < 0 && errno == EINTR);
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+    x->waiting = true; /* the own thread resumes it after its next write */
+    MHD_suspend_connection(x->r.conn);
+    n = 0;
+  } else if (n == 0) {
+    n = atomic_load(&x->stream_failed) ? MHD_CONTENT_READER_END_WITH_ERROR
+                                       : MHD_CONTENT_READER_END_OF_STREAM;
+  } else if (n < 0) {
+    n = MHD_CONTENT_READER_END_WITH_ERROR;
+  }
+  pthread_mutex_unlock(&x->stream_mu);
+  return n;
+}
+
+/* The streamed response is gone (sent, or its client went away). */
+static void stream_free(void *cls) {
+  req_ctx *x = cls;
+  pthread_mutex_lock(&x->stream_mu);
+  if (x->pipe_r >= 0) close(x->pipe_r); /* a write still to come fails: EPIPE */
+  x->pipe_r = -1;
+  pthread_mutex_unlock(&x->stream_mu);
+  ctx_release(x);
+}
+
+/* Resumes the connection if its reader is waiting for the pipe. */
+static void stream_wake(req_ctx *x) {
+  pthread_mutex_lock(&x->stream_mu);
+  if (x->waiting) {
+    x->waiting = false;
+    MHD_resume_connection(x->r.conn);
+  }
+  pthread_mutex_unlock(&x->stream_mu);
+}
+
+/* Starts the streamed response (own thread): 0, or -1 when it cannot (the
+ * body is then held whole, as for a small one). */
+static int stream_begin(req_ctx *x) {
+  rp_req *r = &x->r;
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return -1;
+  fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
+  fcntl(fds[1], F_SETPIPE_SZ, 1 << 20); /* fewer wake-ups; the default may stay */
+  int cap = fcntl(fds[1], F_GETPIPE_SZ);
+  struct MHD_Response *resp =
+      MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_read, x, stream_free);
+  if (!resp) {
+    close(fds[0]);
+    close(fds[1]);
+    return -1;
+  }
+  x->pipe_r = fds[0];
+  x->pipe_w = fds[1];
+  /* a piece never exceeds the pipe: a write into an empty pipe then ends
+   * without the reader, which may be waiting for this very write */
+  x->piece = cap >= 4096 ? (size_t)cap : 4096;
+  add_headers(r, resp, true);
+  atomic_fetch_add(&x->refs, 1); /* the response's, let go by stream_free */
+  x->stream_resp = resp;
+  x->stream_status = r->status ? r->status : 200;
+  r->flush_after = x->piece;
+  atomic_store(&x->run, RUN_STREAMING);
+  MHD_resume_connection(r->conn); /* on_access queues stream_resp */
+  return 0;
+}
+
+/* rp_req.flush of a request on its own thread (rp_resp_write): starts the
+ * stream if need be, then writes out into the pipe. */
+static int stream_flush(rp_req *r) {
+  req_ctx *x = (req_ctx *)r;
+  if (atomic_load(&x->run) != RUN_STREAMING && stream_begin(x) != 0) {
+    rp_log_warn("%s %s: cannot stream the response (%s); holding it whole", r->method, r->path,
+                strerror(errno));
+    r->flush = NULL;
+    return 0;
+  }
+  size_t off = 0;
+  while (off < r->out.len) {
+    size_t want = r->out.len - off < x->piece ? r->out.len - off : x->piece;
+    ssize_t n = write(x->pipe_w, r->out.p + off, want);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      x->client_gone = errno == EPIPE;
+      return rp_error_set(RP_EINTERNAL, NULL, "cannot send the response: %s",
+                          x->client_gone ? "the client has gone" : strerror(errno));
+    }
+    off += (size_t)n;
+    stream_wake(x);
+  }
+  rp_sb_reset(&r->out);
+  return 0;
+}
+
+static void *own_thread_main(void *p) {
+  req_ctx *x = p;
+  server *srv = x->srv;
+  rp_store *s = NULL;
+  if (rp_store_open(&s, srv->db_path) == 0) {
+    tls_store = s; /* thread_store() answers with it */
+    tls_store_owner = srv;
+  } else {
+    rp_log_error("cannot open the database: %s", rp_error_last()->message);
+  }
+  x->r.flush = stream_flush;
+  x->r.flush_after = stream_buffer();
+  int rc = dispatch(srv, x);
+  if (atomic_load(&x->run) == RUN_STREAMING) {
+    if (rc == 0) rc = stream_flush(&x->r); /* the rest (error_response's JSON is not sent) */
+    if (rc != 0) {
+      atomic_store(&x->stream_failed, true);
+      if (x->client_gone)
+        rp_log_info("%s %s: the client went away during the download", x->r.method, x->r.path);
+      else
+        rp_log_error("%s %s: the response was cut short: %s", x->r.method, x->r.path,
+                     rp_error_last()->message);
+    }
+    close(x->pipe_w); /* the end of the body */
+    x->pipe_w = -1;
+    stream_wake(x);
+  }
+  tls_store = NULL;
+  tls_store_owner = NULL;
+  rp_store_close(s);
+  if (atomic_load(&x->run) != RUN_STREAMING) {
+    atomic_store(&x->run, RUN_DONE);
+    MHD_resume_connection(x->r.conn); /* on_access queues the response */
+  }
+  ctx_release(x);
+  pthread_mutex_lock(&srv->mu);
+  srv->own_running--;
+  pthread_cond_broadcast(&srv->own_done);
+  pthread_mutex_unlock(&srv->mu);
+  return NULL;
+}
+
+/* Starts x's handler on a thread of its own; false when no thread could be
+ * started (the caller then runs it here). */
+static bool run_on_own_thread(server *srv, req_ctx *x) {
+  pthread_attr_t attr;
+  pthread_t t;
+  if (pthread_attr_init(&attr) != 0) return false;
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  x->srv = srv;
+  atomic_store(&x->run, RUN_OWN_THREAD);
+  atomic_fetch_add(&x->refs, 1); /* the thread's */
+  pthread_mutex_lock(&srv->mu);
+  srv->own_running++;
+  pthread_mutex_unlock(&srv->mu);
+  MHD_suspend_connection(x->r.conn);
+  int e = pthread_create(&t, &attr, own_thread_main, x);
+  pthread_attr_destroy(&attr);
+  if (e == 0) return true;
+  rp_log_warn("cannot start a thread for %s %s (%s): answering on the server thread", x->r.method,
+              x->r.path, strerror(e));
+  MHD_resume_connection(x->r.conn);
+  atomic_store(&x->run, RUN_HERE);
+  atomic_fetch_sub(&x->refs, 1);
+  pthread_mutex_lock(&srv->mu);
+  srv->own_running--;
+  pthread_mutex_unlock(&srv->mu);
+  return false;
+}
+
+/* Waits until no request runs on a thread of its own (the stop). */
+static void wait_own_threads(server *srv) {
+  pthread_mutex_lock(&srv->mu);
+  if (srv->own_running > 0)
+    rp_log_info("waiting for %d long request(s) (a job, an export) to finish", srv->own_running);
+  while (srv->own_running > 0)
+    pthread_cond_wait(&srv->own_done, &srv->mu);
+  pthread_mutex_unlock(&srv->mu);
+}
+
 static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char *url,
                                  const char *method, const char *version, const char *upload_data,
                                  size_t *upload_data_size, void **con_cls) {
@@ -507,7 +586,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
   server *srv = cls;
   req_ctx *x = *con_cls;
   if (!x) {
-    x = rp_xcalloc(1, sizeof *x);
+    x = ctx_new();
     *con_cls = x;
     rp_metrics_inflight_inc();
     x->t0 = rp_metrics_now_us();
@@ -542,11 +621,20 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
     *upload_data_size = 0;
     return MHD_YES;
   }
+  run_state run = atomic_load(&x->run);
+  if (run == RUN_DONE) return queue(x); /* resumed by its own thread */
+  if (run == RUN_STREAMING) {           /* ... which streams the body */
+    struct MHD_Response *resp = x->stream_resp;
+    x->stream_resp = NULL;
+    return resp ? queue_response(x, x->stream_status, resp) : MHD_YES;
+  }
+  if (run == RUN_OWN_THREAD) return MHD_YES;
   if (x->r.status) return MHD_YES; /* already answered (early 413) */
   if (x->too_large) {
     rp_error_set(RP_ETOOLARGE, NULL, "the body is larger than %zu bytes", x->cap);
     return queue_error(x, RP_ETOOLARGE);
   }
+  if (wants_own_thread(&x->r) && run_on_own_thread(srv, x)) return MHD_YES;
   dispatch(srv, x);
   return queue(x);
 }
@@ -559,7 +647,12 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
   req_ctx *x = *con_cls;
   if (!x) return;
   *con_cls = NULL;
-  ctx_free(x);
+  if (x->stream_resp) { /* made but never queued: its client went away */
+    struct MHD_Response *resp = x->stream_resp;
+    x->stream_resp = NULL;
+    MHD_destroy_response(resp); /* stream_free: the own thread's writes fail */
+  }
+  ctx_release(x);
   rp_metrics_inflight_dec();
 }
 
@@ -596,8 +689,9 @@ int rp_server_run(const rp_server_opts *opts) {
   bool masked = false;
   server srv = {.db_path = opts->db_path};
   pthread_mutex_init(&srv.mu, NULL);
+  pthread_cond_init(&srv.own_done, NULL);
 
-  pthread_once(&ja_once, ja_setup);
+  rp_json_alloc_setup();
   rp_crypto_init();
   rp_metrics_start();
   const char *listen_s = opts->listen && *opts->listen ? opts->listen : "127.0.0.1:8080";
@@ -619,7 +713,7 @@ int rp_server_run(const rp_server_opts *opts) {
   masked = true;
   signal(SIGPIPE, SIG_IGN);
 
-  lfd = open_listener(&sa, (socklen_t)sa_len, listen_s);
+  lfd = rp_listen_open(&sa, (socklen_t)sa_len, listen_s);
   if (lfd < 0) {
     rc = RP_EINTERNAL;
     goto cleanup;
@@ -627,7 +721,8 @@ int rp_server_run(const rp_server_opts *opts) {
 
   long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
   unsigned threads = opts->threads > 0 ? (unsigned)opts->threads : (ncpu > 0 ? (unsigned)ncpu : 1);
-  unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+  unsigned flags =
+      MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
   if (sa.ss_family == AF_INET6) flags |= MHD_USE_IPv6;
   atomic_store(&mhd_starting, true);
   d = MHD_start_daemon(flags, 0, NULL, NULL, on_access, &srv, MHD_OPTION_EXTERNAL_LOGGER,
@@ -644,7 +739,7 @@ int rp_server_run(const rp_server_opts *opts) {
   }
 
   char url[96];
-  bound_url(lfd, url, sizeof url);
+  rp_listen_url(lfd, url, sizeof url);
   if (!opts->quiet) {
     printf("rapport listening on %s\n", url);
     fflush(stdout);
@@ -659,6 +754,7 @@ int rp_server_run(const rp_server_opts *opts) {
   MHD_socket q = MHD_quiesce_daemon(d);
   for (long waited = 0; rp_metrics_inflight() > 0 && waited < STOP_GRACE_MS; waited += 10)
     rp_sleep_ms(10);
+  wait_own_threads(&srv); /* MHD must not be stopped with a suspended connection */
   if (rp_metrics_inflight() > 0)
     rp_log_warn("%ld request(s) still running after 10 s; stopping anyway", rp_metrics_inflight());
   MHD_stop_daemon(d);
@@ -675,10 +771,8 @@ cleanup:
   if (lfd >= 0) close(lfd);
   close_stores(&srv);
   if (masked) pthread_sigmask(SIG_SETMASK, &old, NULL);
+  pthread_cond_destroy(&srv.own_done);
   pthread_mutex_destroy(&srv.mu);
-  if (ja_tls) { /* this thread's blocks (the workers' went with them) */
-    pthread_setspecific(ja_key, NULL);
-    ja_drain(ja_tls);
-  }
+  rp_json_alloc_drain_thread(); /* this thread's blocks (the workers' went with them) */
   return rc;
 }

@@ -13,11 +13,12 @@
 #include "store/store.h"
 #include "util/arena.h"
 #include "util/clock.h"
+#include "util/strbuf.h"
 #include "util/uuid.h"
 
 /* Takes the next len bytes of the export; 0 or an RP_E* code (which stops
  * the export and is returned). */
-typedef int (*rp_backup_write_fn)(void *ctx, const char *p, size_t len);
+typedef rp_sink_fn rp_backup_write_fn;
 /* Reads up to cap bytes of the file into buf: how many, 0 at its end, or
  * a negative RP_E* code with the thread error set. */
 typedef long (*rp_backup_read_fn)(void *ctx, char *buf, size_t cap);

@@ -25,4 +25,9 @@ void rp_sb_free(rp_sb *sb);   /* NULL is fine */
 /* Hands the buffer to the caller (who frees it with free()). */
 char *rp_sb_take(rp_sb *sb);
 
+/* Where a writer's bytes go (a file, a response being sent): takes the
+ * next len bytes; 0, or an RP_E* code with the thread error set, which
+ * stops the writer and is what it returns. */
+typedef int (*rp_sink_fn)(void *ctx, const char *p, size_t len);
+
 #endif

@@ -216,6 +216,7 @@ export async function login(base, email, password) {
  *            init is skipped and email/password must be those of the owner
  *   account, email, password  the first account and its owner (made up)
  *   env      extra environment for `serve` (e.g. RAPPORT_NOW to pin the clock)
+ *   args     extra arguments for `serve` (e.g. ['--threads', '1'])
  *   login    false: do not log the owner in (token, csrf, cookie, user unset)
  *   clock    an RFC 3339 time: run the test build (TEST_BIN) with its clock
  *            read from a file; srv.setClock(t) moves it (no sleeping)
@@ -255,7 +256,7 @@ export async function startServer(opts = {}) {
     clockEnv.RAPPORT_TEST_CLOCK = clockFile;
   }
   const bin = opts.clock ? TEST_BIN : BIN;
-  const proc = spawn(bin, ['--db', db, 'serve', '--listen', `127.0.0.1:${port}`], {
+  const proc = spawn(bin, ['--db', db, 'serve', '--listen', `127.0.0.1:${port}`, ...(opts.args || [])], {
     env: { ...process.env, RAPPORT_LOG: 'warn', ...clockEnv, ...(opts.env || {}) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
