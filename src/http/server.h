@@ -12,8 +12,9 @@ typedef struct rp_server_opts {
 } rp_server_opts;
 
 /* Serves until SIGTERM or SIGINT, then stops gracefully: no new
- * connections, in-flight requests finish (up to 10 s), every database
- * connection closes cleanly. Returns 0, or an RP_E* code (address in use,
+ * connections, in-flight requests finish (up to 10 s; the long ones of
+ * RP_ROUTE_OWN_THREAD, a job or an export, whatever they take), every
+ * database connection closes cleanly. Returns 0, or an RP_E* code (address in use,
  * database unreadable) with the thread error set. */
 int rp_server_run(const rp_server_opts *opts);
 
