@@ -47,14 +47,16 @@ static size_t utf8_seq(const unsigned char *p, size_t n, uint32_t *cp) {
 
 /* Appends p[0..n) as clean UTF-8: control characters become a space
  * (newlines kept when keep_lines), bad bytes U+FFFD. latin1: the bytes are
- * ISO-8859-1. */
+ * windows-1252, as mail programs mean by "iso-8859-1" (WHATWG's Encoding
+ * standard reads the label so, as browsers do): 0x80-0x9F are the euro
+ * sign, curly quotes and dashes Outlook types, not C1 controls. */
 static void put_clean(rp_sb *sb, const char *p, size_t n, bool latin1, bool keep_lines) {
   const unsigned char *u = (const unsigned char *)p;
   size_t i = 0;
   while (i < n) {
     uint32_t cp;
     size_t k = latin1 ? 1 : utf8_seq(u + i, n - i, &cp);
-    if (latin1) cp = u[i];
+    if (latin1) cp = rp_cp1252_char(u[i]);
     if (k == 0) {
       put_cp(sb, 0xFFFD);
       i++;

@@ -83,6 +83,10 @@ static void test_encoded_words_are_decoded(void **state) {
       /* the space between two encoded-words goes, around plain text stays */
       {"=?UTF-8?Q?a?= =?UTF-8?Q?b?= c =?UTF-8?Q?d?=", "ab c d"},
       {"=?ISO-8859-1?Q?Fran=E7ois?=", "Fran\xc3\xa7ois"},
+      /* "iso-8859-1" as Outlook writes it: windows-1252's dash, euro sign
+       * and curly quotes in 0x80-0x9F (they were spaces) */
+      {"=?iso-8859-1?Q?Caf=E9_=96_=80100_=93offer=94?=",
+       "Caf\xc3\xa9 \xe2\x80\x93 \xe2\x82\xac" "100 \xe2\x80\x9coffer\xe2\x80\x9d"},
       {"=?KOI8-R?B?5?= stays", "=?KOI8-R?B?5?= stays"}, /* a charset not known */
       {"=?UTF-8?B?!!?=", "=?UTF-8?B?!!?="},             /* bad base64 is kept */
       {"Re:\r\n  folded\tline", "Re: folded line"},
@@ -172,12 +176,13 @@ static void test_snippet_takes_the_plain_text(void **state) {
                       "Content-Type: multipart/alternative; boundary=inner\r\n\r\n"
                       "--inner\r\nContent-Type: text/plain; charset=iso-8859-1\r\n"
                       "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
-                      "Voil=E0 la maison,=\r\n  pr=E8s du parc.\r\n\r\n\r\n\r\nA bient=F4t\r\n"
+                      "Voil=E0 la maison,=\r\n  pr=E8s du parc =96 =80450k.\r\n\r\n\r\n\r\nA bient=F4t\r\n"
                       "--inner\r\nContent-Type: text/html\r\n\r\n<p>html</p>\r\n--inner--\r\n"
                       "--outer\r\nContent-Type: application/pdf\r\n\r\nJVBERi0=\r\n--outer--\r\n";
   char *s =
       rp_mail_snippet(&ar, "multipart/mixed; boundary=\"outer\"", NULL, mixed, strlen(mixed), 2048);
-  assert_string_equal(s, "Voil\xc3\xa0 la maison, pr\xc3\xa8s du parc.\n\nA bient\xc3\xb4t");
+  assert_string_equal(s, "Voil\xc3\xa0 la maison, pr\xc3\xa8s du parc \xe2\x80\x93 \xe2\x82\xac" "450k.\n\n"
+                         "A bient\xc3\xb4t");
   /* html only: tags, scripts and entities go */
   const char *html = "<html><style>p{}</style><p>Hello &amp; welcome</p><div>Second</div>";
   assert_string_equal(rp_mail_snippet(&ar, "text/html", NULL, html, strlen(html), 2048),
