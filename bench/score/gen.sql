@@ -72,6 +72,13 @@ FROM g, p,
 WHERE s.sn = g.n
 ORDER BY n;
 
+-- each contact's kept-score row, as the store writes it with the contact
+-- (migrations/011 and 013; the list's filter columns copied)
+INSERT INTO contact_scores
+  (account_id, contact_id, seq, score, archived, status, stage, category, type, owner_id)
+SELECT account_id, id, seq, 0, archived, status, stage, category, type, owner_id
+FROM contacts ORDER BY account_id, id;
+
 UPDATE contacts SET referral_count = r.c
 FROM (SELECT referred_by AS rid, count(*) AS c FROM contacts
       WHERE referred_by IS NOT NULL GROUP BY referred_by) r

@@ -1047,6 +1047,31 @@ static int get_update_head(rp_store *s, const rp_contact *c, const contact_enc *
 static int write_score(rp_store *s, const char *account_id, const char *id, const double *was,
                        double score);
 
+/* The contact_scores row of the new contact c (seq: its contacts.seq),
+ * with its score and the list's filter columns (011; on SQLite the store
+ * writes it since 013, a trigger did before). On PostgreSQL the trigger
+ * stays for older nodes in a rolling upgrade (migrations_pg/013) and has
+ * made the row already: the upsert gives it its score. */
+static int insert_score_row(rp_store *s, const rp_contact *c, int64_t seq) {
+  rp_stmt *st = rp_sql_stmt(
+      s, RP_ST_CONTACT_SCORE_ROW,
+      "INSERT INTO contact_scores (account_id, contact_id, seq, score, archived, status, stage,"
+      " category, type, owner_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+      " ON CONFLICT (account_id, contact_id) DO UPDATE SET score = excluded.score");
+  if (!st) return rp_error_last()->code;
+  rp_bind_id(st, 1, c->account_id);
+  rp_bind_id(st, 2, c->id);
+  rp_bind_int64(st, 3, seq);
+  rp_bind_double(st, 4, c->score);
+  bind_bool(st, 5, c->archived_at != 0);
+  rp_bind_text(st, 6, rp_status_name(c->status));
+  rp_bind_text(st, 7, rp_stage_name(c->stage));
+  rp_bind_text(st, 8, rp_category_name(c->category));
+  rp_bind_text(st, 9, rp_ctype_name(c->type));
+  rp_bind_id(st, 10, c->owner_id);
+  return rp_sql_run(s, st, "id");
+}
+
 /* Inserts c (c->account_id set; a new id when empty) at `version` with its
  * side-table rows and search entry, then recounts its referrer (C1).
  * RP_ENOTFOUND field referred_by / owner_id when they name nothing in the
@@ -1085,8 +1110,7 @@ static int contact_insert(rp_store *s, rp_contact *c, int64_t version, rp_time o
   ret = src == RP_ROW ? 0 : rp_sql_error(s, src, "id");
   rp_sql_done(st);
   if (ret) goto cleanup;
-  /* (the insert trigger of 011 made its contact_scores row, score 0) */
-  if (c->score != 0 && (ret = write_score(s, c->account_id, c->id, NULL, c->score))) goto cleanup;
+  if ((ret = insert_score_row(s, c, seq))) goto cleanup;
   if ((ret = write_index(s, c, &e, seq, IX_ALL))) goto cleanup;
   if (c->referred_by && !c->archived_at &&
       (ret = recount_referrals(s, c->account_id, c->referred_by)))

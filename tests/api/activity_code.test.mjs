@@ -4,7 +4,9 @@
 // rapport node still serving during a rolling upgrade (docs/operations.md).
 // The database's triggers give it the code of its texts, so the score
 // counts it as what it is. Black box but for the one row written with
-// sqlite3 / psql, as that writer would.
+// psql, as that writer would. PostgreSQL only: on SQLite rapport is the
+// database's only writer, and migrations/013 dropped those triggers there
+// (each insert paid for them; the store writes the code itself).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -26,7 +28,7 @@ function sql(db, text) {
 /** An id as a literal of the engine's id type (16 bytes). */
 const idLit = (uuid) => (onPostgres ? `'\\x${uuid.replace(/-/g, '')}'::bytea` : `x'${uuid.replace(/-/g, '')}'`);
 
-describe('an activity written without score_code (an older writer)', () => {
+describe('an activity written without score_code (an older writer)', { skip: !onPostgres && 'SQLite: no writer but rapport (migrations/013)' }, () => {
   let srv;
   let req;
   before(async () => {

@@ -11,7 +11,10 @@
 # Left out on purpose: the full-text tables (SQLite's fts5 contacts_fts and
 # its shadow tables; PostgreSQL's contacts_fts table and its GIN index: a
 # different mechanism by design), SQLite's own tables, and
-# schema_migrations (made by the code, not by a migration).
+# schema_migrations (made by the code, not by a migration); and the
+# triggers PostgreSQL keeps for older nodes during a rolling upgrade and
+# SQLite dropped in 013 (rapport is its only writer there): the score_code
+# triggers of 012 on activities and the contact_scores insert of 011.
 #
 # PostgreSQL: a database made and dropped on $RAPPORT_TEST_PG (a base URL as
 # tests/pg/cluster.sh prints) when it is set, else a throw-away cluster of
@@ -110,7 +113,8 @@ SELECT t.relname, 'index', ic.relname::text,
  WHERE NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.contype IN ('p', 'u'))
 UNION ALL
 SELECT t.relname, 'trigger', g.tgname::text, '', '', '', ''
-  FROM t JOIN pg_trigger g ON g.tgrelid = t.oid AND NOT g.tgisinternal;
+  FROM t JOIN pg_trigger g ON g.tgrelid = t.oid AND NOT g.tgisinternal
+    AND g.tgname NOT LIKE 'activities\_score\_code\_%' AND g.tgname <> 'contacts_scores_insert';
 EOF
   die "PostgreSQL: reading the schema: $(head -n 1 "$work/err")"
 

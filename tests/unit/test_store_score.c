@@ -676,19 +676,26 @@ static void test_store_migration_012_activity_score_code(void **state) {
         assert_int_equal(sqlite3_column_int64(st, 0), rp_activity_score_code(k, d, i));
       }
   sqlite3_finalize(st);
-  /* a row written without the code (a load behind rapport's back), and
-   * an edit of the texts alone, get the code of their texts (the
-   * triggers of 012) */
+  /* 013 dropped 012's triggers on SQLite (rapport is its only writer and
+   * writes the code itself): a row written without the code behind
+   * rapport's back keeps -1, which the score reads as an unknown kind,
+   * direction and importance (it counts for nothing) */
   assert_int_equal(
       sqlite3_exec(db,
                    "INSERT INTO activities (account_id, id, contact_id, version, kind, direction,"
                    " occurred_at, importance, two_way, created_at, updated_at) VALUES"
                    " (zeroblob(16), x'ff', x'00000000000000000000000000000001', 1, 'meal', 'none',"
-                   " 9000, 'high', 1, 0, 0);"
-                   "UPDATE activities SET kind = 'sms', direction = 'outbound'"
-                   " WHERE occurred_at = 1000;",
+                   " 9000, 'high', 1, 0, 0);",
                    NULL, NULL, NULL),
       SQLITE_OK);
+  assert_int_equal(sqlite3_prepare_v2(db,
+                                      "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"
+                                      " AND name LIKE 'activities_score_code%'",
+                                      -1, &st, NULL),
+                   SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  assert_int_equal(sqlite3_column_int(st, 0), 0);
+  sqlite3_finalize(st);
   sqlite3_close(db);
   assert_int_equal(rp_store_open(&s, path), 0);
   assert_int_equal(rp_store_score_activities(s, &ar, "00000000-0000-0000-0000-000000000000",
@@ -696,17 +703,57 @@ static void test_store_migration_012_activity_score_code(void **state) {
                                              &got),
                    0);
   assert_int_equal(got, (size_t)n + 1);
-  assert_int_equal(acts[0].occurred_at, 1000); /* was email, none, normal */
-  assert_int_equal(acts[0].kind, RP_KIND_SMS);
-  assert_int_equal(acts[0].direction, RP_DIR_OUTBOUND);
-  assert_int_equal(acts[0].importance, RP_IMPORTANCE_NORMAL);
   assert_int_equal(acts[n].occurred_at, 9000);
-  assert_int_equal(acts[n].kind, RP_KIND_MEAL);
-  assert_int_equal(acts[n].direction, RP_DIR_NONE);
-  assert_int_equal(acts[n].importance, RP_IMPORTANCE_HIGH);
+  assert_int_equal(acts[n].kind, RP_KIND_COUNT);
+  assert_int_equal(acts[n].direction, RP_DIR_COUNT);
+  assert_int_equal(acts[n].importance, RP_IMPORTANCE_COUNT);
   rp_store_close(s);
   rp_arena_free(&ar);
   rp_test_db_remove(path);
+}
+
+/* 013: a new contact's contact_scores row comes from the store with the
+ * contact, its score and the list's filter columns as given (a trigger
+ * wrote it with score 0 before, moved by the store's next statement). */
+static void test_store_new_contact_scores_row(void **state) {
+  fx *f = *state;
+  rp_contact c = person(&f->a, "Scored", T0);
+  c.status = RP_STATUS_LEAD;
+  c.stage = RP_STAGE_KNOW;
+  c.category = RP_CATEGORY_B;
+  c.owner_id = f->agent.id;
+  c.score = 37.5;
+  create(f, &c);
+  sqlite3 *db;
+  sqlite3_stmt *st;
+  assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+  assert_int_equal(
+      sqlite3_prepare_v2(db,
+                         "SELECT s.score, s.status, s.stage, s.category, s.type, s.archived,"
+                         " s.owner_id = c.owner_id, s.seq = c.seq,"
+                         " (SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"
+                         "  AND name = 'contacts_scores_insert')"
+                         " FROM contacts c JOIN contact_scores s ON s.account_id = c.account_id"
+                         " AND s.contact_id = c.id WHERE c.first_name = 'Scored'",
+                         -1, &st, NULL),
+      SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  assert_true(sqlite3_column_double(st, 0) == 37.5);
+  assert_string_equal((const char *)sqlite3_column_text(st, 1), "lead");
+  assert_string_equal((const char *)sqlite3_column_text(st, 2), "know");
+  assert_string_equal((const char *)sqlite3_column_text(st, 3), "b");
+  assert_string_equal((const char *)sqlite3_column_text(st, 4), "client");
+  assert_int_equal(sqlite3_column_int(st, 5), 0);
+  assert_int_equal(sqlite3_column_int(st, 6), 1);
+  assert_int_equal(sqlite3_column_int(st, 7), 1);
+  assert_int_equal(sqlite3_column_int(st, 8), 0); /* no trigger wrote it */
+  assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  /* and the store reads the score back with the contact */
+  rp_contact got;
+  assert_int_equal(rp_store_contact_get(f->s, &f->ar, &got, f->a.id, c.id), 0);
+  assert_true(got.score == 37.5);
 }
 
 static void test_store_contact_split(void **state) {
@@ -1482,6 +1529,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_store_scan_decodes_activities, setup, teardown),
       cmocka_unit_test_setup_teardown(test_store_scan_details_match_contact, setup, teardown),
       cmocka_unit_test_setup_teardown(test_store_activity_index_is_covering, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_store_new_contact_scores_row, setup, teardown),
       cmocka_unit_test_setup_teardown(test_store_contact_split, setup, teardown),
       cmocka_unit_test_setup_teardown(test_store_scores_bulk_rewrite, setup, teardown),
       cmocka_unit_test(test_store_migration_011_moves_scores),
