@@ -300,6 +300,12 @@ int rp_store_user_delete(rp_store *s, const char *account_id, const char *id) {
   rp_bind_id(st, 1, account_id);
   rp_bind_id(st, 2, id);
   if ((ret = rp_sql_run(s, st, NULL))) goto cleanup;
+  /* their copies in contact_scores (013: no trigger on SQLite) */
+  st = rp_sql_dyn(s, "UPDATE contact_scores SET owner_id = NULL WHERE account_id = ? AND owner_id = ?");
+  if (!st) goto fail;
+  rp_bind_id(st, 1, account_id);
+  rp_bind_id(st, 2, id);
+  if ((ret = rp_sql_run(s, st, NULL))) goto cleanup;
   st = rp_sql_stmt(s, RP_ST_USER_DELETE, "DELETE FROM users WHERE account_id = ? AND id = ?");
   if (!st) goto fail;
   rp_bind_id(st, 1, account_id);

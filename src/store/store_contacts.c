@@ -1072,6 +1072,32 @@ static int insert_score_row(rp_store *s, const rp_contact *c, int64_t seq) {
   return rp_sql_run(s, st, "id");
 }
 
+/* Copies c's list filter columns (status, stage, category, type, and the
+ * owner when with_owner) into its contact_scores row when one of them
+ * moved: on SQLite the store keeps the copy since 013, a trigger did
+ * before (PostgreSQL keeps that trigger for older nodes: the copy then
+ * finds nothing to change). */
+static int copy_filters(rp_store *s, const rp_contact *c, bool with_owner) {
+  rp_stmt *st = rp_sql_dyn(
+      s, with_owner
+             ? "UPDATE contact_scores SET status = ?3, stage = ?4, category = ?5, type = ?6,"
+               " owner_id = ?7 WHERE account_id = ?1 AND contact_id = ?2 AND NOT (status = ?3"
+               " AND stage = ?4 AND category = ?5 AND type = ?6"
+               " AND coalesce(owner_id = ?7, owner_id IS NULL AND ?7 IS NULL))"
+             : "UPDATE contact_scores SET status = ?3, stage = ?4, category = ?5, type = ?6"
+               " WHERE account_id = ?1 AND contact_id = ?2 AND NOT (status = ?3 AND stage = ?4"
+               " AND category = ?5 AND type = ?6)");
+  if (!st) return rp_error_last()->code;
+  rp_bind_id(st, 1, c->account_id);
+  rp_bind_id(st, 2, c->id);
+  rp_bind_text(st, 3, rp_status_name(c->status));
+  rp_bind_text(st, 4, rp_stage_name(c->stage));
+  rp_bind_text(st, 5, rp_category_name(c->category));
+  rp_bind_text(st, 6, rp_ctype_name(c->type));
+  if (with_owner) rp_bind_id(st, 7, c->owner_id);
+  return rp_sql_run(s, st, NULL);
+}
+
 /* Inserts c (c->account_id set; a new id when empty) at `version` with its
  * side-table rows and search entry, then recounts its referrer (C1).
  * RP_ENOTFOUND field referred_by / owner_id when they name nothing in the
@@ -1196,6 +1222,7 @@ int rp_store_contact_update(rp_store *s, rp_contact *c) {
     ret = rp_error_set(RP_ECONFLICT, NULL, "version moved on");
     goto cleanup;
   }
+  if ((ret = copy_filters(s, c, !h.refs_same))) goto cleanup;
   if (h.stale) {
     if ((ret = drop_index(s, c->account_id, c->id, h.seq, h.stale))) goto cleanup;
     if ((ret = write_index(s, c, &e, h.seq, h.stale))) goto cleanup;
@@ -1235,6 +1262,15 @@ int rp_store_contact_archive(rp_store *s, const char *account_id, const char *id
   rp_bind_int64(st, 2, at);
   rp_bind_id(st, 3, account_id);
   rp_bind_id(st, 4, id);
+  if ((ret = rp_sql_run(s, st, NULL))) goto cleanup;
+  /* the copy in contact_scores (013: no trigger on SQLite) */
+  if (!(st = rp_sql_dyn(s, "UPDATE contact_scores SET archived = 1"
+                           " WHERE account_id = ? AND contact_id = ?"))) {
+    ret = rp_error_last()->code;
+    goto cleanup;
+  }
+  rp_bind_id(st, 1, account_id);
+  rp_bind_id(st, 2, id);
   if ((ret = rp_sql_run(s, st, NULL))) goto cleanup;
   ret = recount_referrals(s, account_id, h.referred_by);
 cleanup:
@@ -1947,6 +1983,7 @@ int rp_store_contact_set_lifecycle(rp_store *s, rp_contact *c) {
   int ret = rp_sql_run(s, st, NULL);
   if (ret) return ret;
   if (rp_sql_changes(s) == 0) return rp_error_set(RP_ECONFLICT, NULL, "version moved on");
+  if ((ret = copy_filters(s, c, false))) return ret;
   c->version++;
   return 0;
 }

@@ -14,7 +14,8 @@
 # schema_migrations (made by the code, not by a migration); and the
 # triggers PostgreSQL keeps for older nodes during a rolling upgrade and
 # SQLite dropped in 013 (rapport is its only writer there): the score_code
-# triggers of 012 on activities and the contact_scores insert of 011.
+# triggers of 012 on activities and the contact_scores insert and update
+# triggers of 011.
 #
 # PostgreSQL: a database made and dropped on $RAPPORT_TEST_PG (a base URL as
 # tests/pg/cluster.sh prints) when it is set, else a throw-away cluster of
@@ -114,7 +115,7 @@ SELECT t.relname, 'index', ic.relname::text,
 UNION ALL
 SELECT t.relname, 'trigger', g.tgname::text, '', '', '', ''
   FROM t JOIN pg_trigger g ON g.tgrelid = t.oid AND NOT g.tgisinternal
-    AND g.tgname NOT LIKE 'activities\_score\_code\_%' AND g.tgname <> 'contacts_scores_insert';
+    AND g.tgname NOT LIKE 'activities\_score\_code\_%' AND g.tgname NOT IN ('contacts_scores_insert', 'contacts_scores_update');
 EOF
   die "PostgreSQL: reading the schema: $(head -n 1 "$work/err")"
 

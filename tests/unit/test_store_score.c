@@ -756,6 +756,72 @@ static void test_store_new_contact_scores_row(void **state) {
   assert_true(got.score == 37.5);
 }
 
+/* The contact_scores row's filter columns as another connection reads
+ * them: "status stage category type archived owner" (owner: "agent",
+ * "owner" or "-"), for the contact named name. */
+static void scores_row(fx *f, const char *name, char *out, size_t cap) {
+  sqlite3 *db;
+  sqlite3_stmt *st;
+  assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+  assert_int_equal(
+      sqlite3_prepare_v2(db,
+                         "SELECT s.status || ' ' || s.stage || ' ' || s.category || ' ' || s.type"
+                         " || ' ' || s.archived || ' ' || CASE WHEN s.owner_id IS NULL THEN '-'"
+                         " WHEN s.owner_id = (SELECT id FROM users WHERE email = 'agent@alpha.example')"
+                         " THEN 'agent' ELSE 'owner' END"
+                         " FROM contacts c JOIN contact_scores s ON s.account_id = c.account_id"
+                         " AND s.contact_id = c.id WHERE c.first_name = ?",
+                         -1, &st, NULL),
+      SQLITE_OK);
+  sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  snprintf(out, cap, "%s", (const char *)sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+}
+
+/* 013: with no trigger on SQLite, the store keeps contact_scores' copy of
+ * the list's filter columns through every write that moves them: the
+ * lifecycle's, an edit (owner included), the archive, and the deletion
+ * of the owner. */
+static void test_store_contact_scores_copy_follows_writes(void **state) {
+  fx *f = *state;
+  char row[128];
+  rp_contact c = person(&f->a, "Copied", T0);
+  create(f, &c);
+  scores_row(f, "Copied", row, sizeof row);
+  assert_string_equal(row, "suspect aware none client 0 -");
+  /* the lifecycle's write */
+  c.status = RP_STATUS_LEAD;
+  c.stage = RP_STAGE_KNOW;
+  c.updated_at = T0 + 1;
+  assert_int_equal(rp_store_contact_set_lifecycle(f->s, &c), 0);
+  scores_row(f, "Copied", row, sizeof row);
+  assert_string_equal(row, "lead know none client 0 -");
+  /* an edit: category, type and owner */
+  c.category = RP_CATEGORY_A;
+  c.type = RP_TYPE_PERSONAL;
+  c.owner_id = f->agent.id;
+  c.updated_at = T0 + 2;
+  assert_int_equal(rp_store_contact_update(f->s, &c), 0);
+  scores_row(f, "Copied", row, sizeof row);
+  assert_string_equal(row, "lead know a personal 0 agent");
+  /* an edit that moves none of them leaves the row as it is */
+  c.notes = "a note";
+  c.updated_at = T0 + 3;
+  assert_int_equal(rp_store_contact_update(f->s, &c), 0);
+  scores_row(f, "Copied", row, sizeof row);
+  assert_string_equal(row, "lead know a personal 0 agent");
+  /* the owner deleted */
+  assert_int_equal(rp_store_user_delete(f->s, f->a.id, f->agent.id), 0);
+  scores_row(f, "Copied", row, sizeof row);
+  assert_string_equal(row, "lead know a personal 0 -");
+  /* archived */
+  assert_int_equal(rp_store_contact_archive(f->s, f->a.id, c.id, T0 + 4), 0);
+  scores_row(f, "Copied", row, sizeof row);
+  assert_string_equal(row, "lead know a personal 1 -");
+}
+
 static void test_store_contact_split(void **state) {
   fx *f = *state;
   char bounds[4][RP_ID_LEN];
@@ -1530,6 +1596,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_store_scan_details_match_contact, setup, teardown),
       cmocka_unit_test_setup_teardown(test_store_activity_index_is_covering, setup, teardown),
       cmocka_unit_test_setup_teardown(test_store_new_contact_scores_row, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_store_contact_scores_copy_follows_writes, setup,
+                                      teardown),
       cmocka_unit_test_setup_teardown(test_store_contact_split, setup, teardown),
       cmocka_unit_test_setup_teardown(test_store_scores_bulk_rewrite, setup, teardown),
       cmocka_unit_test(test_store_migration_011_moves_scores),
