@@ -17,17 +17,8 @@ while (($#)); do
     *) echo "usage: $0 [--contacts N] [--seconds S] [--connections C]" >&2; exit 2 ;;
   esac
 done
-for t in wrk nginx curl; do
-  command -v $t >/dev/null || { echo "bench: $t missing; run scripts/deps --bench" >&2; exit 1; }
-done
-build=${BUILD:-build}
-make BUILD="$build" -j"$(nproc)" >/dev/null
-bin=$PWD/$build/rapport
-tmp=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+source bench/lib.sh
+bench_start wrk nginx curl
 
 db=$tmp/bench.db
 $bin --db "$db" init --account Bench --email bench@rapport.test --password bench-password >/dev/null
@@ -39,38 +30,15 @@ port=$(free_port)
 RAPPORT_LOG=warn $bin --db "$db" serve --listen 127.0.0.1:$port >/dev/null 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do curl -sf http://127.0.0.1:$port/healthz >/dev/null && break; sleep 0.1; done
-token=$(curl -sf http://127.0.0.1:$port/api/v1/auth/login -H 'Content-Type: application/json' \
-  -d '{"email":"bench@rapport.test","password":"bench-password"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+token=$(bench_login "$port")
 auth="Authorization: Bearer $token"
 id=$(curl -sf "http://127.0.0.1:$port/api/v1/contacts?limit=1&sort=-score" -H "$auth" |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
 
 # nginx serves the very bytes rapport answers, at the same path.
-mkdir -p "$tmp/www/api/v1/contacts" "$tmp/nginx"
+mkdir -p "$tmp/www/api/v1/contacts"
 curl -sf "http://127.0.0.1:$port/api/v1/contacts/$id" -H "$auth" > "$tmp/www/api/v1/contacts/$id"
-nport=$(free_port)
-cat > "$tmp/nginx/nginx.conf" <<NGINX
-worker_processes $(nproc);
-daemon off;
-pid $tmp/nginx/nginx.pid;
-error_log $tmp/nginx/error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $tmp/nginx; proxy_temp_path $tmp/nginx; fastcgi_temp_path $tmp/nginx;
-  uwsgi_temp_path $tmp/nginx; scgi_temp_path $tmp/nginx;
-  server {
-    listen 127.0.0.1:$nport;
-    location / { root $tmp/www; default_type application/json; }
-  }
-}
-NGINX
-chmod a+x "$tmp"; chmod -R a+rX "$tmp/www" # nginx's workers are not root: a 0700 mktemp dir gave 403s
-nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" &
-pids+=($!)
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$nport/api/v1/contacts/$id" >/dev/null && break; sleep 0.1; done
-cmp -s <(curl -sf "http://127.0.0.1:$nport/api/v1/contacts/$id") "$tmp/www/api/v1/contacts/$id" ||
-  { echo "bench: nginx does not serve the reference bytes: $(tail -1 "$tmp/nginx/error.log")" >&2; exit 1; }
+nginx_serve application/json "$(nproc)" "/api/v1/contacts/$id"
 
 rps() { awk '/Requests\/sec/ {print $2}'; }
 echo "== GET one contact, $conns connections, ${seconds}s each"

@@ -18,17 +18,8 @@ while (($#)); do
     *) echo "usage: $0 [--contacts N]" >&2; exit 2 ;;
   esac
 done
-for t in nginx curl; do
-  command -v $t >/dev/null || { echo "bench: $t missing; run scripts/deps --bench" >&2; exit 1; }
-done
-build=${BUILD:-build}
-make BUILD="$build" -j"$(nproc)" >/dev/null
-bin=$PWD/$build/rapport
-tmp=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+source bench/lib.sh
+bench_start nginx curl
 
 db=$tmp/bench.db
 $bin --db "$db" init --account Bench --email bench@rapport.test --password bench-password >/dev/null
@@ -42,8 +33,7 @@ download() { # $1: RAPPORT_STREAM_BUFFER
   pid=$!
   pids+=($pid)
   for _ in $(seq 100); do curl -sf http://127.0.0.1:$port/healthz >/dev/null && break; sleep 0.1; done
-  token=$(curl -sf http://127.0.0.1:$port/api/v1/auth/login -H 'Content-Type: application/json' \
-    -d '{"email":"bench@rapport.test","password":"bench-password"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+  token=$(bench_login "$port")
   sleep 1 # the server's daily job of today, run at start
   s=$(date +%s.%N)
   curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/export/all.jsonl" -o "$tmp/all.jsonl"
@@ -57,31 +47,9 @@ read -r s_sec s_kib s_bytes < <(download 33554432)
 read -r w_sec w_kib w_bytes < <(download 1000000000000)
 
 # nginx serves the very bytes, at the same path.
-mkdir -p "$tmp/www/api/v1/export" "$tmp/nginx"
+mkdir -p "$tmp/www/api/v1/export"
 mv "$tmp/all.jsonl" "$tmp/www/api/v1/export/all.jsonl"
-chmod a+x "$tmp"; chmod -R a+rX "$tmp/www" # nginx's workers are not root
-nport=$(free_port)
-cat > "$tmp/nginx/nginx.conf" <<NGINX
-worker_processes 1;
-daemon off;
-pid $tmp/nginx/nginx.pid;
-error_log $tmp/nginx/error.log;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path $tmp/nginx; proxy_temp_path $tmp/nginx; fastcgi_temp_path $tmp/nginx;
-  uwsgi_temp_path $tmp/nginx; scgi_temp_path $tmp/nginx;
-  server {
-    listen 127.0.0.1:$nport;
-    location / { root $tmp/www; default_type application/x-ndjson; }
-  }
-}
-NGINX
-nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" &
-pids+=($!)
-for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$nport/api/v1/export/all.jsonl" && break; sleep 0.1; done
-cmp -s <(curl -sf "http://127.0.0.1:$nport/api/v1/export/all.jsonl") "$tmp/www/api/v1/export/all.jsonl" ||
-  { echo "bench: nginx does not serve the reference bytes: $(tail -1 "$tmp/nginx/error.log")" >&2; exit 1; }
+nginx_serve application/x-ndjson 1 /api/v1/export/all.jsonl
 s=$(date +%s.%N)
 curl -sf -o /dev/null "http://127.0.0.1:$nport/api/v1/export/all.jsonl"
 n_sec=$(echo "$(date +%s.%N) - $s" | bc)

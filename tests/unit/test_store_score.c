@@ -401,6 +401,16 @@ static void test_store_activity_index_is_covering(void **state) {
   sqlite3_close(db);
 }
 
+/* The one integer a query of db answers. */
+static int64_t one_int(sqlite3 *db, const char *sql) {
+  sqlite3_stmt *st;
+  assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  int64_t v = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return v;
+}
+
 /* The number of indexes named `name`, as another connection sees the
  * database. */
 static int index_count(fx *f, const char *name) {
@@ -579,15 +589,10 @@ static void test_store_migration_011_moves_scores(void **state) {
   assert_true(items[0].score == 20.0);
   rp_store_close(s);
   assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-  sqlite3_stmt *st;
-  assert_int_equal(sqlite3_prepare_v2(db,
-                                      "SELECT count(*) FROM pragma_table_info('contacts')"
-                                      " WHERE name = 'score'",
-                                      -1, &st, NULL),
-                   SQLITE_OK);
-  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-  assert_int_equal(sqlite3_column_int(st, 0), 0); /* the old column is gone */
-  sqlite3_finalize(st);
+  /* the old column is gone */
+  assert_int_equal(one_int(db, "SELECT count(*) FROM pragma_table_info('contacts')"
+                               " WHERE name = 'score'"),
+                   0);
   sqlite3_close(db);
   rp_arena_free(&ar);
   rp_test_db_remove(path);
@@ -688,14 +693,9 @@ static void test_store_migration_012_activity_score_code(void **state) {
                    " 9000, 'high', 1, 0, 0);",
                    NULL, NULL, NULL),
       SQLITE_OK);
-  assert_int_equal(sqlite3_prepare_v2(db,
-                                      "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"
-                                      " AND name LIKE 'activities_score_code%'",
-                                      -1, &st, NULL),
-                   SQLITE_OK);
-  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-  assert_int_equal(sqlite3_column_int(st, 0), 0);
-  sqlite3_finalize(st);
+  assert_int_equal(one_int(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"
+                               " AND name LIKE 'activities_score_code%'"),
+                   0);
   sqlite3_close(db);
   assert_int_equal(rp_store_open(&s, path), 0);
   assert_int_equal(rp_store_score_activities(s, &ar, "00000000-0000-0000-0000-000000000000",
