@@ -55,6 +55,7 @@ typedef struct server {
   size_t n_stores, cap_stores;
   pthread_cond_t own_done; /* signalled (under mu) when own_running falls */
   int own_running;         /* requests on a thread of their own, not yet resumed */
+  bool stopping;           /* (under mu) no more own threads: the stop waits for them */
 } server;
 
 static _Thread_local rp_store *tls_store;
@@ -373,6 +374,7 @@ static const char *client_ip(rp_req *r) {
  * stops MHD, which must not see a suspended connection then. */
 
 #define STREAM_BUFFER_DEFAULT ((size_t)32 << 20)
+#define OWN_THREADS_MAX 16 /* long requests on threads of their own at once */
 
 /* RAPPORT_STREAM_BUFFER: the bytes of a download held before it is
  * streamed (docs/operations.md); 32 MiB by default. */
@@ -499,6 +501,14 @@ static int stream_flush(rp_req *r) {
   return 0;
 }
 
+/* One request on its own thread less (wait_own_threads may be waiting). */
+static void own_thread_gone(server *srv) {
+  pthread_mutex_lock(&srv->mu);
+  srv->own_running--;
+  pthread_cond_broadcast(&srv->own_done);
+  pthread_mutex_unlock(&srv->mu);
+}
+
 static void *own_thread_main(void *p) {
   req_ctx *x = p;
   server *srv = x->srv;
@@ -534,26 +544,31 @@ static void *own_thread_main(void *p) {
     MHD_resume_connection(x->r.conn); /* on_access queues the response */
   }
   ctx_release(x);
-  pthread_mutex_lock(&srv->mu);
-  srv->own_running--;
-  pthread_cond_broadcast(&srv->own_done);
-  pthread_mutex_unlock(&srv->mu);
+  own_thread_gone(srv);
   return NULL;
 }
 
 /* Starts x's handler on a thread of its own; false when no thread could be
- * started (the caller then runs it here). */
+ * started, OWN_THREADS_MAX run already, or the server is stopping (the
+ * caller then runs it here, as every request ran before: a burst of
+ * exports cannot make a thread and a database connection each without
+ * bound, and MHD is not stopped under a suspended connection). */
 static bool run_on_own_thread(server *srv, req_ctx *x) {
   pthread_attr_t attr;
   pthread_t t;
-  if (pthread_attr_init(&attr) != 0) return false;
+  pthread_mutex_lock(&srv->mu);
+  bool full = srv->stopping || srv->own_running >= OWN_THREADS_MAX;
+  if (!full) srv->own_running++;
+  pthread_mutex_unlock(&srv->mu);
+  if (full) return false;
+  if (pthread_attr_init(&attr) != 0) {
+    own_thread_gone(srv);
+    return false;
+  }
   pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
   x->srv = srv;
   atomic_store(&x->run, RUN_OWN_THREAD);
   atomic_fetch_add(&x->refs, 1); /* the thread's */
-  pthread_mutex_lock(&srv->mu);
-  srv->own_running++;
-  pthread_mutex_unlock(&srv->mu);
   MHD_suspend_connection(x->r.conn);
   int e = pthread_create(&t, &attr, own_thread_main, x);
   pthread_attr_destroy(&attr);
@@ -563,15 +578,15 @@ static bool run_on_own_thread(server *srv, req_ctx *x) {
   MHD_resume_connection(x->r.conn);
   atomic_store(&x->run, RUN_HERE);
   atomic_fetch_sub(&x->refs, 1);
-  pthread_mutex_lock(&srv->mu);
-  srv->own_running--;
-  pthread_mutex_unlock(&srv->mu);
+  own_thread_gone(srv);
   return false;
 }
 
-/* Waits until no request runs on a thread of its own (the stop). */
+/* Waits until no request runs on a thread of its own (the stop); later
+ * long requests run on the server's threads. */
 static void wait_own_threads(server *srv) {
   pthread_mutex_lock(&srv->mu);
+  srv->stopping = true;
   if (srv->own_running > 0)
     rp_log_info("waiting for %d long request(s) (a job, an export) to finish", srv->own_running);
   while (srv->own_running > 0)
