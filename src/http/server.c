@@ -106,6 +106,10 @@ typedef struct req_ctx {
    * writes it, RUN_DONE once it has answered whole */
   _Atomic run_state run;
   server *srv;
+  /* what the request is for, found once (resolve) before it is answered */
+  bool is_static;         /* the web UI's files (static.h) */
+  const rp_route *route;  /* else its route, or NULL: */
+  bool path_known;        /* ... 405 when the path has other methods, else 404 */
   /* holders: MHD's request (until on_completed), the own thread, the
    * streamed response (until MHD destroys it); the last one frees */
   atomic_int refs;
@@ -177,8 +181,17 @@ static void error_response(rp_req *r, int code) {
   rp_resp_json(r, status, json_pack("{s:o}", "error", inner));
 }
 
-/* Route, auth, body check, transaction, handler: fills r's response.
- * Returns the handler's (or the pipeline's) RP_E* code, 0 on success. */
+/* Finds what x is for: a file of the web UI (any GET/HEAD outside the
+ * API's paths) or a route (filling x->r.params). */
+static void resolve(req_ctx *x) {
+  rp_req *r = &x->r;
+  x->is_static = rp_static_claims(r->method, r->path);
+  if (!x->is_static) x->route = rp_routes_match(r, r->method, r->path, &x->path_known);
+}
+
+/* Auth, body check, transaction, handler of the route resolve found:
+ * fills r's response. Returns the handler's (or the pipeline's) RP_E*
+ * code, 0 on success. */
 static int dispatch(server *srv, req_ctx *x) {
   rp_req *r = &x->r;
   int rc = 0;
@@ -187,16 +200,14 @@ static int dispatch(server *srv, req_ctx *x) {
   r->body = x->body.p ? x->body.p : "";
   r->body_len = x->body.len;
 
-  /* the web UI's files (static.h): any GET/HEAD outside the API's paths */
-  if (rp_static_claims(r->method, r->path)) {
+  if (x->is_static) {
     rc = rp_static_serve(r);
     goto cleanup;
   }
 
-  bool path_known = false;
-  const rp_route *rt = rp_routes_match(r, r->method, r->path, &path_known);
+  const rp_route *rt = x->route;
   if (!rt) {
-    rc = path_known ? rp_error_set(RP_EMETHOD, NULL, "%s is not allowed on this path", r->method)
+    rc = x->path_known ? rp_error_set(RP_EMETHOD, NULL, "%s is not allowed on this path", r->method)
                     : rp_error_set(RP_ENOTFOUND, NULL, "no such path");
     goto cleanup;
   }
@@ -393,12 +404,6 @@ static size_t stream_buffer(void) {
   return v;
 }
 
-static bool wants_own_thread(rp_req *r) {
-  bool known = false;
-  if (rp_static_claims(r->method, r->path)) return false;
-  const rp_route *rt = rp_routes_match(r, r->method, r->path, &known);
-  return rt && (rt->flags & RP_ROUTE_OWN_THREAD);
-}
 
 /* MHD's content reader of a streamed body (MHD's thread). */
 static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max) {
@@ -649,7 +654,9 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
     rp_error_set(RP_ETOOLARGE, NULL, "the body is larger than %zu bytes", x->cap);
     return queue_error(x, RP_ETOOLARGE);
   }
-  if (wants_own_thread(&x->r) && run_on_own_thread(srv, x)) return MHD_YES;
+  resolve(x);
+  if (x->route && (x->route->flags & RP_ROUTE_OWN_THREAD) && run_on_own_thread(srv, x))
+    return MHD_YES;
   dispatch(srv, x);
   return queue(x);
 }
